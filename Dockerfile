@@ -1,0 +1,11 @@
+# Production image: api + worker + sessions in one process by default (--roles to split).
+FROM node:20-bookworm-slim
+ENV PUPPETEER_SKIP_DOWNLOAD=true NODE_ENV=production
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ chromium && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+EXPOSE 3000
+USER node
+CMD ["npx", "tsx", "server/main.ts"]
