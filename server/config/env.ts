@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting Aduan reads from the environment, validated once at boot.
+ * Safe development defaults; production (NODE_ENV=production) must set the secrets.
+ * docs/configuration.md lists the same variables for operators.
+ */
+const boolish = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+export const envSchema = z
+  .object({
+    /** development | production | test. Production refuses to start without secrets. */
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** HTTP port of the api role. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to bind. */
+    HOST: z.string().min(1).default("0.0.0.0"),
+    /** mysql://user:pass@host:3306/db for MySQL 8 / MariaDB >= 10.6. Absent: embedded SQLite in DATA_DIR. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^mysql:\/\/.+/, "must be a mysql://user:password@host:port/database URL")
+      .optional(),
+    /** Where the embedded database, generated keys and attachment files live. */
+    DATA_DIR: z.string().min(1).default("./data"),
+    /** The URL citizens and providers reach this server at (tracking links, webhook URLs). Default http://localhost:PORT. */
+    PUBLIC_URL: z.string().url().optional(),
+    /** Key for HMAC of session tokens and tracking secrets (>= 32 chars). Generated in DATA_DIR outside production. */
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of channel secrets. Generated outside production. */
+    ENCRYPTION_KEY: z.string().optional(),
+    /** Minutes of inactivity after which a console session ends. */
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /** Hours after which a session ends even if active. */
+    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+    /** Failed logins (per account and per address) after which responses slow down. */
+    LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(3),
+    /** Failed logins after which the account or address is locked for LOGIN_LOCK_MINUTES. */
+    LOGIN_LOCK_AFTER: z.coerce.number().int().min(1).default(8),
+    /** How long a lock lasts. */
+    LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** Load demo OPDs, users and tickets. Default on only for the embedded SQLite database. */
+    DEMO_DATA: boolish.optional(),
+    /** express "trust proxy" setting, e.g. "loopback", "1", "10.0.0.0/8". Needed behind a reverse proxy. */
+    TRUST_PROXY: z.string().default("loopback"),
+    /** pino log level. */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Minutes between audit anchors (a hash over the heads of all audit chains). */
+    AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).default(60),
+    /** Largest JSON body accepted by /api. */
+    API_BODY_LIMIT: z.string().default("1mb"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production") {
+      for (const key of ["SESSION_SECRET", "ENCRYPTION_KEY", "PUBLIC_URL"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when NODE_ENV=production" });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  publicUrl: string;
+  sessionSecret: string;
+  encryptionKey: Buffer;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  login: { slowdownAfter: number; lockAfter: number; lockMinutes: number };
+  demoData: boolean;
+  trustProxy: string;
+  logLevel: Env["LOG_LEVEL"];
+  auditAnchorMinutes: number;
+  apiBodyLimit: string;
+}
+
+export class ConfigError extends Error {}
+
+function decodeKey(raw: string): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
+  if (key.length !== 32) throw new ConfigError("ENCRYPTION_KEY must be 32 bytes, as base64 or 64 hex characters");
+  return key;
+}
+
+/** Reads DATA_DIR/keys.json, creating it with fresh random keys the first time (embedded default only). */
+function generatedKeys(dataDir: string): { sessionSecret: string; encryptionKey: string } {
+  const file = join(dataDir, "keys.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  mkdirSync(dataDir, { recursive: true });
+  const keys = { sessionSecret: randomBytes(32).toString("base64url"), encryptionKey: randomBytes(32).toString("base64") };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  const needGenerated = !env.SESSION_SECRET || !env.ENCRYPTION_KEY;
+  const generated = needGenerated ? generatedKeys(dataDir) : undefined;
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    sessionSecret: env.SESSION_SECRET ?? generated!.sessionSecret,
+    encryptionKey: decodeKey(env.ENCRYPTION_KEY ?? generated!.encryptionKey),
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.SESSION_MAX_HOURS,
+    login: { slowdownAfter: env.LOGIN_SLOWDOWN_AFTER, lockAfter: env.LOGIN_LOCK_AFTER, lockMinutes: env.LOGIN_LOCK_MINUTES },
+    demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
+    apiBodyLimit: env.API_BODY_LIMIT,
+  };
+}

@@ -1,0 +1,36 @@
+import { Agency } from "./agency.entity.js";
+import { Attachment } from "./attachment.entity.js";
+import { AuditAnchor } from "./audit-anchor.entity.js";
+import { AuditChainHead } from "./audit-chain-head.entity.js";
+import { AuditEvent } from "./audit-event.entity.js";
+import { Category } from "./category.entity.js";
+import { ContactIdentity } from "./contact-identity.entity.js";
+import { Contact } from "./contact.entity.js";
+import { Forward } from "./forward.entity.js";
+import { LoginThrottle } from "./login-throttle.entity.js";
+import { Message } from "./message.entity.js";
+import { Session } from "./session.entity.js";
+import { TicketCounter } from "./ticket-counter.entity.js";
+import { Ticket } from "./ticket.entity.js";
+import { User } from "./user.entity.js";
+
+export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
+
+/** Every entity the DataSource knows. Add new ones here. */
+export const entities = [
+  Agency,
+  Attachment,
+  AuditAnchor,
+  AuditChainHead,
+  AuditEvent,
+  Category,
+  Contact,
+  ContactIdentity,
+  Forward,
+  LoginThrottle,
+  Message,
+  Session,
+  Ticket,
+  TicketCounter,
+  User,
+];

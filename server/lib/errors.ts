@@ -1,0 +1,20 @@
+/**
+ * Faults that become HTTP answers. Expected outcomes of commands are values (STYLE.md 6);
+ * these are for the edges: validation, authorization, not found, conflicts.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, "bad_request", message, details);
+export const unauthorized = (message = "login required (silakan masuk)") => new HttpError(401, "unauthorized", message);
+export const forbidden = (message = "you may not do this (tidak diizinkan)") => new HttpError(403, "forbidden", message);
+export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found (tidak ditemukan)`);
+export const conflict = (message: string, details?: unknown) => new HttpError(409, "conflict", message, details);
+export const tooMany = (message: string, retryAfterSeconds: number) => new HttpError(429, "too_many_requests", message, { retryAfterSeconds });
