@@ -1,0 +1,57 @@
+import type { EntityManager } from "typeorm";
+import { isOpenStatus } from "../domain/ticket/lifecycle.js";
+import { Message } from "../entities/message.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import { appendAuditEvent } from "./append-audit-event.js";
+import type { CommandContext } from "./context.js";
+
+export interface AddMessageInput {
+  ticketId: number;
+  direction: "note" | "outbound";
+  body: string;
+}
+export type AddMessageOutcome = { kind: "ok"; message: Message } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string };
+
+/**
+ * An internal note, or a reply to the citizen on the ticket's channel. Replies are stored queued;
+ * the outbox and the deliver-outbound job (channels issue) send them.
+ */
+export async function addMessage(m: EntityManager, ctx: CommandContext, input: AddMessageInput): Promise<AddMessageOutcome> {
+  const ticket = await m.getRepository(Ticket).findOneBy({ id: input.ticketId });
+  if (!ticket) return { kind: "not_found", what: `ticket ${input.ticketId}` };
+  if (input.direction === "outbound" && !isOpenStatus(ticket.status) && ticket.status !== "closed") {
+    return { kind: "violation", reason: `cannot reply on a ${ticket.status} ticket` };
+  }
+  const repo = m.getRepository(Message);
+  const message = await repo.save(
+    repo.create({
+      ticketId: ticket.id,
+      direction: input.direction,
+      channel: ticket.channel,
+      contactId: input.direction === "outbound" ? ticket.contactId : null,
+      authorUserId: ctx.actor.userId,
+      forwardId: null,
+      subject: null,
+      body: input.body.trim(),
+      bodyHtml: null,
+      channelAccountId: null,
+      externalId: null,
+      deliveryStatus: input.direction === "outbound" ? "queued" : null,
+      sentAt: input.direction === "note" ? ctx.at : null,
+      createdAt: ctx.at,
+    }),
+  );
+  if (input.direction === "outbound" && !ticket.firstResponseAt) {
+    await m.getRepository(Ticket).update({ id: ticket.id }, { firstResponseAt: ctx.at, updatedAt: ctx.at });
+  }
+  await appendAuditEvent(m, {
+    actor: ctx.actor,
+    type: input.direction === "note" ? "message.note_added" : "message.reply_queued",
+    entityType: "message",
+    entityId: message.id,
+    ticketId: ticket.id,
+    after: { messageId: message.id, direction: message.direction, length: message.body.length },
+    at: ctx.at,
+  });
+  return { kind: "ok", message };
+}

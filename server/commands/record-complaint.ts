@@ -1,0 +1,94 @@
+import type { EntityManager } from "typeorm";
+import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { Privacy } from "../domain/privacy/levels.js";
+import { Category } from "../entities/category.entity.js";
+import { Message } from "../entities/message.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import { hmacHex, randomToken } from "../lib/crypto.js";
+import { appendAuditEvent } from "./append-audit-event.js";
+import type { CommandContext } from "./context.js";
+import { issueTicketNumber } from "./issue-ticket-number.js";
+import { resolveContact, type ContactInput } from "./resolve-contact.js";
+
+export interface RecordComplaintInput {
+  channel: ChannelKind;
+  subject?: string;
+  description: string;
+  categoryId?: number | null;
+  privacy?: Privacy;
+  contact?: ContactInput;
+  locationText?: string | null;
+  createdByUserId?: number | null;
+}
+
+export type RecordComplaintOutcome =
+  | { kind: "created"; ticket: Ticket; trackingSecret: string }
+  | { kind: "invalid"; reason: string };
+
+export const trackingSecretHash = (key: string, secret: string) => hmacHex(key, `tracking:${secret}`);
+
+/** A new complaint in `received`: citizen resolved, number issued, first message kept, clock started. */
+export async function recordComplaint(m: EntityManager, ctx: CommandContext, input: RecordComplaintInput): Promise<RecordComplaintOutcome> {
+  let category: Category | null = null;
+  if (input.categoryId != null) {
+    category = await m.getRepository(Category).findOneBy({ id: input.categoryId });
+    if (!category || !category.active) return { kind: "invalid", reason: `category ${input.categoryId} does not exist` };
+  }
+  const contact = input.contact ? await resolveContact(m, input.contact, ctx.actor, ctx.at) : null;
+  const number = await issueTicketNumber(m, ctx.at);
+  const trackingSecret = randomToken(24);
+  const description = input.description.trim();
+  const subject = (input.subject?.trim() || description.split(/\s+/).slice(0, 12).join(" ")).slice(0, 300);
+  const tickets = m.getRepository(Ticket);
+  const ticket = await tickets.save(
+    tickets.create({
+      number,
+      trackingSecretHash: trackingSecretHash(ctx.secretKey, trackingSecret),
+      subject,
+      description,
+      channel: input.channel,
+      contactId: contact?.id ?? null,
+      categoryId: category?.id ?? null,
+      privacy: input.privacy ?? "publik",
+      status: "received",
+      previousStatus: null,
+      complaintClass: category?.complaintClass ?? "general",
+      priority: "normal",
+      assigneeUserId: null,
+      mergedIntoId: null,
+      createdByUserId: input.createdByUserId ?? null,
+      locationText: input.locationText ?? null,
+      isOpen: true,
+      dueAt: ctx.deadlines.dueFor("verify_forward", ctx.at, { categoryId: category?.id, complaintClass: category?.complaintClass }),
+      receivedAt: ctx.at,
+      createdAt: ctx.at,
+      updatedAt: ctx.at,
+    }),
+  );
+  await m.getRepository(Message).insert({
+    ticketId: ticket.id,
+    direction: "inbound",
+    channel: input.channel,
+    contactId: contact?.id ?? null,
+    authorUserId: input.createdByUserId ?? null,
+    forwardId: null,
+    subject,
+    body: description,
+    bodyHtml: null,
+    channelAccountId: null,
+    externalId: null,
+    deliveryStatus: null,
+    sentAt: ctx.at,
+    createdAt: ctx.at,
+  });
+  await appendAuditEvent(m, {
+    actor: ctx.actor,
+    type: "ticket.received",
+    entityType: "ticket",
+    entityId: ticket.id,
+    ticketId: ticket.id,
+    after: { number, channel: ticket.channel, subject, categoryId: ticket.categoryId, privacy: ticket.privacy, contactId: ticket.contactId },
+    at: ctx.at,
+  });
+  return { kind: "created", ticket, trackingSecret };
+}

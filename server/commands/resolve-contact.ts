@@ -1,0 +1,67 @@
+import type { EntityManager } from "typeorm";
+import type { ChannelKind } from "../domain/ticket/channels.js";
+import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
+import { ContactIdentity } from "../entities/contact-identity.entity.js";
+import { Contact } from "../entities/contact.entity.js";
+import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { appendAuditEvent, type Actor } from "./append-audit-event.js";
+
+export interface ContactInput {
+  name?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  /** A channel-specific identity (Telegram user id, X handle…) besides phone/e-mail. */
+  channelIdentity?: { channel: ChannelKind; address: string; displayName?: string | null };
+}
+
+/** Phone identities are shared by SMS, voice and WhatsApp: one number, one citizen. */
+const PHONE_CHANNEL: ChannelKind = "sms";
+
+/**
+ * Finds the citizen by any of their identities or creates them, inside the caller's transaction.
+ * Returns null when nothing identifies the reporter (an anonymous web form, say).
+ */
+export async function resolveContact(m: EntityManager, input: ContactInput, actor: Actor, at: Date): Promise<Contact | null> {
+  const phone = input.phone ? normalizePhone(input.phone) : null;
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const keys: { channel: ChannelKind; address: string; displayName?: string | null }[] = [];
+  if (phone) keys.push({ channel: PHONE_CHANNEL, address: phone });
+  if (email) keys.push({ channel: "email", address: email });
+  if (input.channelIdentity) keys.push(input.channelIdentity);
+  if (keys.length === 0) return null;
+
+  const identities = m.getRepository(ContactIdentity);
+  const contacts = m.getRepository(Contact);
+  let contact: Contact | null = null;
+  for (const k of keys) {
+    const found = await identities.findOneBy({ channel: k.channel, address: k.address });
+    if (found) {
+      contact = await contacts.findOneBy({ id: found.contactId });
+      if (contact) break;
+    }
+  }
+  if (!contact) {
+    contact = await contacts.save(contacts.create({ name: input.name?.trim() || null, phone, email, mergedIntoId: null, createdAt: at, updatedAt: at }));
+    await appendAuditEvent(m, { actor, type: "contact.created", entityType: "contact", entityId: contact.id, after: { name: contact.name, phone, email }, at });
+  } else {
+    const patch: Partial<Contact> = {};
+    if (!contact.name && input.name?.trim()) patch.name = input.name.trim();
+    if (!contact.phone && phone) patch.phone = phone;
+    if (!contact.email && email) patch.email = email;
+    if (Object.keys(patch).length) {
+      await contacts.update({ id: contact.id }, { ...patch, updatedAt: at });
+      Object.assign(contact, patch);
+    }
+  }
+  for (const k of keys) {
+    const exists = await identities.findOneBy({ channel: k.channel, address: k.address });
+    if (exists) continue;
+    try {
+      await identities.insert({ contactId: contact.id, channel: k.channel, address: k.address, displayName: k.displayName ?? null, createdAt: at });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new RetryableConflict("identity created concurrently");
+      throw err;
+    }
+  }
+  return contact;
+}

@@ -1,0 +1,275 @@
+import type { EntityManager } from "typeorm";
+import { decide, isOpenForward, isOpenStatus, type ForwardChange, type TicketCommand, type TicketState } from "../domain/ticket/lifecycle.js";
+import { Agency } from "../entities/agency.entity.js";
+import { Forward } from "../entities/forward.entity.js";
+import { Message } from "../entities/message.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import { appendAuditEvent } from "./append-audit-event.js";
+import type { CommandContext } from "./context.js";
+
+/** How long after an answer (or resolution) the citizen may dispute it. */
+export const REOPEN_WINDOW_DAYS = 10;
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A lifecycle action as the API receives it; engine-only fields (intoStatus, at) are filled here. */
+export type TransitionInput =
+  | { action: "verify" }
+  | { action: "reject"; reason: string }
+  | { action: "merge"; intoTicketId: number }
+  | { action: "forward"; agencyIds: number[]; instruction: string }
+  | { action: "acknowledge"; agencyId: number }
+  | { action: "answer"; agencyId: number; response: string }
+  | { action: "return"; agencyId: number; reason: string }
+  | { action: "request_info"; message?: string }
+  | { action: "citizen_replied" }
+  | { action: "resolve"; note?: string }
+  | { action: "close"; automatic?: boolean }
+  | { action: "reopen"; reason: string };
+
+export type TransitionOutcome =
+  | { kind: "ok"; ticket: Ticket; events: string[] }
+  | { kind: "violation"; reason: string }
+  | { kind: "not_found"; what: string };
+
+async function lockTicket(m: EntityManager, id: number): Promise<Ticket | null> {
+  const mysql = m.connection.options.type === "mysql";
+  return m.getRepository(Ticket).findOne({ where: { id }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+}
+
+export function ticketState(ticket: Ticket, forwards: Forward[]): TicketState {
+  const since = ticket.reopenedAt?.getTime() ?? 0;
+  const lastAnswer = ticket.closedAt ?? ticket.resolvedAt ?? ticket.answeredAt;
+  return {
+    status: ticket.status,
+    previousStatus: ticket.previousStatus,
+    forwards: forwards.map((f) => ({ id: f.id, agencyId: f.agencyId, status: f.status, current: f.createdAt.getTime() >= since })),
+    reopenUntil: lastAnswer ? new Date(lastAnswer.getTime() + REOPEN_WINDOW_DAYS * DAY) : null,
+  };
+}
+
+/** Runs one lifecycle action: decide() says what may happen, this persists it with its audit events. */
+export async function transitionTicket(m: EntityManager, ctx: CommandContext, ticketId: number, input: TransitionInput): Promise<TransitionOutcome> {
+  const ticket = await lockTicket(m, ticketId);
+  if (!ticket) return { kind: "not_found", what: `ticket ${ticketId}` };
+  const forwardsRepo = m.getRepository(Forward);
+  const forwards = await forwardsRepo.find({ where: { ticketId }, order: { id: "ASC" } });
+
+  let command: TicketCommand;
+  let into: Ticket | null = null;
+  switch (input.action) {
+    case "merge": {
+      if (input.intoTicketId === ticketId) return { kind: "violation", reason: "a ticket cannot be merged into itself" };
+      into = await lockTicket(m, input.intoTicketId);
+      if (!into) return { kind: "not_found", what: `ticket ${input.intoTicketId}` };
+      command = { type: "merge", intoTicketId: into.id, intoStatus: into.status };
+      break;
+    }
+    case "forward": {
+      const agencies = await m.getRepository(Agency).findBy(input.agencyIds.map((id) => ({ id })));
+      const missing = input.agencyIds.filter((id) => !agencies.some((a) => a.id === id && a.active));
+      if (missing.length) return { kind: "not_found", what: `OPD ${missing.join(", ")}` };
+      command = { type: "forward", agencyIds: input.agencyIds, instruction: input.instruction };
+      break;
+    }
+    case "reopen":
+      command = { type: "reopen", reason: input.reason, at: ctx.at };
+      break;
+    case "request_info":
+      command = { type: "request_info" };
+      break;
+    case "resolve":
+      command = { type: "resolve" };
+      break;
+    default:
+      command = { ...input, type: input.action } as TicketCommand;
+  }
+
+  const d = decide(ticketState(ticket, forwards), command);
+  if (!d.ok) return { kind: "violation", reason: d.reason };
+
+  const before = { status: ticket.status, dueAt: ticket.dueAt };
+  const at = ctx.at;
+  const forwardEvents: Record<string, unknown>[] = [];
+  for (const change of d.forwardChanges) {
+    const affected = await applyForwardChange(m, ctx, ticket, forwards, change, input);
+    forwardEvents.push(affected);
+  }
+
+  // Timestamps the clocks and reports need.
+  const patch: Partial<Ticket> = { status: d.next, previousStatus: d.previousStatus ?? (d.next === "waiting_on_citizen" ? ticket.previousStatus : null) };
+  if (d.next === "waiting_on_citizen") patch.waitingSince = at;
+  if (ticket.status === "waiting_on_citizen") patch.waitingSince = null;
+  if (d.next === "verified") patch.verifiedAt = at;
+  if (input.action === "forward" && !ticket.forwardedAt) patch.forwardedAt = at;
+  if (input.action === "answer") {
+    patch.answeredAt = at;
+    if (!ticket.firstResponseAt) patch.firstResponseAt = at;
+  }
+  if (d.next === "resolved") patch.resolvedAt = at;
+  if (d.next === "closed") patch.closedAt = at;
+  if (d.next === "reopened") {
+    patch.reopenedAt = at;
+    patch.resolvedAt = null;
+    patch.closedAt = null;
+  }
+  if (d.next === "merged") patch.mergedIntoId = into!.id;
+  patch.isOpen = isOpenStatus(d.next);
+  Object.assign(ticket, patch);
+  patch.dueAt = await nextDue(m, ctx, ticket, input.action);
+  Object.assign(ticket, patch);
+  await m.getRepository(Ticket).update({ id: ticket.id }, { ...patch, updatedAt: at });
+
+  const note = noteFor(input);
+  if (note) {
+    await m.getRepository(Message).insert({
+      ticketId: ticket.id,
+      direction: "note",
+      channel: ticket.channel,
+      contactId: null,
+      authorUserId: ctx.actor.userId,
+      forwardId: null,
+      subject: null,
+      body: note,
+      bodyHtml: null,
+      channelAccountId: null,
+      externalId: null,
+      deliveryStatus: null,
+      sentAt: at,
+      createdAt: at,
+    });
+  }
+
+  const details = { ...("reason" in input ? { reason: input.reason } : {}), ...("instruction" in input ? { instruction: input.instruction } : {}), ...(into ? { intoTicketId: into.id, intoNumber: into.number } : {}) };
+  for (const type of d.events) {
+    await appendAuditEvent(m, {
+      actor: ctx.actor,
+      type,
+      entityType: "ticket",
+      entityId: ticket.id,
+      ticketId: ticket.id,
+      before,
+      after: { status: ticket.status, dueAt: ticket.dueAt, ...details, forwards: forwardEvents },
+      at,
+    });
+  }
+  if (into) {
+    await appendAuditEvent(m, {
+      actor: ctx.actor,
+      type: "ticket.merged_in",
+      entityType: "ticket",
+      entityId: into.id,
+      ticketId: into.id,
+      after: { mergedTicketId: ticket.id, mergedNumber: ticket.number },
+      at,
+    });
+    await m.getRepository(Ticket).update({ id: into.id }, { updatedAt: at });
+  }
+  return { kind: "ok", ticket, events: d.events };
+}
+
+async function applyForwardChange(
+  m: EntityManager,
+  ctx: CommandContext,
+  ticket: Ticket,
+  forwards: Forward[],
+  change: ForwardChange,
+  input: TransitionInput,
+): Promise<Record<string, unknown>> {
+  const repo = m.getRepository(Forward);
+  const at = ctx.at;
+  const userId = ctx.actor.userId;
+  if (change.kind === "create") {
+    const f = await repo.save(
+      repo.create({
+        ticketId: ticket.id,
+        agencyId: change.agencyId,
+        forwardedByUserId: userId,
+        instruction: input.action === "forward" ? input.instruction.trim() : "",
+        status: "pending",
+        isOpen: true,
+        dueAt: ctx.deadlines.dueFor("opd_followup", at, { categoryId: ticket.categoryId, complaintClass: ticket.complaintClass }),
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+    forwards.push(f);
+    return { forwardId: f.id, agencyId: f.agencyId, change: "created", dueAt: f.dueAt };
+  }
+  const f = forwards.find((x) => x.id === change.forwardId)!;
+  const patch: Partial<Forward> = {};
+  switch (change.kind) {
+    case "acknowledge":
+      Object.assign(patch, { status: "acknowledged", acknowledgedAt: at, acknowledgedByUserId: userId });
+      break;
+    case "answer":
+      Object.assign(patch, { status: "answered", isOpen: false, dueAt: null, answeredAt: at, answeredByUserId: userId, response: input.action === "answer" ? input.response.trim() : null });
+      if (change.implicitAcknowledge) Object.assign(patch, { acknowledgedAt: at, acknowledgedByUserId: userId });
+      await m.getRepository(Message).insert({
+        ticketId: ticket.id,
+        direction: "answer",
+        channel: ticket.channel,
+        contactId: null,
+        authorUserId: userId,
+        forwardId: f.id,
+        subject: null,
+        body: input.action === "answer" ? input.response.trim() : "",
+        bodyHtml: null,
+        channelAccountId: null,
+        externalId: null,
+        deliveryStatus: null,
+        sentAt: at,
+        createdAt: at,
+      });
+      break;
+    case "return":
+      Object.assign(patch, { status: "returned", isOpen: false, dueAt: null, returnedAt: at, returnedByUserId: userId, returnReason: input.action === "return" ? input.reason.trim() : null });
+      break;
+    case "withdraw":
+      Object.assign(patch, { status: "withdrawn", isOpen: false, dueAt: null });
+      break;
+  }
+  await repo.update({ id: f.id }, { ...patch, updatedAt: at });
+  Object.assign(f, patch);
+  return { forwardId: f.id, agencyId: f.agencyId, change: change.kind };
+}
+
+/** The nearest due time of the clocks that run in the ticket's new state. */
+async function nextDue(m: EntityManager, ctx: CommandContext, t: Ticket, action: TransitionInput["action"]): Promise<Date | null> {
+  const c = { categoryId: t.categoryId, complaintClass: t.complaintClass };
+  switch (t.status) {
+    case "received":
+    case "verified":
+      return t.dueAt ?? ctx.deadlines.dueFor("verify_forward", t.receivedAt, c);
+    case "returned":
+    case "reopened":
+      return action === "verify" ? t.dueAt : ctx.deadlines.dueFor("verify_forward", ctx.at, c);
+    case "forwarded":
+    case "in_progress": {
+      const open = (await m.getRepository(Forward).findBy({ ticketId: t.id, isOpen: true })).filter((f) => isOpenForward(f.status) && f.dueAt);
+      return open.length ? new Date(Math.min(...open.map((f) => f.dueAt!.getTime()))) : null;
+    }
+    case "answered":
+      return ctx.deadlines.dueFor("auto_close", t.answeredAt ?? ctx.at, c);
+    case "resolved":
+      return ctx.deadlines.dueFor("auto_close", t.resolvedAt ?? ctx.at, c);
+    default:
+      return null; // waiting on the citizen (clocks paused), closed, rejected, merged
+  }
+}
+
+function noteFor(input: TransitionInput): string | null {
+  switch (input.action) {
+    case "reject":
+      return `Ditolak / rejected: ${input.reason.trim()}`;
+    case "return":
+      return `Dikembalikan, bukan wewenang / returned, not our authority: ${input.reason.trim()}`;
+    case "reopen":
+      return `Dibuka kembali / reopened: ${input.reason.trim()}`;
+    case "request_info":
+      return input.message?.trim() ? `Meminta informasi / asked the citizen: ${input.message.trim()}` : null;
+    case "resolve":
+      return input.note?.trim() ? input.note.trim() : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,49 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import { errorHandler } from "./middleware/errors.js";
+import { authenticate, requireJsonForMutations } from "./middleware/authenticate.js";
+import { adminRoutes } from "./routes/admin.routes.js";
+import { authRoutes } from "./routes/auth.routes.js";
+import { conversationRoutes } from "./routes/conversation.routes.js";
+import { openApiRoutes } from "./routes/openapi.routes.js";
+import { recordRoutes } from "./routes/records.routes.js";
+import { ticketRoutes } from "./routes/tickets.routes.js";
+import type { AppDeps } from "./types.js";
+
+/** The express app without listen(): main.ts serves it, tests drive it with supertest. */
+export function createApp(deps: AppDeps) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.config.trustProxy === "true" ? true : /^\d+$/.test(deps.config.trustProxy) ? Number(deps.config.trustProxy) : deps.config.trustProxy);
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Access-Control-Expose-Headers", "Content-Range");
+    next();
+  });
+  api.use(requireJsonForMutations);
+  api.use(express.json({ limit: deps.config.apiBodyLimit, strict: true }));
+  api.use(authenticate(deps));
+  authRoutes(api, deps);
+  ticketRoutes(api, deps);
+  conversationRoutes(api, deps);
+  recordRoutes(api, deps);
+  adminRoutes(api, deps);
+  openApiRoutes(api, deps);
+  api.use((req, res) => {
+    res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });
+  });
+  app.use("/api", api);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

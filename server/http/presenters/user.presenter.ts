@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { ROLES } from "../../domain/access/roles.js";
+import type { User } from "../../entities/user.entity.js";
+import type { Viewer } from "../../queries/viewer.js";
+
+export const viewerSchema = z.object({ id: z.number(), email: z.string(), name: z.string(), role: z.enum(ROLES), agencyId: z.number().nullable() });
+
+export function presentViewer(v: Viewer) {
+  return { id: v.id, email: v.email, name: v.name, role: v.role, agencyId: v.agencyId };
+}
+
+/** Never includes the password hash. */
+export function presentUser(u: User) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    agencyId: u.agencyId,
+    phone: u.phone,
+    locale: u.locale,
+    active: u.active,
+    lastLoginAt: u.lastLoginAt,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  };
+}
+
+/** What OPD heads see of colleagues when assigning work. */
+export function presentColleague(u: User) {
+  return { id: u.id, name: u.name, role: u.role, agencyId: u.agencyId, active: u.active };
+}

@@ -1,0 +1,150 @@
+import type { Router } from "express";
+import { In } from "typeorm";
+import { z } from "zod";
+import { addMessage } from "../../commands/add-message.js";
+import { assignForward } from "../../commands/assign-forward.js";
+import { Forward } from "../../entities/forward.entity.js";
+import { Message } from "../../entities/message.entity.js";
+import { Ticket } from "../../entities/ticket.entity.js";
+import { User } from "../../entities/user.entity.js";
+import { badRequest, forbidden, notFound } from "../../lib/errors.js";
+import { findVisibleTicket } from "../../queries/tickets.js";
+import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
+import { simpleList } from "../../queries/simple-list.js";
+import { idList, raListQuery } from "../middleware/ra-list.js";
+import { presentMessage } from "../presenters/message.presenter.js";
+import { presentForward } from "../presenters/ticket.presenter.js";
+import { commandContext, unwrap } from "../command-context.js";
+import { addRoute, idParams } from "../route.js";
+import type { AppDeps } from "../types.js";
+import { auditRahasiaRead } from "./tickets.routes.js";
+
+const READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
+const id = z.number().int().positive();
+
+/** An OPD user sees conversation messages and notes written by their own OPD; the center sees all. */
+async function visibleMessages(deps: AppDeps, viewer: Viewer, msgs: Message[]): Promise<Message[]> {
+  if (seesAllTickets(viewer)) return msgs;
+  const authorIds = [...new Set(msgs.filter((x) => x.direction === "note" && x.authorUserId).map((x) => x.authorUserId!))];
+  const authors = authorIds.length ? await deps.db.manager.getRepository(User).findBy({ id: In(authorIds) }) : [];
+  const own = new Set(authors.filter((u) => u.agencyId === viewer.agencyId).map((u) => u.id));
+  return msgs.filter((x) => x.direction !== "note" || (x.authorUserId != null && own.has(x.authorUserId)));
+}
+
+export function conversationRoutes(router: Router, deps: AppDeps) {
+  addRoute(router, deps, {
+    method: "get",
+    path: "/messages",
+    summary: "Messages of a ticket (and of tickets merged into it), oldest first by default",
+    tag: "messages",
+    roles: READERS,
+    list: true,
+    query: raListQuery(
+      z.object({ ticketId: id.optional(), id: idList.optional(), direction: z.enum(["inbound", "outbound", "note", "answer"]).optional() }).strict(),
+      ["id", "createdAt"] as const,
+      ["createdAt", "ASC"],
+    ),
+    async handler({ query, viewer, now }) {
+      const f = query.filter;
+      if (!seesAllTickets(viewer) && f.ticketId === undefined) throw badRequest("filter.ticketId is required");
+      let ticketIds: number[] | undefined;
+      if (f.ticketId !== undefined) {
+        const t = await findVisibleTicket(deps.db.manager, viewer, f.ticketId);
+        if (!t) throw notFound(`ticket ${f.ticketId}`);
+        await auditRahasiaRead(deps, viewer, t, "messages", now);
+        const merged = await deps.db.manager.getRepository(Ticket).find({ select: { id: true }, where: { mergedIntoId: t.id } });
+        ticketIds = [t.id, ...merged.map((x) => x.id)];
+      }
+      const { rows, total } = await simpleList(
+        deps.db.manager.getRepository(Message),
+        { ...query, filter: { id: f.id, direction: f.direction } },
+        { id: "id", createdAt: "created_at", direction: "direction" },
+        [],
+        ticketIds ? (qb) => qb.andWhere("x.ticket_id IN (:...tids)", { tids: ticketIds }) : undefined,
+      );
+      const visible = await visibleMessages(deps, viewer, rows);
+      return { resource: "messages", start: query.range.start, total: total - (rows.length - visible.length), rows: visible.map((x) => presentMessage(viewer, x)) };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/messages/:id",
+    summary: "One message",
+    tag: "messages",
+    roles: READERS,
+    params: idParams,
+    async handler({ params, viewer }) {
+      const msg = await deps.db.manager.getRepository(Message).findOneBy({ id: params.id });
+      if (!msg || !(await findVisibleTicket(deps.db.manager, viewer, msg.ticketId)) || (await visibleMessages(deps, viewer, [msg])).length === 0) {
+        throw notFound(`message ${params.id}`);
+      }
+      return presentMessage(viewer, msg);
+    },
+  });
+  addRoute(router, deps, {
+    method: "post",
+    created: true,
+    path: "/messages",
+    summary: "Add an internal note, or (command center) a reply to the citizen on the ticket's channel",
+    tag: "messages",
+    roles: READERS,
+    body: z.object({ ticketId: id, direction: z.enum(["note", "outbound"]), body: z.string().trim().min(1).max(10000) }).strict(),
+    async handler({ body, viewer, now }) {
+      if (body.direction === "outbound" && isOpdViewer(viewer)) throw forbidden("OPD users answer through the answer action; replies to citizens are sent by the command center");
+      if (!(await findVisibleTicket(deps.db.manager, viewer, body.ticketId))) throw notFound(`ticket ${body.ticketId}`);
+      const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), body)));
+      return presentMessage(viewer, out.message);
+    },
+  });
+
+  addRoute(router, deps, {
+    method: "get",
+    path: "/forwards",
+    summary: "Forwards (disposisi); OPD users see only their own OPD's",
+    tag: "forwards",
+    roles: READERS,
+    list: true,
+    query: raListQuery(
+      z.object({ id: idList.optional(), ticketId: id.optional(), agencyId: id.optional(), isOpen: z.boolean().optional(), status: z.enum(["pending", "acknowledged", "answered", "returned", "withdrawn"]).optional(), assigneeUserId: id.optional() }).strict(),
+      ["id", "dueAt", "createdAt"] as const,
+      ["dueAt", "ASC"],
+    ),
+    async handler({ query, viewer }) {
+      const scope = isOpdViewer(viewer) ? (qb: import("typeorm").SelectQueryBuilder<Forward>) => qb.andWhere("x.agency_id = :own", { own: viewer.agencyId }) : undefined;
+      const { rows, total } = await simpleList(
+        deps.db.manager.getRepository(Forward),
+        query,
+        { id: "id", ticketId: "ticket_id", agencyId: "agency_id", isOpen: "is_open", status: "status", assigneeUserId: "assignee_user_id", dueAt: "due_at", createdAt: "created_at" },
+        [],
+        scope,
+      );
+      return { resource: "forwards", start: query.range.start, total, rows: rows.map(presentForward) };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/forwards/:id",
+    summary: "One forward",
+    tag: "forwards",
+    roles: READERS,
+    params: idParams,
+    async handler({ params, viewer }) {
+      const f = await deps.db.manager.getRepository(Forward).findOneBy({ id: params.id });
+      if (!f || (isOpdViewer(viewer) && f.agencyId !== viewer.agencyId)) throw notFound(`forward ${params.id}`);
+      return presentForward(f);
+    },
+  });
+  addRoute(router, deps, {
+    method: "put",
+    path: "/forwards/:id",
+    summary: "Assign an open forward to a staff member of the OPD (OPD head)",
+    tag: "forwards",
+    roles: ["opd_head"],
+    params: idParams,
+    body: z.object({ assigneeUserId: id.nullable() }).strict(),
+    async handler({ params, body, viewer, now }) {
+      const out = unwrap(await deps.db.tx((m) => assignForward(m, commandContext(deps, viewer, now), params.id, viewer.agencyId!, body.assigneeUserId)));
+      return presentForward(out.forward);
+    },
+  });
+}

@@ -1,0 +1,203 @@
+import type { Router } from "express";
+import { In } from "typeorm";
+import { z } from "zod";
+import { mayTake } from "../../domain/access/permissions.js";
+import { CHANNEL_KINDS } from "../../domain/ticket/channels.js";
+import { TICKET_STATUSES } from "../../domain/ticket/lifecycle.js";
+import { PRIVACY_LEVELS } from "../../domain/privacy/levels.js";
+import { appendAuditEvent } from "../../commands/append-audit-event.js";
+import { recordComplaint } from "../../commands/record-complaint.js";
+import { transitionTicket, type TransitionInput } from "../../commands/transition-ticket.js";
+import { updateTicket } from "../../commands/update-ticket.js";
+import { Contact } from "../../entities/contact.entity.js";
+import { forbidden, notFound } from "../../lib/errors.js";
+import { findVisibleTicket, forwardsOfTicket, listTickets, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
+import { isOpdViewer, type Viewer } from "../../queries/viewer.js";
+import type { Ticket } from "../../entities/ticket.entity.js";
+import { idList, raListQuery } from "../middleware/ra-list.js";
+import { presentTicket } from "../presenters/ticket.presenter.js";
+import { commandContext, unwrap } from "../command-context.js";
+import { addRoute, idParams } from "../route.js";
+import type { AppDeps } from "../types.js";
+
+const CENTER = ["operator", "supervisor"] as const;
+const TICKET_READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
+const id = z.number().int().positive();
+
+export const ticketFilterSchema = z
+  .object({
+    id: idList.optional(),
+    q: z.string().max(200).optional(),
+    status: z.union([z.enum(TICKET_STATUSES), z.array(z.enum(TICKET_STATUSES)).max(20)]).optional(),
+    agencyId: id.optional(),
+    categoryId: id.optional(),
+    channel: z.enum(CHANNEL_KINDS).optional(),
+    privacy: z.enum(PRIVACY_LEVELS).optional(),
+    contactId: id.optional(),
+    assigneeUserId: id.optional(),
+    isOpen: z.boolean().optional(),
+    dueBefore: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+    number: z.string().max(20).optional(),
+  })
+  .strict();
+
+const createBody = z
+  .object({
+    channel: z.enum(CHANNEL_KINDS).default("voice"),
+    subject: z.string().trim().max(300).optional(),
+    description: z.string().trim().min(5, "describe the complaint in at least 5 characters").max(20000),
+    categoryId: id.nullable().optional(),
+    privacy: z.enum(PRIVACY_LEVELS).default("publik"),
+    locationText: z.string().trim().max(300).nullable().optional(),
+    caller: z
+      .object({ name: z.string().trim().max(200).optional(), phone: z.string().trim().max(40).optional(), email: z.string().trim().max(254).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const updateBody = z
+  .object({
+    subject: z.string().trim().min(1).max(300).optional(),
+    description: z.string().trim().min(1).max(20000).optional(),
+    categoryId: id.nullable().optional(),
+    privacy: z.enum(PRIVACY_LEVELS).optional(),
+    priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
+    complaintClass: z.string().trim().min(1).max(32).optional(),
+    assigneeUserId: id.nullable().optional(),
+    locationText: z.string().trim().max(300).nullable().optional(),
+  })
+  .strict();
+
+const reason = z.string().trim().min(3, "give a reason of at least 3 characters").max(5000);
+export const transitionBody = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("verify") }).strict(),
+  z.object({ action: z.literal("reject"), reason }).strict(),
+  z.object({ action: z.literal("merge"), intoTicketId: id }).strict(),
+  z.object({ action: z.literal("forward"), agencyIds: z.array(id).min(1).max(20), instruction: z.string().trim().min(3).max(5000) }).strict(),
+  z.object({ action: z.literal("acknowledge") }).strict(),
+  z.object({ action: z.literal("answer"), response: z.string().trim().min(3).max(20000) }).strict(),
+  z.object({ action: z.literal("return"), reason }).strict(),
+  z.object({ action: z.literal("request_info"), message: z.string().trim().max(5000).optional() }).strict(),
+  z.object({ action: z.literal("citizen_replied") }).strict(),
+  z.object({ action: z.literal("resolve"), note: z.string().trim().max(5000).optional() }).strict(),
+  z.object({ action: z.literal("close") }).strict(),
+  z.object({ action: z.literal("reopen"), reason }).strict(),
+]);
+
+async function contactsById(deps: AppDeps, ids: (number | null)[]) {
+  const wanted = [...new Set(ids.filter((x): x is number => x != null))];
+  const rows = wanted.length ? await deps.db.manager.getRepository(Contact).findBy({ id: In(wanted) }) : [];
+  return new Map(rows.map((c) => [c.id, c]));
+}
+
+/** Every read of a rahasia ticket is recorded, by anyone. */
+export async function auditRahasiaRead(deps: AppDeps, viewer: Viewer, t: Ticket, what: string, at: Date) {
+  if (t.privacy !== "rahasia") return;
+  await deps.db.tx((m) =>
+    appendAuditEvent(m, { actor: { userId: viewer.id, label: viewer.email }, type: "ticket.read_rahasia", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { what }, at }),
+  );
+}
+
+export async function presentTicketDetail(deps: AppDeps, viewer: Viewer, t: Ticket) {
+  const m = deps.db.manager;
+  const forwards = await forwardsOfTicket(m, t.id);
+  const contact = t.contactId != null ? await m.getRepository(Contact).findOneBy({ id: t.contactId }) : null;
+  const own = isOpdViewer(viewer) ? (forwards.filter((f) => f.agencyId === viewer.agencyId).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || b.id - a.id)[0] ?? null) : null;
+  return presentTicket(viewer, t, { contact, forwards, forward: own });
+}
+
+export function ticketRoutes(router: Router, deps: AppDeps) {
+  addRoute(router, deps, {
+    method: "get",
+    path: "/tickets",
+    summary: "List tickets (operator queue, OPD inbox). react-admin list dialect.",
+    tag: "tickets",
+    roles: TICKET_READERS,
+    list: true,
+    query: raListQuery(ticketFilterSchema, TICKET_SORT_FIELDS, ["dueAt", "ASC"]),
+    async handler({ query, viewer }) {
+      const { rows, total } = await listTickets(deps.db.manager, viewer, query);
+      const contacts = await contactsById(deps, rows.map((r) => r.ticket.contactId));
+      return {
+        resource: "tickets",
+        start: query.range.start,
+        total,
+        rows: rows.map((r) => presentTicket(viewer, r.ticket, { contact: r.ticket.contactId ? contacts.get(r.ticket.contactId) ?? null : null, forward: r.forward })),
+      };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/tickets/:id",
+    summary: "One ticket with its forwards; reads of rahasia tickets are audited",
+    tag: "tickets",
+    roles: TICKET_READERS,
+    params: idParams,
+    async handler({ params, viewer, now }) {
+      const t = await findVisibleTicket(deps.db.manager, viewer, params.id);
+      if (!t) throw notFound(`ticket ${params.id}`);
+      await auditRahasiaRead(deps, viewer, t, "ticket", now);
+      return presentTicketDetail(deps, viewer, t);
+    },
+  });
+  addRoute(router, deps, {
+    method: "post",
+    created: true,
+    path: "/tickets",
+    summary: "Record a complaint taken by the operator (e.g. a phone call): caller becomes a citizen",
+    tag: "tickets",
+    roles: CENTER,
+    body: createBody,
+    async handler({ body, viewer, now }) {
+      const out = unwrap(
+        await deps.db.tx((m) =>
+          recordComplaint(m, commandContext(deps, viewer, now), {
+            channel: body.channel,
+            subject: body.subject,
+            description: body.description,
+            categoryId: body.categoryId ?? null,
+            privacy: body.privacy,
+            locationText: body.locationText ?? null,
+            contact: body.caller,
+            createdByUserId: viewer.id,
+          }),
+        ),
+      );
+      const detail = await presentTicketDetail(deps, viewer, out.ticket);
+      return { ...detail, trackingUrl: `${deps.config.publicUrl}/lacak/${out.ticket.number}?k=${out.trackingSecret}` };
+    },
+  });
+  addRoute(router, deps, {
+    method: "put",
+    path: "/tickets/:id",
+    summary: "Edit a ticket: categorise, set privacy, priority, assignee, correct text",
+    tag: "tickets",
+    roles: CENTER,
+    params: idParams,
+    body: updateBody,
+    async handler({ params, body, viewer, now }) {
+      const out = unwrap(await deps.db.tx((m) => updateTicket(m, commandContext(deps, viewer, now), params.id, body)));
+      return presentTicketDetail(deps, viewer, out.ticket);
+    },
+  });
+  addRoute(router, deps, {
+    method: "post",
+    path: "/tickets/:id/transitions",
+    summary: "Take a lifecycle action (verify, forward, acknowledge, answer, return, resolve, close, …). 409 if not allowed now.",
+    tag: "tickets",
+    roles: TICKET_READERS,
+    params: idParams,
+    body: transitionBody,
+    async handler({ params, body, viewer, now }) {
+      if (!mayTake(viewer.role, body.action)) throw forbidden(`your role (${viewer.role}) may not ${body.action} tickets`);
+      const visible = await findVisibleTicket(deps.db.manager, viewer, params.id);
+      if (!visible) throw notFound(`ticket ${params.id}`);
+      if (body.action === "merge" && !(await findVisibleTicket(deps.db.manager, viewer, body.intoTicketId))) throw notFound(`ticket ${body.intoTicketId}`);
+      const input = (["acknowledge", "answer", "return"].includes(body.action) ? { ...body, agencyId: viewer.agencyId! } : body) as TransitionInput;
+      const out = unwrap(await deps.db.tx((m) => transitionTicket(m, commandContext(deps, viewer, now), params.id, input)));
+      return presentTicketDetail(deps, viewer, out.ticket);
+    },
+  });
+}
+

@@ -1,0 +1,28 @@
+import type { Config } from "../config/env.js";
+import type { Db } from "../lib/db.js";
+import type { Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { DeadlineService } from "../sla/deadlines.js";
+import type { Viewer } from "../queries/viewer.js";
+import type { Session } from "../entities/session.entity.js";
+
+/** Everything the HTTP layer needs; main.ts builds it, tests build their own. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  deadlines: DeadlineService;
+  /** First delay of login slowdown (ms); tests shorten it. */
+  loginSlowdownBaseMs?: number;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      viewer?: Viewer;
+      authSession?: Session;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Boot: env -> DataSource -> migrations -> demo data -> roles (--roles=api,worker,sessions; default all).
+import type { Server } from "node:http";
+import { ConfigError, loadConfig } from "./config/env.js";
+import { createDataSource } from "./config/data-source.js";
+import { seedDemo } from "./demo/seed-demo.js";
+import { DEMO_PASSWORD, DEMO_USERS } from "./demo/demo-data.js";
+import { createApp } from "./http/app.js";
+import { Db } from "./lib/db.js";
+import { systemClock } from "./lib/clock.js";
+import { createLogger } from "./lib/logger.js";
+import { calendarDayDeadlines } from "./sla/deadlines.js";
+import { startWorker } from "./worker.js";
+
+const ROLES = ["api", "worker", "sessions"] as const;
+type ProcessRole = (typeof ROLES)[number];
+
+function parseRoles(argv: string[]): ProcessRole[] {
+  const arg = argv.find((a) => a.startsWith("--roles="));
+  if (!arg) return [...ROLES];
+  const roles = arg.slice("--roles=".length).split(",").map((r) => r.trim()).filter(Boolean);
+  const bad = roles.filter((r) => !ROLES.includes(r as ProcessRole));
+  if (bad.length) throw new ConfigError(`unknown role(s) ${bad.join(", ")}; use --roles=${ROLES.join(",")}`);
+  return roles as ProcessRole[];
+}
+
+async function main() {
+  const config = loadConfig();
+  const roles = parseRoles(process.argv.slice(2));
+  const logger = createLogger(config.logLevel);
+  const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await ds.initialize();
+  const applied = await ds.runMigrations({ transaction: "each" });
+  if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
+  const db = new Db(ds);
+  const deadlines = calendarDayDeadlines;
+
+  if (config.demoData) {
+    const { seeded } = await seedDemo(db, deadlines, config.sessionSecret, systemClock.now());
+    if (seeded) logger.info("demo data loaded");
+    console.log(
+      [
+        "",
+        "  Aduan demo logins (password: " + DEMO_PASSWORD + ")",
+        ...DEMO_USERS.map((u) => `    ${u.email.padEnd(30)} ${u.role}`),
+        "",
+      ].join("\n"),
+    );
+  }
+
+  const stops: (() => Promise<void>)[] = [];
+  if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock }));
+  let server: Server | undefined;
+  if (roles.includes("api")) {
+    const app = createApp({ db, config, clock: systemClock, logger, deadlines });
+    server = app.listen(config.port, config.host, () => {
+      logger.info({ port: config.port, db: db.dialect, roles }, `Aduan listening on ${config.publicUrl}`);
+    });
+    stops.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, "stop failed"));
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import { Forward } from "../entities/forward.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { TicketStatus } from "../domain/ticket/lifecycle.js";
+import type { Privacy } from "../domain/privacy/levels.js";
+import { isOpdViewer, seesAllTickets, type Viewer } from "./viewer.js";
+
+export interface TicketFilter {
+  id?: number[];
+  q?: string;
+  status?: TicketStatus | TicketStatus[];
+  agencyId?: number;
+  categoryId?: number;
+  channel?: ChannelKind;
+  privacy?: Privacy;
+  contactId?: number;
+  assigneeUserId?: number;
+  isOpen?: boolean;
+  /** Only tickets whose clock (the OPD's, when filtered by OPD) is due at or before this instant. */
+  dueBefore?: Date;
+  number?: string;
+}
+
+export const TICKET_SORT_FIELDS = ["id", "number", "receivedAt", "dueAt", "status", "updatedAt", "subject"] as const;
+export type TicketSortField = (typeof TICKET_SORT_FIELDS)[number];
+
+export interface ListParams<F, S extends string> {
+  filter: F;
+  sort: { field: S; order: "ASC" | "DESC" };
+  range: { start: number; end: number };
+}
+
+export interface TicketRow {
+  ticket: Ticket;
+  /** The viewer's OPD forward (OPD users) or the OPD-filtered forward, with its clock. */
+  forward: Forward | null;
+}
+
+const COLUMN: Record<TicketSortField, string> = {
+  id: "t.id",
+  number: "t.number",
+  receivedAt: "t.received_at",
+  dueAt: "t.due_at",
+  status: "t.status",
+  updatedAt: "t.updated_at",
+  subject: "t.subject",
+};
+
+/** The tickets a viewer may see at all: everything for the command center, forwarded ones for an OPD. */
+export function scopeTickets(qb: SelectQueryBuilder<Ticket>, viewer: Viewer): SelectQueryBuilder<Ticket> {
+  if (seesAllTickets(viewer)) return qb;
+  if (isOpdViewer(viewer) && viewer.agencyId != null) {
+    return qb.andWhere(
+      "EXISTS (SELECT 1 FROM forwards sf WHERE sf.ticket_id = t.id AND sf.agency_id = :scopeAgency AND sf.status <> 'withdrawn')",
+      { scopeAgency: viewer.agencyId },
+    );
+  }
+  return qb.andWhere("1 = 0"); // admins manage configuration, not complaints
+}
+
+/**
+ * The ticket list behind the operator queue and the OPD inbox. With an OPD in scope and only open
+ * tickets asked for, the list is read from that OPD's open forwards in due order, so the
+ * (agency_id, is_open, due_at) index serves the first page without sorting.
+ */
+export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParams<TicketFilter, TicketSortField>): Promise<{ rows: TicketRow[]; total: number }> {
+  const f = p.filter;
+  const agencyId = isOpdViewer(viewer) ? viewer.agencyId ?? -1 : f.agencyId;
+  if (isOpdViewer(viewer) && f.agencyId != null && f.agencyId !== viewer.agencyId) return { rows: [], total: 0 };
+  const limit = p.range.end - p.range.start + 1;
+  const order = p.sort.order;
+
+  const qb = m.getRepository(Ticket).createQueryBuilder("t");
+  const viaForward = agencyId != null && f.isOpen === true;
+  if (viaForward) {
+    qb.innerJoin(Forward, "f", "f.ticket_id = t.id AND f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true });
+  } else {
+    scopeTickets(qb, viewer);
+    if (agencyId != null) {
+      qb.andWhere("EXISTS (SELECT 1 FROM forwards af WHERE af.ticket_id = t.id AND af.agency_id = :agencyId AND af.status <> 'withdrawn')", { agencyId });
+    }
+    if (f.isOpen !== undefined) qb.andWhere("t.is_open = :isOpen", { isOpen: f.isOpen });
+  }
+  if (f.id?.length) qb.andWhere("t.id IN (:...ids)", { ids: f.id });
+  if (f.number) qb.andWhere("t.number = :number", { number: f.number });
+  if (f.status !== undefined) {
+    const statuses = Array.isArray(f.status) ? f.status : [f.status];
+    qb.andWhere("t.status IN (:...statuses)", { statuses: statuses.length ? statuses : ["-"] });
+  }
+  if (f.categoryId !== undefined) qb.andWhere("t.category_id = :categoryId", { categoryId: f.categoryId });
+  if (f.channel) qb.andWhere("t.channel = :channel", { channel: f.channel });
+  if (f.privacy) qb.andWhere("t.privacy = :privacy", { privacy: f.privacy });
+  if (f.contactId !== undefined) qb.andWhere("t.contact_id = :contactId", { contactId: f.contactId });
+  if (f.assigneeUserId !== undefined) qb.andWhere("t.assignee_user_id = :assignee", { assignee: f.assigneeUserId });
+  if (f.dueBefore) qb.andWhere(viaForward ? "f.due_at <= :dueBefore" : "t.due_at <= :dueBefore", { dueBefore: f.dueBefore });
+  if (f.q?.trim()) {
+    const q = f.q.trim();
+    if (/^ADU-\d{4}-\d{5,}$/i.test(q)) qb.andWhere("t.number = :qn", { qn: q.toUpperCase() });
+    else qb.andWhere("(t.subject LIKE :q OR t.description LIKE :q OR t.number LIKE :q)", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  }
+
+  const total = await qb.clone().getCount();
+  if (viaForward && p.sort.field === "dueAt") qb.orderBy("f.due_at", order).addOrderBy("f.id", order);
+  else qb.orderBy(COLUMN[p.sort.field], order).addOrderBy("t.id", order);
+  const tickets = await qb.offset(p.range.start).limit(limit).getMany();
+  const forwards = await forwardsForRows(m, tickets.map((t) => t.id), agencyId ?? null);
+  return { rows: tickets.map((ticket) => ({ ticket, forward: forwards.get(ticket.id) ?? null })), total };
+}
+
+/** For each ticket, the forward to the given OPD that matters most (open first, then the latest). */
+async function forwardsForRows(m: EntityManager, ticketIds: number[], agencyId: number | null): Promise<Map<number, Forward>> {
+  const out = new Map<number, Forward>();
+  if (agencyId == null || ticketIds.length === 0) return out;
+  const rows = await m.getRepository(Forward).createQueryBuilder("f").where("f.ticket_id IN (:...ids)", { ids: ticketIds }).andWhere("f.agency_id = :agencyId", { agencyId }).orderBy("f.id", "ASC").getMany();
+  for (const f of rows) {
+    const cur = out.get(f.ticketId);
+    if (!cur || f.isOpen || !cur.isOpen) out.set(f.ticketId, f);
+  }
+  return out;
+}
+
+/** One ticket if the viewer may see it (null otherwise: the API answers 404 either way). */
+export async function findVisibleTicket(m: EntityManager, viewer: Viewer, id: number): Promise<Ticket | null> {
+  const qb = m.getRepository(Ticket).createQueryBuilder("t").where("t.id = :id", { id });
+  scopeTickets(qb, viewer);
+  return qb.getOne();
+}
+
+export async function forwardsOfTicket(m: EntityManager, ticketId: number): Promise<Forward[]> {
+  return m.getRepository(Forward).find({ where: { ticketId }, order: { id: "ASC" } });
+}
