@@ -43,9 +43,12 @@ export function authenticate(deps: AppDeps) {
   };
 }
 
-/** Cross-site form posts cannot send JSON without a CORS preflight: mutations must be JSON. */
+/**
+ * Cross-site form posts cannot send JSON without a CORS preflight: mutations must be JSON.
+ * DELETE carries no body, and no HTML form can send it.
+ */
 export function requireJsonForMutations(req: Request, res: Response, next: NextFunction) {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  if (["GET", "HEAD", "OPTIONS", "DELETE"].includes(req.method)) return next();
   if (!req.is("application/json")) {
     res.status(415).json({ error: "unsupported_media_type", message: "send the request body as application/json" });
     return;
