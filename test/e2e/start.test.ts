@@ -19,7 +19,7 @@ describe("npm start on a fresh data directory", () => {
   it("serves with the embedded database, migrations applied and demo data loaded, and prints the demo logins", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "aduan-start-"));
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "info" };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "info" };
     delete env.DATABASE_URL;
     delete env.SESSION_SECRET;
     delete env.ENCRYPTION_KEY;
