@@ -100,7 +100,21 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
     else qb.andWhere("(t.subject LIKE :q OR t.description LIKE :q OR t.number LIKE :q)", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
   }
 
-  const total = await qb.clone().getCount();
+  // The plain OPD queue (no filter on the ticket itself) counts that OPD's open forwards alone,
+  // on the covering (agency_id, is_open, due_at) index: one open forward per ticket and OPD.
+  const ticketFilters = (["id", "number", "status", "categoryId", "channel", "privacy", "contactId", "assigneeUserId", "q"] as const).some((k) => {
+    const v = f[k];
+    return v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
+  });
+  const total =
+    viaForward && !ticketFilters
+      ? await m
+          .getRepository(Forward)
+          .createQueryBuilder("f")
+          .where("f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true })
+          .andWhere(f.dueBefore ? "f.due_at <= :dueBefore" : "1 = 1", { dueBefore: f.dueBefore })
+          .getCount()
+      : await qb.clone().getCount();
   if (viaForward && p.sort.field === "dueAt") qb.orderBy("f.due_at", order).addOrderBy("f.id", order);
   else qb.orderBy(COLUMN[p.sort.field], order).addOrderBy("t.id", order);
   const tickets = await qb.offset(p.range.start).limit(limit).getMany();
@@ -112,7 +126,9 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
 async function forwardsForRows(m: EntityManager, ticketIds: number[], agencyId: number | null): Promise<Map<number, Forward>> {
   const out = new Map<number, Forward>();
   if (agencyId == null || ticketIds.length === 0) return out;
-  const rows = await m.getRepository(Forward).createQueryBuilder("f").where("f.ticket_id IN (:...ids)", { ids: ticketIds }).andWhere("f.agency_id = :agencyId", { agencyId }).orderBy("f.id", "ASC").getMany();
+  // By ticket only (a ticket has a few forwards): with the OPD in the WHERE, SQLite's planner
+  // picked the (agency_id, …) index and read every forward of a large OPD (bench: 300 ms at 1M).
+  const rows = (await m.getRepository(Forward).createQueryBuilder("f").where("f.ticket_id IN (:...ids)", { ids: ticketIds }).orderBy("f.id", "ASC").getMany()).filter((f) => f.agencyId === agencyId);
   for (const f of rows) {
     const cur = out.get(f.ticketId);
     if (!cur || f.isOpen || !cur.isOpen) out.set(f.ticketId, f);
