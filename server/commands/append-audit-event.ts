@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import { linkHash, ticketChain } from "../audit/chain.js";
 import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
@@ -27,35 +27,62 @@ export interface AuditInput {
  * Appends one event to its chain (one chain per ticket, else per entity) inside the caller's
  * transaction. Only the head row of that chain is locked, so writers on other tickets never wait.
  */
-export async function appendAuditEvent(m: EntityManager, input: AuditInput): Promise<AuditEvent> {
-  const chainKey = input.ticketId ? ticketChain(input.ticketId) : `${input.entityType}:${input.entityId ?? "-"}`;
+export function appendAuditEvent(m: EntityManager, input: AuditInput): Promise<void> {
+  return appendAuditEvents(m, [input]);
+}
+
+const chainKeyOf = (input: AuditInput) => (input.ticketId ? ticketChain(input.ticketId) : `${input.entityType}:${input.entityId ?? "-"}`);
+
+/**
+ * Appends several events (in order; any chains) with a constant number of statements plus one
+ * head update per chain: the SLA sweep records thousands of events per batch this way.
+ */
+export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
   const mysql = m.connection.options.type === "mysql";
   const heads = m.getRepository(AuditChainHead);
-  const head = await heads.findOne({ where: { chainKey }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
-  const createdAt = new Date(Math.floor(input.at.getTime()));
-  const link = {
-    chainKey,
-    seq: (head?.seq ?? 0) + 1,
-    prevHash: head?.hash ?? null,
-    ticketId: input.ticketId ?? null,
-    actorUserId: input.actor.userId,
-    actorLabel: input.actor.label.slice(0, 200),
-    type: input.type,
-    entityType: input.entityType,
-    entityId: input.entityId == null ? null : String(input.entityId),
-    beforeJson: input.before === undefined ? null : canonicalJson(input.before),
-    afterJson: input.after === undefined ? null : canonicalJson(input.after),
-    createdAt,
-  };
-  const hash = linkHash(link);
+  const keys = [...new Set(inputs.map(chainKeyOf))].sort();
+  const at0 = new Date(Math.floor(inputs[0].at.getTime()));
+  // InnoDB: locking a head row that does not exist yet takes a gap lock, and two writers starting
+  // chains in the same gap then deadlock on their inserts (seen with three SLA workers). So head
+  // rows are made to exist first (seq 0, in this transaction) and only those rows are locked, in
+  // key order.
+  if (mysql) {
+    await m.query(`INSERT IGNORE INTO audit_chain_heads (chain_key, seq, hash, updated_at) VALUES ${keys.map(() => "(?, 0, '', ?)").join(", ")}`, keys.flatMap((k) => [k, at0]));
+  }
+  const found = await heads.find({ where: { chainKey: In(keys) }, order: { chainKey: "ASC" }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+  const state = new Map(keys.map((k) => [k, { row: found.find((h) => h.chainKey === k) ?? null, seq: 0, hash: null as string | null, at: at0 }]));
+  for (const st of state.values()) if (st.row && st.row.seq > 0) Object.assign(st, { seq: st.row.seq, hash: st.row.hash });
+  const events = inputs.map((input) => {
+    const chainKey = chainKeyOf(input);
+    const st = state.get(chainKey)!;
+    const link = {
+      chainKey,
+      seq: st.seq + 1,
+      prevHash: st.hash,
+      ticketId: input.ticketId ?? null,
+      actorUserId: input.actor.userId,
+      actorLabel: input.actor.label.slice(0, 200),
+      type: input.type,
+      entityType: input.entityType,
+      entityId: input.entityId == null ? null : String(input.entityId),
+      beforeJson: input.before === undefined ? null : canonicalJson(input.before),
+      afterJson: input.after === undefined ? null : canonicalJson(input.after),
+      createdAt: new Date(Math.floor(input.at.getTime())),
+    };
+    const hash = linkHash(link);
+    Object.assign(st, { seq: link.seq, hash, at: link.createdAt });
+    return { ...link, hash };
+  });
   try {
-    const event = await m.getRepository(AuditEvent).save(m.getRepository(AuditEvent).create({ ...link, hash }));
-    if (head) await heads.update({ chainKey, seq: head.seq }, { seq: link.seq, hash, updatedAt: createdAt });
-    else await heads.insert({ chainKey, seq: link.seq, hash, updatedAt: createdAt });
-    return event;
+    for (let i = 0; i < events.length; i += 500) await m.getRepository(AuditEvent).insert(events.slice(i, i + 500));
+    for (const [chainKey, st] of state) {
+      if (st.row) await heads.update({ chainKey, seq: st.row.seq }, { seq: st.seq, hash: st.hash!, updatedAt: st.at });
+      else await heads.insert({ chainKey, seq: st.seq, hash: st.hash!, updatedAt: st.at });
+    }
   } catch (err) {
     // Another writer extended the same chain first: the whole transaction is retried.
-    if (isDuplicateKey(err)) throw new RetryableConflict(`audit chain ${chainKey} moved`);
+    if (isDuplicateKey(err)) throw new RetryableConflict(`audit chain moved (${keys.length} chains)`);
     throw err;
   }
 }
