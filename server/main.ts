@@ -3,13 +3,13 @@ import type { Server } from "node:http";
 import { ConfigError, loadConfig } from "./config/env.js";
 import { createDataSource } from "./config/data-source.js";
 import { seedDemo } from "./demo/seed-demo.js";
+import { ensureSlaDefaults } from "./commands/ensure-sla-defaults.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo/demo-data.js";
 import { createApp } from "./http/app.js";
 import { Db } from "./lib/db.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
-import { calendarDayDeadlines } from "./sla/deadlines.js";
-import { startWorker } from "./worker.js";
+import { createJobScheduler, followSlaDeadlines, startWorker } from "./worker.js";
 
 const ROLES = ["api", "worker", "sessions"] as const;
 type ProcessRole = (typeof ROLES)[number];
@@ -32,10 +32,10 @@ async function main() {
   const applied = await ds.runMigrations({ transaction: "each" });
   if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(ds);
-  const deadlines = calendarDayDeadlines;
+  await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
 
   if (config.demoData) {
-    const { seeded } = await seedDemo(db, deadlines, config.sessionSecret, systemClock.now());
+    const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
     if (seeded) logger.info("demo data loaded");
     console.log(
       [
@@ -48,10 +48,13 @@ async function main() {
   }
 
   const stops: (() => Promise<void>)[] = [];
-  if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock }));
+  const scheduler = createJobScheduler({ db, config, logger });
+  const unfollow = followSlaDeadlines(db, scheduler, logger);
+  stops.push(async () => unfollow());
+  if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock, scheduler }));
   let server: Server | undefined;
   if (roles.includes("api")) {
-    const app = createApp({ db, config, clock: systemClock, logger, deadlines });
+    const app = createApp({ db, config, clock: systemClock, logger, scheduler });
     server = app.listen(config.port, config.host, () => {
       logger.info({ port: config.port, db: db.dialect, roles }, `Aduan listening on ${config.publicUrl}`);
     });

@@ -2,34 +2,29 @@ import type { Config } from "./config/env.js";
 import type { Db } from "./lib/db.js";
 import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/logger.js";
-import { createAuditAnchor } from "./commands/create-audit-anchor.js";
-import { Session } from "./entities/session.entity.js";
-import { LessThan } from "typeorm";
+import { createScheduler, type Scheduler } from "./jobs/scheduler.js";
+import { closeMailers } from "./lib/mailer.js";
+import { defineJobs, followSlaDeadlines, scheduleRecurring } from "./jobs/jobs.js";
 
 /**
- * Periodic work of the worker role: audit anchors and removal of expired sessions.
- * (Moves onto the agenda scheduler with the SLA jobs.)
+ * The job scheduler of one process. Every role enqueues (the api role schedules each ticket's
+ * sla-check after a change); only the worker role defines and runs jobs.
  */
-export async function startWorker(deps: { db: Db; config: Config; logger: Logger; clock: Clock }): Promise<() => Promise<void>> {
-  const { db, config, logger, clock } = deps;
-  const anchor = async () => {
-    try {
-      const a = await db.tx((m) => createAuditAnchor(m, clock.now()));
-      logger.debug({ anchor: a.id, chains: a.chainCount }, "audit anchor written");
-    } catch (err) {
-      logger.error({ err }, "audit anchor failed");
-    }
-  };
-  const sweepSessions = async () => {
-    try {
-      await db.tx((m) => m.getRepository(Session).delete({ idleExpiresAt: LessThan(clock.now()) }));
-    } catch (err) {
-      logger.error({ err }, "session sweep failed");
-    }
-  };
-  const timers = [setInterval(anchor, config.auditAnchorMinutes * 60_000), setInterval(sweepSessions, 10 * 60_000)];
-  for (const t of timers) t.unref();
+export function createJobScheduler(deps: { db: Db; config: Config; logger: Logger }): Scheduler {
+  return createScheduler({ db: deps.db, processEvery: deps.config.jobPollMs, logger: deps.logger });
+}
+
+/** Starts the worker role: SLA checks and sweeps, notification e-mails, audit anchors, session sweeps. */
+export async function startWorker(deps: { db: Db; config: Config; logger: Logger; clock: Clock; scheduler: Scheduler }): Promise<() => Promise<void>> {
+  const { scheduler } = deps;
+  defineJobs(scheduler, deps);
+  await scheduleRecurring(scheduler, deps.config);
+  await scheduler.start();
+  deps.logger.info({ sweepSeconds: deps.config.slaSweepSeconds }, "worker started");
   return async () => {
-    for (const t of timers) clearInterval(t);
+    await scheduler.stop();
+    closeMailers();
   };
 }
+
+export { followSlaDeadlines };

@@ -1,4 +1,3 @@
-import type { DeadlineService } from "../sla/deadlines.js";
 import type { Actor } from "./append-audit-event.js";
 
 /** What every command gets besides its transaction and input. */
@@ -6,7 +5,6 @@ export interface CommandContext {
   actor: Actor;
   /** "now", from the app's clock (controllable in tests). */
   at: Date;
-  deadlines: DeadlineService;
   /** Key for HMAC of tracking secrets. */
   secretKey: string;
 }

@@ -9,6 +9,7 @@ import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { issueTicketNumber } from "./issue-ticket-number.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
+import { syncClocks } from "../sla/clocks.js";
 
 export interface RecordComplaintInput {
   channel: ChannelKind;
@@ -59,7 +60,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
       createdByUserId: input.createdByUserId ?? null,
       locationText: input.locationText ?? null,
       isOpen: true,
-      dueAt: ctx.deadlines.dueFor("verify_forward", ctx.at, { categoryId: category?.id, complaintClass: category?.complaintClass }),
+      dueAt: null,
       receivedAt: ctx.at,
       createdAt: ctx.at,
       updatedAt: ctx.at,
@@ -81,6 +82,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     sentAt: ctx.at,
     createdAt: ctx.at,
   });
+  await syncClocks(m, { ticket, from: null, createdForwards: [], closedForwardIds: [], at: ctx.at });
   await appendAuditEvent(m, {
     actor: ctx.actor,
     type: "ticket.received",

@@ -1,11 +1,12 @@
 import type { EntityManager } from "typeorm";
-import { decide, isOpenForward, isOpenStatus, type ForwardChange, type TicketCommand, type TicketState } from "../domain/ticket/lifecycle.js";
+import { decide, isOpenStatus, type ForwardChange, type TicketCommand, type TicketState } from "../domain/ticket/lifecycle.js";
 import { Agency } from "../entities/agency.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
+import { syncClocks } from "../sla/clocks.js";
 
 /** How long after an answer (or resolution) the citizen may dispute it. */
 export const REOPEN_WINDOW_DAYS = 10;
@@ -115,9 +116,14 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
   if (d.next === "merged") patch.mergedIntoId = into!.id;
   patch.isOpen = isOpenStatus(d.next);
   Object.assign(ticket, patch);
-  patch.dueAt = await nextDue(m, ctx, ticket, input.action);
-  Object.assign(ticket, patch);
   await m.getRepository(Ticket).update({ id: ticket.id }, { ...patch, updatedAt: at });
+  await syncClocks(m, {
+    ticket,
+    from: before.status,
+    createdForwards: forwards.filter((f) => forwardEvents.some((e) => e.forwardId === f.id && e.change === "created")),
+    closedForwardIds: forwardEvents.filter((e) => e.change !== "created" && e.change !== "acknowledge").map((e) => e.forwardId as number),
+    at,
+  });
 
   const note = noteFor(input);
   if (note) {
@@ -187,7 +193,7 @@ async function applyForwardChange(
         instruction: input.action === "forward" ? input.instruction.trim() : "",
         status: "pending",
         isOpen: true,
-        dueAt: ctx.deadlines.dueFor("opd_followup", at, { categoryId: ticket.categoryId, complaintClass: ticket.complaintClass }),
+        dueAt: null,
         createdAt: at,
         updatedAt: at,
       }),
@@ -231,30 +237,6 @@ async function applyForwardChange(
   await repo.update({ id: f.id }, { ...patch, updatedAt: at });
   Object.assign(f, patch);
   return { forwardId: f.id, agencyId: f.agencyId, change: change.kind };
-}
-
-/** The nearest due time of the clocks that run in the ticket's new state. */
-async function nextDue(m: EntityManager, ctx: CommandContext, t: Ticket, action: TransitionInput["action"]): Promise<Date | null> {
-  const c = { categoryId: t.categoryId, complaintClass: t.complaintClass };
-  switch (t.status) {
-    case "received":
-    case "verified":
-      return t.dueAt ?? ctx.deadlines.dueFor("verify_forward", t.receivedAt, c);
-    case "returned":
-    case "reopened":
-      return action === "verify" ? t.dueAt : ctx.deadlines.dueFor("verify_forward", ctx.at, c);
-    case "forwarded":
-    case "in_progress": {
-      const open = (await m.getRepository(Forward).findBy({ ticketId: t.id, isOpen: true })).filter((f) => isOpenForward(f.status) && f.dueAt);
-      return open.length ? new Date(Math.min(...open.map((f) => f.dueAt!.getTime()))) : null;
-    }
-    case "answered":
-      return ctx.deadlines.dueFor("auto_close", t.answeredAt ?? ctx.at, c);
-    case "resolved":
-      return ctx.deadlines.dueFor("auto_close", t.resolvedAt ?? ctx.at, c);
-    default:
-      return null; // waiting on the citizen (clocks paused), closed, rejected, merged
-  }
 }
 
 function noteFor(input: TransitionInput): string | null {

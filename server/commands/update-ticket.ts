@@ -6,6 +6,7 @@ import { Ticket } from "../entities/ticket.entity.js";
 import { User } from "../entities/user.entity.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
+import { recomputeClocks } from "../sla/clocks.js";
 
 export interface TicketEdit {
   subject?: string;
@@ -51,6 +52,7 @@ export async function updateTicket(m: EntityManager, ctx: CommandContext, id: nu
   const before = Object.fromEntries(Object.keys(patch).map((k) => [k, ticket[k as keyof Ticket]]));
   await m.getRepository(Ticket).update({ id }, { ...patch, updatedAt: ctx.at });
   Object.assign(ticket, patch, { updatedAt: ctx.at });
+  if (patch.categoryId !== undefined || patch.complaintClass !== undefined) await recomputeClocks(m, ticket, ctx.at);
   await appendAuditEvent(m, { actor: ctx.actor, type: "ticket.updated", entityType: "ticket", entityId: id, ticketId: id, before, after: patch, at: ctx.at });
   return { kind: "ok", ticket };
 }

@@ -53,6 +53,19 @@ export const envSchema = z
     AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).default(60),
     /** Largest JSON body accepted by /api. */
     API_BODY_LIMIT: z.string().default("1mb"),
+    /** Seconds between SLA sweeps (the safety net behind each ticket's own sla-check job). */
+    SLA_SWEEP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+    /** Milliseconds between the worker's polls of the job table. */
+    JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+    /** Agency code whose head is "kominfo_head" on escalation ladders. */
+    KOMINFO_AGENCY_CODE: z.string().min(1).default("DISKOMINFO"),
+    /** smtp://user:pass@host:587 or smtps://…: e-mail for SLA warnings and breaches. Absent: in-app only. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL")
+      .optional(),
+    /** Sender of notification e-mails. */
+    SMTP_FROM: z.string().default("Aduan <no-reply@localhost>"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -81,6 +94,10 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   auditAnchorMinutes: number;
   apiBodyLimit: string;
+  slaSweepSeconds: number;
+  jobPollMs: number;
+  kominfoAgencyCode: string;
+  smtp: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -129,5 +146,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
     apiBodyLimit: env.API_BODY_LIMIT,
+    slaSweepSeconds: env.SLA_SWEEP_SECONDS,
+    jobPollMs: env.JOB_POLL_MS,
+    kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
+    smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
   };
 }

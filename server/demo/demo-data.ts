@@ -8,6 +8,7 @@ export const DEMO_AGENCIES = [
   { code: "DISHUB", name: "Dinas Perhubungan", shortName: "Dinas Perhubungan" },
   { code: "DINSOS", name: "Dinas Sosial", shortName: "Dinas Sosial" },
   { code: "DLH", name: "Dinas Lingkungan Hidup", shortName: "Dinas LH" },
+  { code: "DISKOMINFO", name: "Dinas Komunikasi dan Informatika", shortName: "Diskominfo" },
 ] as const;
 
 export const DEMO_CATEGORIES = [
@@ -37,6 +38,7 @@ export const DEMO_USERS = [
   { email: "kepala.dishub@demo.aduan.id", name: "Kepala Dinas Perhubungan", role: "opd_head", agency: "DISHUB" },
   { email: "kepala.dinsos@demo.aduan.id", name: "Kepala Dinas Sosial", role: "opd_head", agency: "DINSOS" },
   { email: "kepala.dlh@demo.aduan.id", name: "Kepala Dinas Lingkungan Hidup", role: "opd_head", agency: "DLH" },
+  { email: "kepala.kominfo@demo.aduan.id", name: "Kepala Dinas Kominfo", role: "opd_head", agency: "DISKOMINFO" },
 ] as const;
 
 type Step = "verify" | "forward" | "acknowledge" | "answer" | "resolve" | "close" | "return" | "reject" | "request_info";

@@ -8,7 +8,6 @@ import { recordComplaint } from "../commands/record-complaint.js";
 import { transitionTicket, type TransitionInput } from "../commands/transition-ticket.js";
 import { SYSTEM_ACTOR } from "../commands/append-audit-event.js";
 import type { CommandContext } from "../commands/context.js";
-import type { DeadlineService } from "../sla/deadlines.js";
 import type { Db } from "../lib/db.js";
 import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_PASSWORD, DEMO_TICKETS, DEMO_USERS } from "./demo-data.js";
 
@@ -27,9 +26,9 @@ const ANSWERS: Record<string, string> = {
  * Loads the demo OPDs, categories, users and a few dozen tickets — through the same commands as
  * real use, so every ticket has its audit trail. Does nothing if any OPD exists.
  */
-export async function seedDemo(db: Db, deadlines: DeadlineService, secretKey: string, now: Date): Promise<{ seeded: boolean }> {
+export async function seedDemo(db: Db, secretKey: string, now: Date): Promise<{ seeded: boolean }> {
   if ((await db.manager.getRepository(Agency).count()) > 0) return { seeded: false };
-  const ctx = (at: Date, actor = SYSTEM_ACTOR): CommandContext => ({ actor, at, deadlines, secretKey });
+  const ctx = (at: Date, actor = SYSTEM_ACTOR): CommandContext => ({ actor, at, secretKey });
   const t0 = new Date(now.getTime() - 21 * 24 * HOUR);
 
   const agencies = new Map<string, Agency>();

@@ -13,7 +13,10 @@ import { Session } from "./session.entity.js";
 import { TicketCounter } from "./ticket-counter.entity.js";
 import { Ticket } from "./ticket.entity.js";
 import { User } from "./user.entity.js";
+import { Calendar, CalendarHoliday } from "./calendar.entity.js";
+import { Notification, SlaClock, SlaEvent, SlaPolicyRow } from "./sla.entity.js";
 
+export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -33,4 +36,10 @@ export const entities = [
   Ticket,
   TicketCounter,
   User,
+  Calendar,
+  CalendarHoliday,
+  SlaPolicyRow,
+  SlaClock,
+  SlaEvent,
+  Notification,
 ];

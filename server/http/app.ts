@@ -1,3 +1,4 @@
+import { slaRoutes } from "./routes/sla.routes.js";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { errorHandler } from "./middleware/errors.js";
 import { authenticate, requireJsonForMutations } from "./middleware/authenticate.js";
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   conversationRoutes(api, deps);
   recordRoutes(api, deps);
   adminRoutes(api, deps);
+  slaRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });

@@ -4,7 +4,7 @@ import { conflict, notFound } from "../lib/errors.js";
 import type { AppDeps } from "./types.js";
 
 export function commandContext(deps: AppDeps, viewer: Viewer, at: Date): CommandContext {
-  return { actor: { userId: viewer.id, label: viewer.email }, at, deadlines: deps.deadlines, secretKey: deps.config.sessionSecret };
+  return { actor: { userId: viewer.id, label: viewer.email }, at, secretKey: deps.config.sessionSecret };
 }
 
 /** Maps a command's expected outcomes onto HTTP: not_found -> 404, violation -> 409. */

@@ -2,9 +2,9 @@ import type { Config } from "../config/env.js";
 import type { Db } from "../lib/db.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import type { DeadlineService } from "../sla/deadlines.js";
 import type { Viewer } from "../queries/viewer.js";
 import type { Session } from "../entities/session.entity.js";
+import type { Scheduler } from "../jobs/scheduler.js";
 
 /** Everything the HTTP layer needs; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -12,7 +12,8 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
-  deadlines: DeadlineService;
+  /** Enqueues background jobs (policy recomputes). Without it, such work runs in the request. */
+  scheduler?: Scheduler;
   /** First delay of login slowdown (ms); tests shorten it. */
   loginSlowdownBaseMs?: number;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { DataSource, EntityManager } from "typeorm";
 
 export type Dialect = "sqlite" | "mysql";
@@ -21,6 +22,24 @@ export function isDuplicateKey(err: unknown): boolean {
 }
 
 /**
+ * A Date as a parameter of a raw SQL query: TypeORM stores datetimes on SQLite as UTC text
+ * "YYYY-MM-DD HH:MM:SS.mmm" (better-sqlite3 cannot bind Dates); mysql2 takes the Date itself.
+ */
+export function sqlTime(m: EntityManager | DataSource, d: Date): Date | string {
+  const type = "connection" in m ? m.connection.options.type : m.options.type;
+  return type === "mysql" ? d : d.toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** Something that happened in a transaction, announced only once it committed. */
+export type CommitEvent = { type: "sla-next"; ticketId: number; at: Date | null };
+const pendingEvents = new WeakMap<EntityManager, CommitEvent[]>();
+
+/** Queues an event to be emitted on db.events ("commit") after the caller's transaction commits. */
+export function afterCommit(m: EntityManager, event: CommitEvent): void {
+  pendingEvents.get(m)?.push(event);
+}
+
+/**
  * The one way to write. TypeORM's SQLite drivers share a single connection, so concurrent
  * transactions would silently nest; here they queue behind a mutex. On MySQL each transaction
  * gets its own pooled connection and is retried on deadlocks.
@@ -28,6 +47,8 @@ export function isDuplicateKey(err: unknown): boolean {
 export class Db {
   readonly dialect: Dialect;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Emits "commit" with each CommitEvent queued by afterCommit(), after its transaction committed. */
+  readonly events = new EventEmitter();
 
   constructor(readonly ds: DataSource) {
     this.dialect = ds.options.type === "mysql" ? "mysql" : "sqlite";
@@ -38,16 +59,34 @@ export class Db {
     return this.ds.manager;
   }
 
-  async tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === "sqlite") return this.serialized(() => this.ds.transaction(fn));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.ds.transaction(fn);
-      } catch (err) {
-        if (attempt >= 8 || !isRetryable(err)) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+  /**
+   * Runs fn in a transaction (retried on MySQL deadlocks and lock timeouts). `readCommitted`: on
+   * MySQL/MariaDB, READ COMMITTED instead of REPEATABLE READ, for queue-style work that claims rows
+   * with SELECT … FOR UPDATE SKIP LOCKED and then updates their indexed columns: without gap locks
+   * concurrent claimers do not deadlock on each other's index gaps.
+   */
+  async tx<T>(fn: (m: EntityManager) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+    let events: CommitEvent[] = [];
+    const run = (m: EntityManager) => {
+      events = [];
+      pendingEvents.set(m, events);
+      return fn(m);
+    };
+    let result: T;
+    if (this.dialect === "sqlite") result = await this.serialized(() => this.ds.transaction(run));
+    else {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          result = opts.readCommitted ? await this.ds.transaction("READ COMMITTED", run) : await this.ds.transaction(run);
+          break;
+        } catch (err) {
+          if (attempt >= 8 || !isRetryable(err)) throw err;
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        }
       }
     }
+    for (const e of events) this.events.emit("commit", e);
+    return result;
   }
 
   /** Runs fn alone on SQLite (nothing else writes meanwhile); directly on MySQL. */

@@ -4,6 +4,8 @@ import supertest from "supertest";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { routesOf } from "../../server/http/route.js";
+import { DEFAULT_CALENDAR } from "../../server/domain/sla/holidays-id.js";
+import { DEFAULT_POLICY } from "../../server/domain/sla/policy.js";
 import { Forward } from "../../server/entities/forward.entity.js";
 import { Ticket } from "../../server/entities/ticket.entity.js";
 import { Agency } from "../../server/entities/agency.entity.js";
@@ -65,6 +67,22 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "post /users": { url: "/api/users", body: { email: `u${Math.floor(Math.random() * 1e6)}@demo.aduan.id`, name: "Pengguna Uji", role: "operator" } },
     "put /users/:id": { url: `/api/users/${f.staffPU.id}`, body: { phone: "+628111" } },
     "delete /users/:id": { url: "/api/users/999999" },
+    "get /calendars": { url: "/api/calendars" },
+    "get /calendars/:id": { url: "/api/calendars/1" },
+    "post /calendars": { url: "/api/calendars", body: { name: "Kalender WIT", timeZone: "Asia/Jayapura", workingHours: DEFAULT_CALENDAR.workingHours } },
+    "put /calendars/:id": { url: "/api/calendars/1", body: { name: "Kalender kerja provinsi (WIB)" } },
+    "post /calendars/:id/holidays": { url: "/api/calendars/1/holidays", body: { remove: ["2030-01-01"] } },
+    "get /sla-policies": { url: "/api/sla-policies" },
+    "get /sla-policies/:id": { url: "/api/sla-policies/1" },
+    "post /sla-policies": { url: "/api/sla-policies", body: { name: "Kebijakan uji", complaintClass: `uji${Math.floor(Math.random() * 1e6)}`, definition: DEFAULT_POLICY } },
+    "put /sla-policies/:id": { url: "/api/sla-policies/1", body: { name: "Kebijakan SLA bawaan / default policy" } },
+    "delete /sla-policies/:id": { url: "/api/sla-policies/999999" },
+    "get /sla/preview": { url: "/api/sla/preview?from=2026-03-13T09:00:00%2B07:00&workingDays=5" },
+    "get /sla/reports": { url: "/api/sla/reports?groupBy=agency" },
+    "get /tickets/:id/clocks": { url: `/api/tickets/${t}/clocks` },
+    "get /notifications": { url: "/api/notifications" },
+    "get /notifications/unread-count": { url: "/api/notifications/unread-count" },
+    "post /notifications/read": { url: "/api/notifications/read", body: { all: true } },
   };
   const s = samples[key];
   if (!s) throw new Error(`no sample request for ${key}: add it to the authorization matrix`);
@@ -149,8 +167,12 @@ for (const target of await testTargets()) {
       assert.equal((await a.put(`/api/forwards/${f.puForward.id}`).send({ assigneeUserId: null })).status, 404);
       const msgs = await agents.operator.get("/api/messages").query({ filter: JSON.stringify({ ticketId: id }) });
       assert.equal((await a.get(`/api/messages/${msgs.body[0].id}`)).status, 404);
+      assert.equal((await a.get(`/api/tickets/${id}/clocks`)).status, 404);
+      const report = await a.get("/api/sla/reports").query({ groupBy: "agency", from: "2020-01-01T00:00:00Z" });
+      assert.ok(report.body.rows.every((r: { id: number }) => r.id !== f.pu.id), "SLA reports show an OPD user their own OPD only");
       // …while the head of Dinas PU can.
       assert.equal((await agents.opd_head.get(`/api/tickets/${id}`)).status, 200);
+      assert.ok((await agents.opd_head.get(`/api/tickets/${id}/clocks`)).body.some((c: { kind: string }) => c.kind === "opd_followup"));
     });
 
     it("an OPD user never receives the reporter's contact details, and nothing of an anonim reporter", async () => {

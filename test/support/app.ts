@@ -2,11 +2,11 @@ import supertest from "supertest";
 import type { Express } from "express";
 import { loadConfig, type Config } from "../../server/config/env.js";
 import { seedDemo } from "../../server/demo/seed-demo.js";
+import { ensureSlaDefaults } from "../../server/commands/ensure-sla-defaults.js";
 import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
 import { createApp } from "../../server/http/app.js";
 import { ManualClock } from "../../server/lib/clock.js";
 import { createLogger } from "../../server/lib/logger.js";
-import { calendarDayDeadlines } from "../../server/sla/deadlines.js";
 import type { AppDeps } from "../../server/http/types.js";
 import type { TestDatabase, TestTarget } from "./databases.js";
 
@@ -33,8 +33,9 @@ export async function startTestApp(target: TestTarget, overrides: Partial<Config
   });
   const config = { ...base, ...overrides };
   const clock = new ManualClock(new Date("2026-11-23T03:00:00.000Z"));
-  const deps: AppDeps = { db: database.db, config, clock, logger: createLogger("silent"), deadlines: calendarDayDeadlines, loginSlowdownBaseMs: 5 };
-  await seedDemo(database.db, deps.deadlines, config.sessionSecret, clock.now());
+  const deps: AppDeps = { db: database.db, config, clock, logger: createLogger("silent"), loginSlowdownBaseMs: 5 };
+  await database.db.tx((m) => ensureSlaDefaults(m, clock.now()));
+  await seedDemo(database.db, config.sessionSecret, clock.now());
   const app = createApp(deps);
   return {
     app,

@@ -1,0 +1,72 @@
+import { IsNull, MoreThan, In, type EntityManager } from "typeorm";
+import { Notification } from "../entities/sla.entity.js";
+import { User } from "../entities/user.entity.js";
+import { sqlTime, type Db } from "../lib/db.js";
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Something that sends one e-mail (nodemailer in production, a test SMTP server in tests). */
+export type SendMail = (mail: OutgoingMail) => Promise<void>;
+
+export interface EmailNotificationsResult {
+  sent: number;
+  failed: number;
+}
+
+/** Notifications older than this are not e-mailed (e.g. when SMTP is configured later). */
+const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * E-mails in-app notifications that have not been e-mailed yet. Each row is claimed (emailed_at
+ * set) in a transaction before it is sent, so several workers never send one twice; a failed
+ * send releases the claim and the next run tries again.
+ */
+export async function emailNotifications(db: Db, now: Date, send: SendMail, opts: { batchSize?: number; publicUrl: string }): Promise<EmailNotificationsResult> {
+  const out: EmailNotificationsResult = { sent: 0, failed: 0 };
+  for (;;) {
+    const claimed = await db.tx((m) => claim(m, now, opts.batchSize ?? 50), { readCommitted: true });
+    if (claimed.length === 0) return out;
+    for (const { n, user } of claimed) {
+      try {
+        await send({
+          to: user.email,
+          subject: n.title,
+          text: [
+            `Yth. ${user.name},`,
+            "",
+            n.title,
+            n.body ? `Perihal / subject: ${n.body}` : "",
+            "",
+            `Buka konsol / open the console: ${opts.publicUrl}/console`,
+          ]
+            .filter((l, i, a) => l !== "" || a[i - 1] !== "")
+            .join("\n"),
+        });
+        out.sent++;
+      } catch {
+        out.failed++;
+        await db.tx((m) => m.getRepository(Notification).update({ id: n.id }, { emailedAt: null }));
+      }
+    }
+    if (out.failed > 0) return out; // the server is unhappy: try again at the next run
+  }
+}
+
+async function claim(m: EntityManager, now: Date, limit: number): Promise<{ n: Notification; user: User }[]> {
+  const mysql = m.connection.options.type === "mysql";
+  const since = new Date(now.getTime() - MAX_AGE_MS);
+  const rows: { id: number }[] = await m.query(
+    `SELECT id FROM notifications WHERE emailed_at IS NULL AND created_at > ? ORDER BY id LIMIT ${Number(limit)}${mysql ? " FOR UPDATE SKIP LOCKED" : ""}`,
+    [sqlTime(m, since)],
+  );
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const notes = await m.getRepository(Notification).find({ where: { id: In(ids), emailedAt: IsNull(), createdAt: MoreThan(since) } });
+  await m.getRepository(Notification).update({ id: In(ids) }, { emailedAt: now });
+  const users = new Map((await m.getRepository(User).findBy({ id: In([...new Set(notes.map((n) => n.userId))]), active: true })).map((u) => [u.id, u]));
+  return notes.filter((n) => users.has(n.userId)).map((n) => ({ n, user: users.get(n.userId)! }));
+}

@@ -1,0 +1,111 @@
+import { LessThan } from "typeorm";
+import type { Config } from "../config/env.js";
+import { createAuditAnchor } from "../commands/create-audit-anchor.js";
+import { emailNotifications, type SendMail } from "../commands/email-notifications.js";
+import { processDueClocks, type ProcessDueResult } from "../commands/process-due-clocks.js";
+import { recomputeOpenClocks, type RecomputeScope } from "../commands/recompute-open-clocks.js";
+import { Session } from "../entities/session.entity.js";
+import type { Clock } from "../lib/clock.js";
+import type { CommitEvent, Db } from "../lib/db.js";
+import type { Logger } from "../lib/logger.js";
+import { smtpMailer } from "../lib/mailer.js";
+import type { Scheduler } from "./scheduler.js";
+
+/**
+ * The job modules of the worker role. Each is thin: it calls one command.
+ *   sla-check      {ticketId}  one ticket's due warnings/breaches, at its next event (unique per ticket)
+ *   sla-sweep                  every SLA_SWEEP_SECONDS: all due clocks (the safety net)
+ *   sla-recompute  {scope}     a policy or calendar changed: open tickets' clocks follow it
+ *   notify-email               e-mails notifications not e-mailed yet (when SMTP_URL is set)
+ *   audit-anchor               every AUDIT_ANCHOR_MINUTES: a hash over every audit chain head
+ *   session-sweep              every 10 minutes: removes expired console sessions
+ */
+export const JOB = {
+  slaCheck: "sla-check",
+  slaSweep: "sla-sweep",
+  slaRecompute: "sla-recompute",
+  notifyEmail: "notify-email",
+  auditAnchor: "audit-anchor",
+  sessionSweep: "session-sweep",
+} as const;
+
+export interface JobDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** Overrides the SMTP sender (tests). */
+  sendMail?: SendMail;
+}
+
+export interface SlaRunResult extends ProcessDueResult {
+  emailed: number;
+}
+
+/** What the sla-check and sla-sweep jobs do; exported so tests can drive it with their own clock. */
+export async function runSlaCheck(deps: JobDeps, ticketId?: number): Promise<SlaRunResult> {
+  const r = await processDueClocks(deps.db, deps.clock.now(), { ticketId, secretKey: deps.config.sessionSecret, kominfoAgencyCode: deps.config.kominfoAgencyCode });
+  let emailed = 0;
+  if (r.notifications > 0) emailed = (await runNotifyEmail(deps)).sent;
+  if (r.events > 0) deps.logger.info({ ticketId, ...r }, "SLA events recorded");
+  return { ...r, emailed };
+}
+
+export async function runNotifyEmail(deps: JobDeps): Promise<{ sent: number; failed: number }> {
+  const send = deps.sendMail ?? (deps.config.smtp ? smtpMailer(deps.config.smtp.url, deps.config.smtp.from) : null);
+  if (!send) return { sent: 0, failed: 0 };
+  const r = await emailNotifications(deps.db, deps.clock.now(), send, { publicUrl: deps.config.publicUrl });
+  if (r.failed) deps.logger.warn(r, "some notification e-mails failed; they are retried at the next run");
+  return r;
+}
+
+export function defineJobs(s: Scheduler, deps: JobDeps): void {
+  const { db, clock, logger } = deps;
+  s.define<{ ticketId: number }>(JOB.slaCheck, async (data) => void (await runSlaCheck(deps, data.ticketId)), { concurrency: 10, lockLifetime: 5 * 60_000 });
+  s.define(JOB.slaSweep, async () => void (await runSlaCheck(deps)), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define<{ scope: RecomputeScope }>(
+    JOB.slaRecompute,
+    async (data, ctx) => {
+      const n = await recomputeOpenClocks(db, clock.now(), data.scope ?? {}, 100, () => void ctx.touch());
+      logger.info({ tickets: n, scope: data.scope }, "SLA clocks recomputed");
+    },
+    { concurrency: 1, lockLifetime: 10 * 60_000 },
+  );
+  s.define(JOB.notifyEmail, async () => void (await runNotifyEmail(deps)), { concurrency: 1 });
+  s.define(JOB.auditAnchor, async () => {
+    const a = await db.tx((m) => createAuditAnchor(m, clock.now()));
+    logger.debug({ anchor: a.id, chains: a.chainCount }, "audit anchor written");
+  });
+  s.define(JOB.sessionSweep, async () => {
+    await db.tx((m) => m.getRepository(Session).delete({ idleExpiresAt: LessThan(clock.now()) }));
+  });
+}
+
+/** The periodic jobs (one row each, whatever the number of workers). */
+export async function scheduleRecurring(s: Scheduler, config: Config): Promise<void> {
+  await s.every(`${config.slaSweepSeconds} seconds`, JOB.slaSweep);
+  await s.every(`${config.auditAnchorMinutes} minutes`, JOB.auditAnchor, undefined, { skipImmediate: true });
+  await s.every("10 minutes", JOB.sessionSweep);
+  if (config.smtp) await s.every("5 minutes", JOB.notifyEmail);
+}
+
+/**
+ * Keeps each ticket's sla-check job at its next SLA event: every committed change that moves a
+ * ticket's clocks announces it (CommitEvent "sla-next"), and the job is rescheduled (or removed
+ * when no clock runs). Returns the unsubscribe function.
+ */
+export function followSlaDeadlines(db: Db, s: Scheduler, logger: Logger): () => void {
+  const on = (e: CommitEvent) => {
+    if (e.type !== "sla-next") return;
+    const key = `ticket:${e.ticketId}`;
+    const done = e.at ? s.uniqueSchedule(key, e.at, JOB.slaCheck, { ticketId: e.ticketId }) : s.cancel({ name: JOB.slaCheck, uniqueKey: key });
+    done.catch((err: unknown) => logger.error({ err, ticketId: e.ticketId }, "could not schedule the ticket's sla-check (the sweep will catch it)"));
+  };
+  db.events.on("commit", on);
+  return () => db.events.off("commit", on);
+}
+
+/** Enqueues a recompute after a policy or calendar change (runs on a worker). */
+export async function enqueueRecompute(s: Scheduler, scope: RecomputeScope): Promise<void> {
+  await s.now(JOB.slaRecompute, { scope });
+}
