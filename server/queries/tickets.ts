@@ -106,15 +106,12 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
     const v = f[k];
     return v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
   });
-  const total =
-    viaForward && !ticketFilters
-      ? await m
-          .getRepository(Forward)
-          .createQueryBuilder("f")
-          .where("f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true })
-          .andWhere(f.dueBefore ? "f.due_at <= :dueBefore" : "1 = 1", { dueBefore: f.dueBefore })
-          .getCount()
-      : await qb.clone().getCount();
+  let total: number;
+  if (viaForward && !ticketFilters) {
+    const count = m.getRepository(Forward).createQueryBuilder("f").where("f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true });
+    if (f.dueBefore) count.andWhere("f.due_at <= :dueBefore", { dueBefore: f.dueBefore });
+    total = await count.getCount();
+  } else total = await qb.clone().getCount();
   if (viaForward && p.sort.field === "dueAt") qb.orderBy("f.due_at", order).addOrderBy("f.id", order);
   else qb.orderBy(COLUMN[p.sort.field], order).addOrderBy("t.id", order);
   const tickets = await qb.offset(p.range.start).limit(limit).getMany();
