@@ -1,0 +1,66 @@
+// The connectors this build knows, by id. Adding a channel = one folder + one line here.
+import { z } from "zod";
+import type { AnyConnector, SessionConnector, WebhookConnector } from "./connector.js";
+import { emailConnector } from "./email/email.connector.js";
+import { telegramConnector } from "./telegram/telegram.connector.js";
+import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
+import { webConnector } from "./web/web.connector.js";
+
+// What the server needs beyond the connector interface, re-exported so that server code imports
+// only connector.ts and registry.ts (ARCHITECTURE dependency rule).
+export {
+  WEB_FORM_FIELDS,
+  WEB_PHOTO_TYPES,
+  WEB_PRIVACY_VALUES,
+  checkWebFormToken,
+  interpretWebForm,
+  issueWebFormToken,
+  readWebFormBody,
+  type WebConfig,
+  type WebFormErrors,
+  type WebFormResult,
+} from "./web/web.connector.js";
+export { TELEGRAM_START_GREETING, type TelegramConfig } from "./telegram/telegram.connector.js";
+export type { TwilioSmsConfig } from "./twilio-sms/twilio-sms.connector.js";
+export type { EmailConfig } from "./email/email.connector.js";
+
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector]);
+
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web";
+
+export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
+
+export function getConnector(id: string): AnyConnector | undefined {
+  return connectors.find((c) => c.id === id);
+}
+
+export function isWebhookConnector(c: AnyConnector): c is WebhookConnector<any> {
+  return c.inbound === "webhook";
+}
+
+export function isSessionConnector(c: AnyConnector): c is SessionConnector<any> {
+  return c.inbound === "session";
+}
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; secret?: boolean; [k: string]: unknown };
+
+/** JSON Schema of the config as an admin types it (defaults optional): the console builds its form from it. */
+export function configJsonSchema(c: AnyConnector): JsonSchema {
+  return z.toJSONSchema(c.configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+}
+
+/**
+ * Dotted paths of the config fields marked `.meta({ secret: true })` (tokens, passwords): the
+ * server encrypts and never returns these. E.g. twilio-sms -> ["authToken"].
+ */
+export function secretConfigPaths(c: AnyConnector): string[] {
+  const out: string[] = [];
+  const walk = (s: JsonSchema, prefix: string) => {
+    for (const [k, v] of Object.entries(s.properties ?? {})) {
+      if (v.secret === true) out.push(prefix + k);
+      walk(v, `${prefix}${k}.`);
+    }
+  };
+  walk(configJsonSchema(c), "");
+  return out;
+}
