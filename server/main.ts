@@ -9,7 +9,9 @@ import { createApp } from "./http/app.js";
 import { Db } from "./lib/db.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
-import { createJobScheduler, followSlaDeadlines, startWorker } from "./worker.js";
+import { createJobScheduler, followOutbox, followSlaDeadlines, startWorker } from "./worker.js";
+import { seedDemoChannels } from "./demo/seed-demo-channels.js";
+import { startSessions } from "./sessions/supervisor.js";
 
 const ROLES = ["api", "worker", "sessions"] as const;
 type ProcessRole = (typeof ROLES)[number];
@@ -37,6 +39,8 @@ async function main() {
   if (config.demoData) {
     const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
     if (seeded) logger.info("demo data loaded");
+    const channels = await seedDemoChannels(db, config, systemClock.now());
+    if (channels.created) logger.info({ accounts: channels.created }, "demo channel accounts created");
     console.log(
       [
         "",
@@ -51,7 +55,13 @@ async function main() {
   const scheduler = createJobScheduler({ db, config, logger });
   const unfollow = followSlaDeadlines(db, scheduler, logger);
   stops.push(async () => unfollow());
+  const unfollowOutbox = followOutbox(db, scheduler, logger);
+  stops.push(async () => unfollowOutbox());
   if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock, scheduler }));
+  if (roles.includes("sessions")) {
+    const sessions = await startSessions({ db, config, logger, clock: systemClock });
+    stops.push(() => sessions.stop());
+  }
   let server: Server | undefined;
   if (roles.includes("api")) {
     const app = createApp({ db, config, clock: systemClock, logger, scheduler });

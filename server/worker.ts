@@ -4,7 +4,7 @@ import type { Clock } from "./lib/clock.js";
 import type { Logger } from "./lib/logger.js";
 import { createScheduler, type Scheduler } from "./jobs/scheduler.js";
 import { closeMailers } from "./lib/mailer.js";
-import { defineJobs, followSlaDeadlines, scheduleRecurring } from "./jobs/jobs.js";
+import { defineJobs, followOutbox, followSlaDeadlines, scheduleRecurring } from "./jobs/jobs.js";
 
 /**
  * The job scheduler of one process. Every role enqueues (the api role schedules each ticket's
@@ -27,4 +27,4 @@ export async function startWorker(deps: { db: Db; config: Config; logger: Logger
   };
 }
 
-export { followSlaDeadlines };
+export { followOutbox, followSlaDeadlines };

@@ -4,6 +4,7 @@ import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
+import { findReplyRoute, queueOutbound } from "./queue-outbound.js";
 
 export interface AddMessageInput {
   ticketId: number;
@@ -13,8 +14,9 @@ export interface AddMessageInput {
 export type AddMessageOutcome = { kind: "ok"; message: Message } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string };
 
 /**
- * An internal note, or a reply to the citizen on the ticket's channel. Replies are stored queued;
- * the outbox and the deliver-outbound job (channels issue) send them.
+ * An internal note, or a reply to the citizen on the channel they wrote on. A reply is stored
+ * queued with its outbox row; the deliver-outbound job sends it. When the citizen cannot be reached
+ * (no channel account, no address) the reply is kept and marked failed with the reason.
  */
 export async function addMessage(m: EntityManager, ctx: CommandContext, input: AddMessageInput): Promise<AddMessageOutcome> {
   const ticket = await m.getRepository(Ticket).findOneBy({ id: input.ticketId });
@@ -41,6 +43,15 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
       createdAt: ctx.at,
     }),
   );
+  if (input.direction === "outbound") {
+    const route = await findReplyRoute(m, ticket);
+    if (route) await queueOutbound(m, ctx, { route, ticket, message, body: message.body, subject: `Re: ${ticket.subject}`.slice(0, 300), automated: false, auditType: "message.reply_outbox" });
+    else {
+      const reason = "no channel account reaches this citizen (no channel message, no phone/e-mail account)";
+      await repo.update({ id: message.id }, { deliveryStatus: "failed", deliveryError: reason });
+      Object.assign(message, { deliveryStatus: "failed", deliveryError: reason });
+    }
+  }
   if (input.direction === "outbound" && !ticket.firstResponseAt) {
     await m.getRepository(Ticket).update({ id: ticket.id }, { firstResponseAt: ctx.at, updatedAt: ctx.at });
   }

@@ -20,10 +20,14 @@ export interface RecordComplaintInput {
   contact?: ContactInput;
   locationText?: string | null;
   createdByUserId?: number | null;
+  /** Already resolved by the caller (channel ingest); skips resolving `contact` again. */
+  contactId?: number | null;
+  /** Channel fields of the first message (ingest of a channel message). */
+  inbound?: Pick<Message, "channelAccountId" | "externalId" | "externalThreadId" | "externalAddress" | "bodyHtml" | "sentAt">;
 }
 
 export type RecordComplaintOutcome =
-  | { kind: "created"; ticket: Ticket; trackingSecret: string }
+  | { kind: "created"; ticket: Ticket; trackingSecret: string; messageId: number }
   | { kind: "invalid"; reason: string };
 
 export const trackingSecretHash = (key: string, secret: string) => hmacHex(key, `tracking:${secret}`);
@@ -35,7 +39,8 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     category = await m.getRepository(Category).findOneBy({ id: input.categoryId });
     if (!category || !category.active) return { kind: "invalid", reason: `category ${input.categoryId} does not exist` };
   }
-  const contact = input.contact ? await resolveContact(m, input.contact, ctx.actor, ctx.at) : null;
+  const contact =
+    input.contactId != null ? { id: input.contactId } : input.contact ? await resolveContact(m, input.contact, ctx.actor, ctx.at) : null;
   const number = await issueTicketNumber(m, ctx.at);
   const trackingSecret = randomToken(24);
   const description = input.description.trim();
@@ -66,7 +71,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
       updatedAt: ctx.at,
     }),
   );
-  await m.getRepository(Message).insert({
+  const inserted = await m.getRepository(Message).insert({
     ticketId: ticket.id,
     direction: "inbound",
     channel: input.channel,
@@ -81,6 +86,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     deliveryStatus: null,
     sentAt: ctx.at,
     createdAt: ctx.at,
+    ...input.inbound,
   });
   await syncClocks(m, { ticket, from: null, createdForwards: [], closedForwardIds: [], at: ctx.at });
   await appendAuditEvent(m, {
@@ -92,5 +98,5 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     after: { number, channel: ticket.channel, subject, categoryId: ticket.categoryId, privacy: ticket.privacy, contactId: ticket.contactId },
     at: ctx.at,
   });
-  return { kind: "created", ticket, trackingSecret };
+  return { kind: "created", ticket, trackingSecret, messageId: Number(inserted.identifiers[0]?.id) };
 }

@@ -7,6 +7,7 @@ import { Ticket } from "../entities/ticket.entity.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { syncClocks } from "../sla/clocks.js";
+import { queueTicketNotice } from "./queue-outbound.js";
 
 /** How long after an answer (or resolution) the citizen may dispute it. */
 export const REOPEN_WINDOW_DAYS = 10;
@@ -170,7 +171,21 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     });
     await m.getRepository(Ticket).update({ id: into.id }, { updatedAt: at });
   }
+  await noticeToCitizen(m, ctx, ticket, input, forwardEvents);
   return { kind: "ok", ticket, events: d.events };
+}
+
+/** The citizen hears of a forward, an answer and a resolution on their channel (editable templates). */
+async function noticeToCitizen(m: EntityManager, ctx: CommandContext, ticket: Ticket, input: TransitionInput, forwardEvents: Record<string, unknown>[]): Promise<void> {
+  if (input.action === "forward") {
+    const ids = forwardEvents.filter((e) => e.change === "created").map((e) => e.agencyId as number);
+    const agencies = ids.length ? await m.getRepository(Agency).findBy(ids.map((id) => ({ id }))) : [];
+    await queueTicketNotice(m, ctx, ticket, "forwarded", { agency: agencies.map((a) => a.name).join(", ") });
+  } else if (input.action === "answer") {
+    await queueTicketNotice(m, ctx, ticket, "answered", { answer: input.response.trim() });
+  } else if (input.action === "resolve") {
+    await queueTicketNotice(m, ctx, ticket, "resolved", {});
+  }
 }
 
 async function applyForwardChange(

@@ -15,8 +15,13 @@ import { Ticket } from "./ticket.entity.js";
 import { User } from "./user.entity.js";
 import { Calendar, CalendarHoliday } from "./calendar.entity.js";
 import { Notification, SlaClock, SlaEvent, SlaPolicyRow } from "./sla.entity.js";
+import { ChannelAccount } from "./channel-account.entity.js";
+import { InboundReceipt } from "./inbound-receipt.entity.js";
+import { OutboxItem } from "./outbox.entity.js";
+import { ReplyTemplate } from "./reply-template.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
+export { ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -42,4 +47,8 @@ export const entities = [
   SlaClock,
   SlaEvent,
   Notification,
+  ChannelAccount,
+  InboundReceipt,
+  OutboxItem,
+  ReplyTemplate,
 ];

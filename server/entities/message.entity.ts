@@ -22,6 +22,12 @@ export class Message {
   @IntColumn("channel_account_id", { nullable: true }) channelAccountId: number | null;
   @StrColumn("external_id", 191, { nullable: true }) externalId: string | null;
   @StrColumn("delivery_status", 12, { nullable: true }) deliveryStatus: DeliveryStatus | null;
+  /** The conversation on the provider (phone number, chat id, root Message-ID). */
+  @StrColumn("external_thread_id", 191, { nullable: true }) externalThreadId?: string | null;
+  /** The citizen's address on the channel: where replies go (inbound: sender; outbound: recipient). */
+  @StrColumn("external_address", 254, { nullable: true }) externalAddress?: string | null;
+  @StrColumn("delivery_error", 500, { nullable: true }) deliveryError?: string | null;
+  @TimeColumn("delivered_at", { nullable: true }) deliveredAt?: Date | null;
   @TimeColumn("sent_at", { nullable: true }) sentAt: Date | null;
   @CreatedColumn() createdAt: Date;
 }

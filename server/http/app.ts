@@ -9,6 +9,9 @@ import { openApiRoutes } from "./routes/openapi.routes.js";
 import { recordRoutes } from "./routes/records.routes.js";
 import { ticketRoutes } from "./routes/tickets.routes.js";
 import type { AppDeps } from "./types.js";
+import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
+import { webhookRoutes } from "./webhooks.js";
+import { laporRoutes } from "./public/lapor.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -26,6 +29,10 @@ export function createApp(deps: AppDeps) {
     res.json({ ok: true });
   });
 
+  // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
+  app.use("/webhooks", webhookRoutes(deps));
+  app.use("/lapor", laporRoutes(deps));
+
   const api = express.Router();
   api.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -41,6 +48,7 @@ export function createApp(deps: AppDeps) {
   recordRoutes(api, deps);
   adminRoutes(api, deps);
   slaRoutes(api, deps);
+  channelAccountRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });

@@ -10,6 +10,7 @@ import type { CommitEvent, Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
 import { smtpMailer } from "../lib/mailer.js";
 import type { Scheduler } from "./scheduler.js";
+import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channel-jobs.js";
 
 /**
  * The job modules of the worker role. Each is thin: it calls one command.
@@ -19,6 +20,9 @@ import type { Scheduler } from "./scheduler.js";
  *   notify-email               e-mails notifications not e-mailed yet (when SMTP_URL is set)
  *   audit-anchor               every AUDIT_ANCHOR_MINUTES: a hash over every audit chain head
  *   session-sweep              every 10 minutes: removes expired console sessions
+ *   deliver-outbound {outboxId} one outbox row: claim, connector.send(), record (retries with backoff)
+ *   outbox-sweep               every 30 s: due and lost outbox rows, pending attachment fetches (safety net)
+ *   fetch-attachment {attachmentId}  a channel attachment's bytes into DATA_DIR
  */
 export const JOB = {
   slaCheck: "sla-check",
@@ -27,6 +31,9 @@ export const JOB = {
   notifyEmail: "notify-email",
   auditAnchor: "audit-anchor",
   sessionSweep: "session-sweep",
+  deliverOutbound: "deliver-outbound",
+  outboxSweep: "outbox-sweep",
+  fetchAttachment: "fetch-attachment",
 } as const;
 
 export interface JobDeps {
@@ -79,6 +86,19 @@ export function defineJobs(s: Scheduler, deps: JobDeps): void {
   s.define(JOB.sessionSweep, async () => {
     await db.tx((m) => m.getRepository(Session).delete({ idleExpiresAt: LessThan(clock.now()) }));
   });
+  const retryLater = (outboxId: number, at: Date) => {
+    s.uniqueSchedule(`outbox:${outboxId}`, at, JOB.deliverOutbound, { outboxId }).catch((err: unknown) => logger.error({ err, outboxId }, "could not schedule a retry (the sweep will catch it)"));
+  };
+  s.define<{ outboxId: number }>(
+    JOB.deliverOutbound,
+    async (data) => {
+      const r = await runDeliverOutbound(deps, data.outboxId);
+      if (r.state === "pending") retryLater(data.outboxId, r.retryAt);
+    },
+    { concurrency: 10, lockLifetime: 2 * 60_000 },
+  );
+  s.define(JOB.outboxSweep, async () => void (await runOutboxSweep(deps, retryLater)), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define<{ attachmentId: number }>(JOB.fetchAttachment, async (data) => void (await runFetchAttachment(deps, data.attachmentId)), { concurrency: 4, lockLifetime: 5 * 60_000 });
 }
 
 /** The periodic jobs (one row each, whatever the number of workers). */
@@ -87,6 +107,22 @@ export async function scheduleRecurring(s: Scheduler, config: Config): Promise<v
   await s.every(`${config.auditAnchorMinutes} minutes`, JOB.auditAnchor, undefined, { skipImmediate: true });
   await s.every("10 minutes", JOB.sessionSweep);
   if (config.smtp) await s.every("5 minutes", JOB.notifyEmail);
+  await s.every("30 seconds", JOB.outboxSweep);
+}
+
+/**
+ * Sends what the channels queued: each committed outbox row gets its deliver-outbound job at once,
+ * each channel attachment its fetch-attachment job. Returns the unsubscribe function.
+ */
+export function followOutbox(db: Db, s: Scheduler, logger: Logger): () => void {
+  const on = (e: CommitEvent) => {
+    let done: Promise<unknown> | undefined;
+    if (e.type === "outbox") done = s.uniqueSchedule(`outbox:${e.outboxId}`, e.at, JOB.deliverOutbound, { outboxId: e.outboxId });
+    else if (e.type === "attachment") done = s.uniqueSchedule(`attachment:${e.attachmentId}`, new Date(), JOB.fetchAttachment, { attachmentId: e.attachmentId });
+    done?.catch((err: unknown) => logger.error({ err, event: e }, "could not schedule channel work (the outbox sweep will catch it)"));
+  };
+  db.events.on("commit", on);
+  return () => db.events.off("commit", on);
 }
 
 /**

@@ -31,7 +31,12 @@ export function sqlTime(m: EntityManager | DataSource, d: Date): Date | string {
 }
 
 /** Something that happened in a transaction, announced only once it committed. */
-export type CommitEvent = { type: "sla-next"; ticketId: number; at: Date | null };
+export type CommitEvent =
+  | { type: "sla-next"; ticketId: number; at: Date | null }
+  /** An outbox row is ready to send (at `at`). */
+  | { type: "outbox"; outboxId: number; at: Date }
+  /** A channel attachment waits to be fetched. */
+  | { type: "attachment"; attachmentId: number };
 const pendingEvents = new WeakMap<EntityManager, CommitEvent[]>();
 
 /** Queues an event to be emitted on db.events ("commit") after the caller's transaction commits. */

@@ -10,6 +10,7 @@ import { Forward } from "../../server/entities/forward.entity.js";
 import { Ticket } from "../../server/entities/ticket.entity.js";
 import { Agency } from "../../server/entities/agency.entity.js";
 import { User } from "../../server/entities/user.entity.js";
+import { seedDemoChannels } from "../../server/demo/seed-demo-channels.js";
 
 const ROLE_USERS = {
   admin: DEMO.admin,
@@ -83,6 +84,16 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "get /notifications": { url: "/api/notifications" },
     "get /notifications/unread-count": { url: "/api/notifications/unread-count" },
     "post /notifications/read": { url: "/api/notifications/read", body: { all: true } },
+    "get /channel-connectors": { url: "/api/channel-connectors" },
+    "get /channel-accounts": { url: "/api/channel-accounts" },
+    "get /channel-accounts/:id": { url: "/api/channel-accounts/1" },
+    "post /channel-accounts": { url: "/api/channel-accounts", body: { connector: "web", name: "Formulir uji", config: { formSecret: "s".repeat(40) } } },
+    "put /channel-accounts/:id": { url: "/api/channel-accounts/1", body: { name: "SMS Pusat Kendali" } },
+    "delete /channel-accounts/:id": { url: "/api/channel-accounts/999999" },
+    "post /channel-accounts/:id/register-webhook": { url: "/api/channel-accounts/999999/register-webhook", body: {} },
+    "get /reply-templates": { url: "/api/reply-templates" },
+    "get /reply-templates/:id": { url: "/api/reply-templates/1" },
+    "put /reply-templates/:id": { url: "/api/reply-templates/1", body: { body: "Terima kasih, pengaduan Anda diterima dengan nomor {{number}}. Pantau di {{link}}" } },
   };
   const s = samples[key];
   if (!s) throw new Error(`no sample request for ${key}: add it to the authorization matrix`);
@@ -96,6 +107,7 @@ for (const target of await testTargets()) {
     const agents = {} as Record<RoleName | "headDinkes", supertest.Agent>;
     before(async () => {
       t = await startTestApp(target);
+      await seedDemoChannels(t.database.db, t.config, t.clock.now());
       const m = t.database.db.manager;
       const pu = await m.getRepository(Agency).findOneByOrFail({ code: "DPU" });
       const dinkes = await m.getRepository(Agency).findOneByOrFail({ code: "DINKES" });

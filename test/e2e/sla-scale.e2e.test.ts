@@ -140,8 +140,8 @@ for (const target of targets) {
       const deadline = Date.now() + 240_000;
       while ((await due()) > 0) {
         if (Date.now() > deadline) throw new Error(`clocks still due after 240 s; worker logs:\n${logs.map((l) => l.slice(-20).join("\n")).join("\n---\n")}`);
-        sweptHere += (await processDueClocks(db, new Date(), { secretKey: SECRET, batchSize: 100, maxClocks: 300 })).events;
-        await new Promise((r) => setTimeout(r, 200));
+        sweptHere += (await processDueClocks(db, new Date(), { secretKey: SECRET, batchSize: 100, maxClocks: 100 })).events;
+        await new Promise((r) => setTimeout(r, 1000));
       }
       phase("all due clocks processed");
       await new Promise((r) => setTimeout(r, 1500)); // let the last jobs report

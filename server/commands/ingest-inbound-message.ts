@@ -1,0 +1,270 @@
+import { In, type EntityManager } from "typeorm";
+import type { InboundMessage } from "../../channels/connector.js";
+import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
+import { STATUS_LABELS } from "../domain/ticket/lifecycle.js";
+import { Attachment } from "../entities/attachment.entity.js";
+import { Category } from "../entities/category.entity.js";
+import type { ChannelAccount } from "../entities/channel-account.entity.js";
+import { ContactIdentity } from "../entities/contact-identity.entity.js";
+import { Contact } from "../entities/contact.entity.js";
+import { InboundReceipt, type InboundOutcome } from "../entities/inbound-receipt.entity.js";
+import { Message } from "../entities/message.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { appendAuditEvent, type Actor } from "./append-audit-event.js";
+import type { CommandContext } from "./context.js";
+import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
+import { recordComplaint } from "./record-complaint.js";
+import { resolveContact, type ContactInput } from "./resolve-contact.js";
+import { transitionTicket } from "./transition-ticket.js";
+
+export interface IngestInput {
+  account: ChannelAccount;
+  message: InboundMessage;
+  /** PUBLIC_URL, for the tracking link in the acknowledgement. */
+  publicUrl: string;
+}
+
+export type IngestOutcome =
+  | { kind: "duplicate"; receipt: InboundReceipt }
+  | { kind: "created"; ticket: Ticket; messageId: number; trackingSecret: string; acknowledgementId: number | null }
+  | { kind: "appended"; ticket: Ticket; messageId: number }
+  | { kind: "status_query"; ticketId: number | null; replyId: number }
+  | { kind: "greeting"; replyId: number | null };
+
+/** "STATUS ADU-2611-00042" (SMS, WhatsApp) or the Telegram command /status ADU-…. */
+const STATUS_QUERY = /^\s*\/?status\s+(ADU-\d{4}-\d{5,})\s*$/i;
+const STATUS_CHANNELS = new Set(["sms", "telegram", "whatsapp"]);
+
+/** Where a reply to this sender goes on this account: the chat for Telegram, else the sender's address. */
+export function senderAddress(msg: InboundMessage): string {
+  if (msg.channelKind === "telegram") return msg.externalThreadId;
+  return msg.sender.email ?? msg.sender.phone ?? msg.sender.externalId;
+}
+
+function contactInputOf(msg: InboundMessage): ContactInput {
+  const input: ContactInput = { name: msg.sender.displayName ?? null, phone: msg.sender.phone ?? null, email: msg.sender.email ?? null };
+  if (msg.channelKind !== "sms" && msg.channelKind !== "email" && msg.channelKind !== "web") {
+    input.channelIdentity = { channel: msg.channelKind, address: msg.sender.externalId.slice(0, 254), displayName: msg.sender.username ?? msg.sender.displayName ?? null };
+  }
+  return input;
+}
+
+/** The contact already known for this sender, without creating one. */
+async function knownContactId(m: EntityManager, msg: InboundMessage): Promise<number | null> {
+  const keys: { channel: string; address: string }[] = [];
+  const phone = msg.sender.phone ? normalizePhone(msg.sender.phone) : null;
+  const email = msg.sender.email ? normalizeEmail(msg.sender.email) : null;
+  if (phone) keys.push({ channel: "sms", address: phone });
+  if (email) keys.push({ channel: "email", address: email });
+  keys.push({ channel: msg.channelKind, address: msg.sender.externalId });
+  for (const k of keys) {
+    const found = await m.getRepository(ContactIdentity).findOneBy({ channel: k.channel as ContactIdentity["channel"], address: k.address });
+    if (found) return found.contactId;
+  }
+  return null;
+}
+
+async function followMerges(m: EntityManager, ticket: Ticket | null): Promise<Ticket | null> {
+  for (let i = 0; ticket && ticket.status === "merged" && ticket.mergedIntoId && i < 10; i++) {
+    ticket = await m.getRepository(Ticket).findOneBy({ id: ticket.mergedIntoId });
+  }
+  return ticket;
+}
+
+/**
+ * The ticket this message continues: the thread it replies to (In-Reply-To / References of our own
+ * or the citizen's earlier messages, or a ticket number the citizen quoted — only their own), else
+ * their open ticket on this channel. Null: the message opens a new ticket.
+ */
+async function threadTicket(m: EntityManager, account: ChannelAccount, msg: InboundMessage, contactId: number | null): Promise<Ticket | null> {
+  const tickets = m.getRepository(Ticket);
+  const refs = [...new Set([msg.inReplyToExternalId, ...(msg.references ?? [])].filter((x): x is string => !!x))].map((x) => x.slice(0, 191));
+  let ticket: Ticket | null = null;
+  if (refs.length) {
+    const earlier = await m.getRepository(Message).findOne({ where: { channelAccountId: account.id, externalId: In(refs) }, order: { id: "DESC" } });
+    if (earlier) ticket = await followMerges(m, await tickets.findOneBy({ id: earlier.ticketId }));
+    if (ticket && contactId !== null && ticket.contactId !== null && ticket.contactId !== contactId) ticket = null;
+  }
+  if (!ticket && msg.ticketNumberHint && contactId !== null) {
+    const hinted = await followMerges(m, await tickets.findOneBy({ number: msg.ticketNumberHint.toUpperCase() }));
+    if (hinted && hinted.contactId === contactId) ticket = hinted;
+  }
+  if (ticket && ticket.isOpen) return ticket;
+  if (contactId === null) return null;
+  return tickets.findOne({ where: { contactId, channel: msg.channelKind, isOpen: true }, order: { id: "DESC" } });
+}
+
+function describe(msg: InboundMessage): string {
+  const parts = [msg.text.trim()];
+  if (msg.location) parts.push(`Lokasi: ${msg.location.latitude}, ${msg.location.longitude}${msg.location.title ? ` (${msg.location.title})` : ""}${msg.location.address ? `, ${msg.location.address}` : ""}`);
+  if (msg.call?.transcript) parts.push(msg.call.transcript.trim());
+  const text = parts.filter(Boolean).join("\n\n");
+  if (text) return text;
+  return msg.attachments.length ? `(${msg.attachments.length} lampiran)` : "(pesan kosong)";
+}
+
+/**
+ * Takes one normalized inbound message in, in one transaction: idempotent on (account, externalId)
+ * (a redelivery returns the first outcome's receipt and writes nothing), citizen resolved by phone
+ * (E.164) / e-mail (case-folded) / channel id, threaded onto their ticket or a new one in
+ * `received` (clocks start), attachments recorded for the fetch job, acknowledgement queued.
+ * "STATUS ADU-…" by SMS/Telegram answers the ticket's state instead; Telegram /start greets.
+ */
+export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext, input: IngestInput): Promise<IngestOutcome> {
+  const { account, message: msg } = input;
+  const receipts = m.getRepository(InboundReceipt);
+  const externalId = msg.externalId.slice(0, 191);
+  const existing = await receipts.findOneBy({ channelAccountId: account.id, externalId });
+  if (existing) return { kind: "duplicate", receipt: existing };
+  let receipt: InboundReceipt;
+  try {
+    receipt = await receipts.save(receipts.create({ channelAccountId: account.id, externalId, outcome: "message", ticketId: null, messageId: null, createdAt: ctx.at }));
+  } catch (err) {
+    // The same delivery is being ingested concurrently: retry, and find its receipt then.
+    if (isDuplicateKey(err)) throw new RetryableConflict(`inbound ${account.id}/${externalId} ingested concurrently`);
+    throw err;
+  }
+  const done = async (outcome: InboundOutcome, ticketId: number | null, messageId: number | null) => {
+    await receipts.update({ id: receipt.id }, { outcome, ticketId, messageId });
+  };
+  const actor: Actor = { userId: null, label: `warga via ${msg.channelKind}` };
+  const cctx: CommandContext = { ...ctx, actor };
+  const address = senderAddress(msg).slice(0, 254);
+  // Answers go back where the citizen wrote from; e-mail answers thread under their message.
+  const email = msg.channelKind === "email";
+  const directRoute: ReplyRoute = {
+    account,
+    to: address,
+    inReplyTo: email ? externalId : null,
+    references: email ? [...new Set([...(msg.references ?? []), externalId].map((x) => x.slice(0, 191)))] : [],
+  };
+
+  // Commands that are not complaints.
+  // "/start" (also a deep link "/start ADU-…") is the bot being opened: greet, open nothing.
+  if (msg.command?.name === "start") {
+    const text = await renderTemplate(m, "greeting", DEFAULT_LOCALE, {});
+    const queued = text ? await queueOutbound(m, cctx, { route: directRoute, body: text.body, automated: true, auditType: "message.greeting_queued" }) : null;
+    await done("greeting", null, null);
+    return { kind: "greeting", replyId: queued?.item.id ?? null };
+  }
+  const statusMatch = STATUS_CHANNELS.has(msg.channelKind) ? STATUS_QUERY.exec(msg.text) ?? (msg.command?.name === "status" && msg.ticketNumberHint ? [msg.text, msg.ticketNumberHint] : null) : null;
+  if (statusMatch) {
+    const number = String(statusMatch[1]).toUpperCase();
+    const contactId = await knownContactId(m, msg);
+    const ticket = await followMerges(m, await m.getRepository(Ticket).findOneBy({ number }));
+    // Only the reporter learns the state by message; anyone else gets "not found" (no enumeration).
+    const own = ticket && contactId !== null && ticket.contactId === contactId ? ticket : null;
+    const text = own
+      ? await renderTemplate(m, "status_reply", DEFAULT_LOCALE, {
+          number: own.number,
+          status: STATUS_LABELS[own.status].id,
+          updated: own.updatedAt.toISOString().slice(0, 10),
+        })
+      : await renderTemplate(m, "status_unknown", DEFAULT_LOCALE, { number });
+    const queued = await queueOutbound(m, cctx, {
+      route: directRoute,
+      ticket: null,
+      body: text?.body ?? `${number}: ${own ? STATUS_LABELS[own.status].id : "-"}`,
+      automated: true,
+      auditType: "message.status_reply_queued",
+    });
+    if (own) await m.getRepository(InboundReceipt).update({ id: receipt.id }, { ticketId: own.id });
+    await done("status_query", own?.id ?? null, null);
+    return { kind: "status_query", ticketId: own?.id ?? null, replyId: queued.item.id };
+  }
+
+  const contact = await resolveContact(m, contactInputOf(msg), actor, ctx.at);
+  if (contact && m.connection.options.type === "mysql") {
+    // Two messages of one citizen at once must not open two tickets.
+    await m.getRepository(Contact).findOne({ where: { id: contact.id }, lock: { mode: "pessimistic_write" } });
+  }
+  const inbound = {
+    channelAccountId: account.id,
+    externalId,
+    externalThreadId: msg.externalThreadId.slice(0, 191),
+    externalAddress: address,
+    bodyHtml: msg.html ?? null,
+    sentAt: msg.sentAt,
+  };
+  const body = describe(msg);
+  const ticket = await threadTicket(m, account, msg, contact?.id ?? null);
+  let outcome: IngestOutcome;
+  if (ticket) {
+    const saved = await m.getRepository(Message).insert({
+      ticketId: ticket.id,
+      direction: "inbound",
+      channel: msg.channelKind,
+      contactId: contact?.id ?? null,
+      authorUserId: null,
+      forwardId: null,
+      subject: msg.subject?.slice(0, 300) ?? null,
+      body,
+      deliveryStatus: null,
+      createdAt: ctx.at,
+      ...inbound,
+    });
+    const messageId = Number(saved.identifiers[0]?.id);
+    await m.getRepository(Ticket).update({ id: ticket.id }, { updatedAt: ctx.at });
+    await appendAuditEvent(m, {
+      actor,
+      type: "message.received",
+      entityType: "message",
+      entityId: messageId,
+      ticketId: ticket.id,
+      after: { messageId, channelAccountId: account.id, externalId, length: body.length, attachments: msg.attachments.length },
+      at: ctx.at,
+    });
+    if (ticket.status === "waiting_on_citizen") await transitionTicket(m, cctx, ticket.id, { action: "citizen_replied" });
+    outcome = { kind: "appended", ticket, messageId };
+  } else {
+    // The web form's choices: a category by code (unknown codes are left for the operator), privacy.
+    const category = msg.form?.category ? await m.getRepository(Category).findOneBy({ code: msg.form.category, active: true }) : null;
+    const created = await recordComplaint(m, cctx, {
+      channel: msg.channelKind,
+      subject: msg.subject,
+      description: body,
+      contactId: contact?.id ?? null,
+      categoryId: category?.id ?? null,
+      privacy: msg.form?.privacy,
+      locationText: (msg.form?.locationText ?? msg.location?.address ?? msg.location?.title ?? null)?.slice(0, 300) ?? null,
+      inbound,
+    });
+    if (created.kind !== "created") throw new Error(`recordComplaint refused a channel message: ${created.reason}`);
+    const t = created.ticket;
+    if (msg.location) {
+      const latitude = msg.location.latitude.toFixed(7);
+      const longitude = msg.location.longitude.toFixed(7);
+      await m.getRepository(Ticket).update({ id: t.id }, { latitude, longitude });
+      Object.assign(t, { latitude, longitude });
+    }
+    const link = `${input.publicUrl}/lacak/${t.number}?k=${created.trackingSecret}`;
+    // Where the citizen just wrote from (the web form has no way back: findReplyRoute picks one).
+    const ack = await queueTicketNotice(m, cctx, t, "acknowledgement", { link }, DEFAULT_LOCALE, account.kind === "web" ? undefined : directRoute);
+    outcome = { kind: "created", ticket: t, messageId: created.messageId, trackingSecret: created.trackingSecret, acknowledgementId: ack?.id ?? null };
+  }
+
+  const attachments = m.getRepository(Attachment);
+  for (const [i, a] of msg.attachments.entries()) {
+    const row = await attachments.save(
+      attachments.create({
+        ticketId: outcome.ticket.id,
+        messageId: outcome.messageId,
+        fileName: (a.fileName ?? `${a.kind}-${i + 1}`).slice(0, 255),
+        mimeType: (a.mimeType ?? "application/octet-stream").slice(0, 127),
+        sizeBytes: a.sizeBytes ?? 0,
+        storageKey: "",
+        sha256: null,
+        uploadedByUserId: null,
+        sourceRef: a.ref,
+        fetchState: "pending",
+        fetchAttempts: 0,
+        fetchError: null,
+        createdAt: ctx.at,
+      }),
+    );
+    afterCommit(m, { type: "attachment", attachmentId: row.id });
+  }
+  await done("message", outcome.ticket.id, outcome.messageId);
+  return outcome;
+}

@@ -1,0 +1,32 @@
+import { Entity } from "typeorm";
+import { BoolColumn, CreatedColumn, IdColumn, IntColumn, StrColumn, TextColumn, TimeColumn, UpdatedColumn } from "./columns.js";
+
+/** pending -> sending -> sent | failed; a failed retryable send goes back to pending with a later next_attempt_at. */
+export type OutboxState = "pending" | "sending" | "sent" | "failed";
+
+/** Everything one send needs, frozen when the message was queued (templates may change later). */
+@Entity("outbox")
+export class OutboxItem {
+  @IdColumn() id: number;
+  @IntColumn("channel_account_id") channelAccountId: number;
+  /** The ticket message this delivers (null for greetings and answers to STATUS queries of unknown tickets). */
+  @IntColumn("message_id", { nullable: true }) messageId: number | null;
+  @IntColumn("ticket_id", { nullable: true }) ticketId: number | null;
+  @StrColumn("to_address", 254) toAddress: string;
+  @StrColumn("subject", 300, { nullable: true }) subject: string | null;
+  @TextColumn("body") body: string;
+  @StrColumn("ticket_number", 20, { nullable: true }) ticketNumber: string | null;
+  @StrColumn("in_reply_to", 191, { nullable: true }) inReplyTo: string | null;
+  @TextColumn("references_json", { nullable: true }) referencesJson: string | null;
+  @BoolColumn("automated", { default: false }) automated: boolean;
+  @StrColumn("state", 12) state: OutboxState;
+  @IntColumn("attempts", { default: 0 }) attempts: number;
+  @TimeColumn("next_attempt_at") nextAttemptAt: Date;
+  /** While `sending`: after this, the claim is considered lost (worker died) and the row may be claimed again. */
+  @TimeColumn("locked_until", { nullable: true }) lockedUntil: Date | null;
+  @StrColumn("last_error", 1000, { nullable: true }) lastError: string | null;
+  @StrColumn("external_id", 191, { nullable: true }) externalId: string | null;
+  @TimeColumn("sent_at", { nullable: true }) sentAt: Date | null;
+  @CreatedColumn() createdAt: Date;
+  @UpdatedColumn() updatedAt: Date;
+}

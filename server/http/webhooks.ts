@@ -1,0 +1,117 @@
+// POST|GET /webhooks/:connector/:account — where providers call us.
+//   raw body kept (express.raw, WEBHOOK_BODY_LIMIT) -> account lookup (404) -> connector.verify over
+//   the raw bytes and the URL the provider called (401, nothing stored) -> parse (400 if it throws)
+//   -> one ingest transaction per event -> the connector's reply (TwiML…) or 200, only after commit.
+import express, { type Request, type Response, type Router } from "express";
+import type { WebhookConnector, WebhookRequest } from "../../channels/connector.js";
+import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
+import { applyDeliveryUpdate } from "../commands/apply-delivery-update.js";
+import { SYSTEM_ACTOR } from "../commands/append-audit-event.js";
+import { ingestInboundMessage } from "../commands/ingest-inbound-message.js";
+import { ChannelAccount } from "../entities/channel-account.entity.js";
+import type { AppDeps } from "./types.js";
+
+export const WEBHOOK_BODY_LIMIT = "1mb";
+
+const fail = (res: Response, status: number, error: string, message: string) => res.status(status).json({ error, message });
+
+/**
+ * The URLs the provider may have signed: PUBLIC_URL + the path it called (right behind a proxy
+ * that rewrites Host), and the URL as the request says it arrived (scheme and host from
+ * X-Forwarded-Proto / X-Forwarded-Host when TRUST_PROXY trusts the proxy).
+ */
+export function candidateUrls(req: Request, publicUrl: string): string[] {
+  const configured = `${publicUrl}${req.originalUrl}`;
+  const host = req.host;
+  const seen = host ? `${req.protocol}://${host}${req.originalUrl}` : configured;
+  return [...new Set([configured, seen])];
+}
+
+function webhookRequest(req: Request, url: string): WebhookRequest {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of new URL(url).searchParams) {
+    const prev = query[k];
+    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return { method: req.method, url, headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), query };
+}
+
+export function webhookRoutes(deps: AppDeps): Router {
+  const router = express.Router();
+  router.use(express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
+  router.all("/:connector/:account", async (req: Request, res: Response, next) => {
+    try {
+      res.setHeader("Cache-Control", "no-store");
+      const connectorId = String(req.params.connector);
+      const accountParam = String(req.params.account);
+      const found = findConnector(connectorId);
+      if (!found || found.inbound !== "webhook") return fail(res, 404, "not_found", `no webhook connector ${connectorId}`);
+      const connector = found as WebhookConnector<unknown>;
+      const account = /^\d{1,9}$/.test(accountParam)
+        ? await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: Number(accountParam), connector: connectorId, active: true })
+        : null;
+      if (!account) return fail(res, 404, "not_found", "no such channel account");
+      const opened = openConfig(deps.config.encryptionKey, connector, account);
+      if (!opened.ok) {
+        deps.logger.error({ channelAccountId: account.id, reason: opened.reason }, "webhook for an account whose config cannot be used");
+        return fail(res, 503, "account_unusable", "this channel account is misconfigured");
+      }
+      const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, account, opened.config);
+
+      let verified: WebhookRequest | undefined;
+      for (const url of candidateUrls(req, deps.config.publicUrl)) {
+        const candidate = webhookRequest(req, url);
+        let ok = false;
+        try {
+          ok = connector.verify(ctx, candidate);
+        } catch {
+          ok = false;
+        }
+        if (ok) {
+          verified = candidate;
+          break;
+        }
+      }
+      if (!verified) {
+        deps.logger.warn({ channelAccountId: account.id, ip: req.ip }, "webhook refused: signature does not verify");
+        return fail(res, 401, "invalid_signature", "the request is not signed for this account");
+      }
+
+      let outcome;
+      try {
+        outcome = connector.parse(ctx, verified);
+      } catch (err) {
+        deps.logger.warn({ channelAccountId: account.id, err }, "webhook body could not be parsed");
+        return fail(res, 400, "malformed", "the request body could not be understood");
+      }
+      if (outcome.kind === "handshake") return sendReply(res, outcome.reply);
+      if (outcome.kind === "ignored") {
+        deps.logger.info({ channelAccountId: account.id, reason: outcome.reason }, "webhook ignored");
+        return res.status(200).json({ ok: true, ignored: outcome.reason });
+      }
+      const results: string[] = [];
+      for (const message of outcome.messages) {
+        const at = deps.clock.now();
+        const r = await deps.db.tx((m) => ingestInboundMessage(m, { actor: SYSTEM_ACTOR, at, secretKey: deps.config.sessionSecret }, { account, message, publicUrl: deps.config.publicUrl }));
+        results.push(r.kind);
+      }
+      for (const delivery of outcome.deliveries) {
+        const at = deps.clock.now();
+        const r = await deps.db.tx((m) => applyDeliveryUpdate(m, { actor: { userId: null, label: `${connectorId} receipt` }, at, secretKey: deps.config.sessionSecret }, account.id, delivery));
+        results.push(`delivery:${r.kind}`);
+      }
+      // Everything above has committed: only now may the provider consider it delivered.
+      if (outcome.reply) return sendReply(res, outcome.reply);
+      return res.status(200).json({ ok: true, results });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}
+
+function sendReply(res: Response, reply: { status: number; headers: Record<string, string>; body: string }) {
+  res.status(reply.status);
+  for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
+  res.send(reply.body);
+}

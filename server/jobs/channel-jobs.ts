@@ -1,0 +1,148 @@
+// Thin job modules of the channels: deliver-outbound, outbox-sweep and fetch-attachment.
+// Each calls commands; the connector is the only thing that talks to a provider.
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LessThan } from "typeorm";
+import type { SendResult } from "../../channels/connector.js";
+import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
+import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
+import { Attachment } from "../entities/attachment.entity.js";
+import { ChannelAccount } from "../entities/channel-account.entity.js";
+import { Message } from "../entities/message.entity.js";
+import type { OutboxItem } from "../entities/outbox.entity.js";
+import type { Config } from "../config/env.js";
+import type { Clock } from "../lib/clock.js";
+import type { Db } from "../lib/db.js";
+import type { Logger } from "../lib/logger.js";
+
+export interface ChannelJobDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** HTTP used by connectors (attachment downloads); tests may pass their own. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Largest attachment kept; bigger ones are recorded as failed. */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+const MAX_FETCH_ATTEMPTS = 5;
+
+async function accountContext(deps: ChannelJobDeps, accountId: number) {
+  const account = await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: accountId });
+  if (!account || !account.active) return { error: `channel account ${accountId} is missing or inactive` } as const;
+  const connector = findConnector(account.connector);
+  if (!connector) return { error: `connector ${account.connector} is not in this build` } as const;
+  const cfg = openConfig(deps.config.encryptionKey, connector, account);
+  if (!cfg.ok) return { error: `channel account ${accountId}: ${cfg.reason}` } as const;
+  const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), fetch: deps.fetch }, account, cfg.config);
+  return { account, connector, ctx } as const;
+}
+
+async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult> {
+  const a = await accountContext(deps, item.channelAccountId);
+  if ("error" in a) return { status: "failed", retryable: false, reason: a.error ?? "unusable account" };
+  try {
+    return await a.connector.send(a.ctx, {
+      to: item.toAddress,
+      text: item.body,
+      ...(item.subject ? { subject: item.subject } : {}),
+      ...(item.ticketNumber ? { ticketNumber: item.ticketNumber } : {}),
+      ...(item.inReplyTo ? { inReplyToExternalId: item.inReplyTo } : {}),
+      ...(item.referencesJson ? { references: JSON.parse(item.referencesJson) as string[] } : {}),
+      idempotencyKey: `outbox-${item.id}`,
+      automated: item.automated,
+    });
+  } catch (err) {
+    // A connector should answer with a value; an exception is treated as a transient fault.
+    return { status: "failed", retryable: true, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * deliver-outbound {outboxId}: claim, send once, record. Safe to run any number of times and on
+ * any number of workers: only the claimer sends. Returns what happened (retryAt when it failed
+ * transiently: the caller schedules the next attempt, the sweep is the safety net).
+ */
+export async function runDeliverOutbound(deps: ChannelJobDeps, outboxId: number): Promise<CompleteOutcome | { state: "skipped" }> {
+  const item = await claimOutboxItem(deps.db, outboxId, deps.clock.now());
+  if (!item) return { state: "skipped" };
+  const result = await send(deps, item);
+  const out = await completeOutboxItem(deps.db, item, result, deps.clock.now());
+  if (result.status === "failed") deps.logger.warn({ outboxId, attempt: item.attempts, reason: result.reason, next: out.state }, "outbound message not delivered");
+  return out;
+}
+
+/** outbox-sweep: every due row (new, retry time reached, or claim lost), plus pending attachment fetches. */
+export async function runOutboxSweep(deps: ChannelJobDeps, onRetry?: (outboxId: number, at: Date) => void): Promise<{ sent: number; retry: number; failed: number; attachments: number }> {
+  const counts = { sent: 0, retry: 0, failed: 0, attachments: 0 };
+  for (;;) {
+    const ids = await dueOutboxIds(deps.db, deps.clock.now(), 50);
+    let progressed = 0;
+    for (const id of ids) {
+      const r = await runDeliverOutbound(deps, id);
+      if (r.state === "sent") counts.sent++;
+      else if (r.state === "failed") counts.failed++;
+      else if (r.state === "pending") {
+        counts.retry++;
+        onRetry?.(id, r.retryAt);
+      }
+      if (r.state !== "skipped" && r.state !== "lost") progressed++;
+    }
+    if (ids.length < 50 || progressed === 0) break;
+  }
+  const pending = await deps.db.manager.getRepository(Attachment).find({ select: { id: true }, where: { fetchState: "pending", fetchAttempts: LessThan(MAX_FETCH_ATTEMPTS) }, take: 50 });
+  for (const a of pending) if ((await runFetchAttachment(deps, a.id)).state === "fetched") counts.attachments++;
+  return counts;
+}
+
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(-80) || "file";
+
+/**
+ * fetch-attachment {attachmentId}: asks the account's connector for the bytes and keeps them under
+ * DATA_DIR/attachments/<ticket>/. Idempotent: a fetched attachment is left alone.
+ */
+export async function runFetchAttachment(deps: ChannelJobDeps, attachmentId: number): Promise<{ state: "fetched" | "failed" | "pending" | "skipped" }> {
+  const repo = deps.db.manager.getRepository(Attachment);
+  const att = await repo.findOneBy({ id: attachmentId });
+  if (!att || att.fetchState !== "pending" || !att.sourceRef) return { state: "skipped" };
+  const message = att.messageId ? await deps.db.manager.getRepository(Message).findOneBy({ id: att.messageId }) : null;
+  const fail = async (reason: string, retryable: boolean) => {
+    const attempts = (att.fetchAttempts ?? 0) + 1;
+    const state = retryable && attempts < MAX_FETCH_ATTEMPTS ? "pending" : "failed";
+    await deps.db.tx((m) => m.getRepository(Attachment).update({ id: att.id, fetchState: "pending" }, { fetchState: state, fetchAttempts: attempts, fetchError: reason.slice(0, 500) }));
+    deps.logger.warn({ attachmentId, reason, state }, "attachment not fetched");
+    return { state } as const;
+  };
+  if (!message?.channelAccountId) return fail("attachment without a channel message", false);
+  const a = await accountContext(deps, message.channelAccountId);
+  if ("error" in a) return fail(a.error ?? "unusable account", false);
+  let r;
+  try {
+    r = await a.connector.fetchAttachment(a.ctx, att.sourceRef);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err), true);
+  }
+  if (r.status === "failed") return fail(r.reason, r.retryable);
+  if (r.content.length > MAX_ATTACHMENT_BYTES) return fail(`larger than ${MAX_ATTACHMENT_BYTES} bytes`, false);
+  const storageKey = join("attachments", String(att.ticketId), `${att.id}-${safeName(r.fileName ?? att.fileName)}`);
+  await mkdir(join(deps.config.dataDir, "attachments", String(att.ticketId)), { recursive: true });
+  await writeFile(join(deps.config.dataDir, storageKey), r.content);
+  await deps.db.tx((m) =>
+    m.getRepository(Attachment).update(
+      { id: att.id, fetchState: "pending" },
+      {
+        storageKey,
+        sizeBytes: r.content.length,
+        sha256: createHash("sha256").update(r.content).digest("hex"),
+        mimeType: (att.mimeType === "application/octet-stream" && r.mimeType ? r.mimeType : att.mimeType).slice(0, 127),
+        fetchState: "fetched",
+        fetchError: null,
+        // The bytes are ours now; a data: ref would only duplicate them.
+        sourceRef: att.sourceRef!.startsWith("data:") ? null : att.sourceRef,
+      },
+    ),
+  );
+  return { state: "fetched" };
+}

@@ -1,0 +1,116 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import supertest from "supertest";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { testTargets } from "../support/databases.js";
+import { DEMO, startTestApp, type TestApp } from "../support/app.js";
+import { jobDepsOf, TWILIO } from "../support/channels.js";
+import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
+import { Attachment, InboundReceipt, Message, Ticket } from "../../server/entities/index.js";
+
+/** Issue 4: the public web form at /lapor, server-rendered, no JavaScript; acknowledged by SMS. */
+const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+
+for (const target of await testTargets()) {
+  describe(`channels: the web form /lapor (${target.name})`, () => {
+    let t: TestApp;
+    let twilio: FakeTwilio;
+    const http = () => supertest(t.app);
+    const m = () => t.database.db.manager;
+    const formToken = async () => {
+      const res = await http().get("/lapor");
+      assert.equal(res.status, 200);
+      const token = /name="_token" value="([^"]+)"/.exec(res.text)?.[1];
+      assert.ok(token, "the form carries a token");
+      return token.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+    };
+    const counts = async () => ({ tickets: await m().getRepository(Ticket).count(), receipts: await m().getRepository(InboundReceipt).count(), messages: await m().getRepository(Message).count() });
+
+    before(async () => {
+      twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
+      t = await startTestApp(target);
+      const admin = await t.loginAs(DEMO.admin);
+      assert.equal((await http().get("/lapor")).status, 503, "no web account yet");
+      await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
+      await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } }).expect(201);
+    });
+    after(async () => {
+      await t.close();
+      await twilio.close();
+    });
+
+    it("renders a form that works without JavaScript, with categories, privacy choice and a honeypot", async () => {
+      const res = await http().get("/lapor");
+      assert.match(res.headers["content-type"], /text\/html/);
+      assert.match(res.text, /<form method="post" action="\/lapor" enctype="multipart\/form-data">/);
+      assert.match(res.text, /name="website"/);
+      assert.match(res.text, /value="rahasia"/);
+      assert.match(res.text, /<option value="[a-z0-9_-]+">/i);
+      assert.ok(!/<script/i.test(res.text));
+    });
+
+    it("a filled form with a photo becomes a ticket; the page answers the number and tracking link; the SMS acknowledgement goes out; a resubmission is the same ticket", async () => {
+      const token = await formToken();
+      t.clock.advance(20_000);
+      const before = await counts();
+      const send = () =>
+        http()
+          .post("/lapor")
+          .field("_token", token)
+          .field("website", "")
+          .field("kategori", "")
+          .field("uraian", "Trotoar di depan SD Negeri 5 rusak dan membahayakan anak-anak.")
+          .field("lokasi", "Jl. Merdeka No. 10")
+          .field("privasi", "anonim")
+          .field("nama", "Rina")
+          .field("telepon", "0812 3456 7001")
+          .attach("foto", PNG, { filename: "trotoar.png", contentType: "image/png" });
+      const res = await send();
+      assert.equal(res.status, 201, res.text);
+      const number = /ADU-\d{4}-\d{5,}/.exec(res.text)?.[0];
+      assert.ok(number);
+      assert.match(res.text, new RegExp(`http://aduan\\.test/lacak/${number}\\?k=`));
+      const ticket = await m().getRepository(Ticket).findOneByOrFail({ number });
+      assert.equal(ticket.channel, "web");
+      assert.equal(ticket.privacy, "anonim");
+      assert.equal(ticket.status, "received");
+      assert.equal(ticket.locationText, "Jl. Merdeka No. 10");
+      const r = await runOutboxSweep(jobDepsOf(t));
+      assert.equal(r.sent, 1);
+      assert.equal(r.attachments, 1);
+      const ack = twilio.messages.at(-1)!;
+      assert.equal(ack.to, "+6281234567001");
+      assert.ok(ack.body.includes(number));
+      assert.equal((await m().getRepository(Attachment).findOneByOrFail({ ticketId: ticket.id })).fetchState, "fetched");
+
+      const again = await send();
+      assert.equal(again.status, 200);
+      assert.ok(again.text.includes(number));
+      const after = await counts();
+      assert.equal(after.tickets, before.tickets + 1);
+      assert.equal(after.receipts, before.receipts + 1);
+    });
+
+    it("spam and bad input are refused with the form shown again, nothing is stored, and one address is rate-limited", async () => {
+      t.clock.advance(11 * 60_000);
+      const before = await counts();
+      const token = await formToken();
+      const fast = await http().post("/lapor").type("form").send({ _token: token, uraian: "Terlalu cepat diisi oleh robot.", telepon: "081234567002" });
+      assert.equal(fast.status, 400, "filled faster than a person can");
+      t.clock.advance(20_000);
+      const honeypot = await http().post("/lapor").type("form").send({ _token: token, website: "http://spam.example", uraian: "Beli obat murah di sini sekarang.", telepon: "081234567002" });
+      assert.equal(honeypot.status, 400);
+      const short = await http().post("/lapor").type("form").send({ _token: token, uraian: "pendek", telepon: "" });
+      assert.equal(short.status, 422);
+      assert.match(short.text, /minimal 10 karakter/);
+      assert.match(short.text, /nomor telepon atau alamat e-mail/);
+      const forged = await http().post("/lapor").type("form").send({ _token: `${token.slice(0, -3)}AAA`, uraian: "Token palsu dari luar.", telepon: "081234567002" });
+      assert.equal(forged.status, 400);
+      const garbage = await http().post("/lapor").set("content-type", "multipart/form-data; boundary=xyz").send(Buffer.from("not multipart at all"));
+      assert.equal(garbage.status, 400);
+      assert.deepEqual(await counts(), before);
+      const sixth = await http().post("/lapor").type("form").send({ _token: token, uraian: "Pengiriman keenam dalam sepuluh menit.", telepon: "081234567002" });
+      assert.equal(sixth.status, 429);
+    });
+  });
+}
