@@ -32,6 +32,8 @@ export interface BenchDatabase {
   reused: boolean;
   /** Server or library version. */
   version: string;
+  /** How to open another connection to the same database (a second worker, a child process). */
+  settings: DataSourceSettings;
   size(): Promise<{ total: number; data?: number; index?: number }>;
   /** Closes the DataSource; deletes the database unless it is a named (kept) one. */
   close(): Promise<void>;
@@ -87,6 +89,7 @@ export async function openBenchDatabase(engine: BenchEngine, o: BenchDatabaseOpt
     location,
     reused,
     version,
+    settings,
     async size() {
       if (engine === "mariadb") {
         const rows = (await ds.query(

@@ -6,8 +6,16 @@ import type { SeedProgress } from "./seed-bulk.js";
  * When stderr is not a terminal (CI logs), a line is printed every few seconds instead.
  */
 export function seedProgressBar(label: string): { onProgress: (p: SeedProgress) => void; stop: () => void } {
+  return phaseProgressBar(label, ["reference"]);
+}
+
+/**
+ * The same for any phased work reporting {phase, done, total}: one bar per phase, phases in `silent`
+ * draw none, "done" ends the last bar.
+ */
+export function phaseProgressBar(label: string, silent: readonly string[] = []): { onProgress: (p: { phase: string; done: number; total: number }) => void; stop: () => void } {
   let bar: cliProgress.SingleBar | null = null;
-  let phase: SeedProgress["phase"] | null = null;
+  let phase: string | null = null;
   let startedAt = 0;
   const stop = () => {
     bar?.stop();
@@ -16,7 +24,7 @@ export function seedProgressBar(label: string): { onProgress: (p: SeedProgress) 
   return {
     stop,
     onProgress(p) {
-      if (p.phase === "reference") return;
+      if (silent.includes(p.phase)) return;
       if (p.phase === "done") return stop();
       if (p.phase !== phase) {
         stop();

@@ -26,7 +26,7 @@ import * as D from "./seed-data.js";
 
 export interface SeedBulkOptions {
   tickets: number;
-  /** Share of tickets still open (not closed, rejected or merged). Default 0.15. */
+  /** Share of tickets still open (not closed, rejected or merged). Default 0.15; 1 = every ticket open (a backlog). */
   openShare?: number;
   /** Citizens. Default 30% of tickets (so ~3.3 tickets per citizen, a few frequent complainers). */
   contacts?: number;
@@ -324,7 +324,7 @@ async function seedWith(ds: DataSource, ins: BulkInserter, o: SeedBulkOptions): 
       : rng.chance(0.5) ? "voice" : "web";
 
     const pOpen = Math.min(0.97, (openShare * (Math.exp(-age / OPEN_TAU) + OPEN_FLOOR)) / meanOpenWeight);
-    const open = rng.next() < pOpen;
+    const open = rng.next() < pOpen || openShare >= 1; // the draw happens either way: same data for the same seed
     let status: TicketStatus;
     if (open) status = age < 12 * HOUR ? (rng.chance(0.7) ? "received" : "verified") : OPEN_STATUSES[rng.weighted(OPEN_WEIGHTS)]!;
     else status = CLOSED_STATUSES[rng.weighted(CLOSED_WEIGHTS)]!;

@@ -1,0 +1,236 @@
+/**
+ * npm run bench -- ingest [--db=mariadb|sqlite|both] [--seconds=20] [--concurrency=32] [--senders=1000]
+ *
+ * Issue 4, acceptance 6. Signed Twilio SMS webhooks at a fixed concurrency against the real server
+ * (a child process, `server/main.ts --roles=api`, on a fresh database), beside a baseline measured in
+ * the same run: a bare node:http server doing one transaction of 4 inserts on the same database.
+ * Prints messages/s, p50/p99 latency, CPU ms per message of the server process and of the database
+ * server (MariaDB), and a count check (every 2xx is one stored message, none twice).
+ *
+ * `--senders`: the number of distinct citizens; each one's first message opens a ticket (ticket
+ * number, SLA clocks, acknowledgement in the outbox, audit events), later ones join it.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { createServer } from "node:net";
+import { formBody, twilioSignature, type FormParams } from "../channels/testing.js";
+import { saveChannelAccount } from "../server/commands/save-channel-account.js";
+import { SYSTEM_ACTOR } from "../server/commands/append-audit-event.js";
+import { dbServerCpuMs, machineLoad } from "./support/cpu.js";
+import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
+import { fmtInt, fmtMs, fmtRatio, summarize, table } from "./support/stats.js";
+
+const TWILIO = { accountSid: `AC${"b".repeat(32)}`, authToken: "bench-twilio-auth-token-0123456789", fromNumber: "+6281100000001" };
+const PUBLIC_URL = "http://aduan.bench";
+const KEY = Buffer.alloc(32, 3);
+const SECRET = "bench-session-secret-0123456789abcdefghij";
+const TARGETS = { throughputRatio: 0.6, p99Ms: 60 };
+
+interface Args {
+  engines: BenchEngine[];
+  seconds: number;
+  concurrency: number;
+  senders: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { engines: ["mariadb", "sqlite"], seconds: 20, concurrency: 32, senders: 1000 };
+  for (const arg of argv) {
+    const [k, v = ""] = arg.replace(/^--/, "").split("=");
+    if (k === "db") a.engines = v === "both" ? ["mariadb", "sqlite"] : [v as BenchEngine];
+    else if (k === "seconds") a.seconds = Number(v);
+    else if (k === "concurrency") a.concurrency = Number(v);
+    else if (k === "senders") a.senders = Number(v);
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return a;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer().listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  return port;
+}
+
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      /* not yet */
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server at ${url} did not start`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface LoadResult {
+  ok: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+  okSids: Set<string>;
+}
+
+/** `concurrency` loops posting for `seconds`; each request is built (and signed) by `make`. */
+async function load(port: number, path: string, seconds: number, concurrency: number, make: (i: number) => { body: string; headers: Record<string, string>; sid: string }): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const r: LoadResult = { ok: 0, failed: 0, seconds, latencies: [], okSids: new Set() };
+  let i = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const one = (req: { body: string; headers: Record<string, string> }) =>
+    new Promise<number>((resolve) => {
+      const q = request({ host: "127.0.0.1", port, path, method: "POST", agent, headers: { ...req.headers, "content-length": Buffer.byteLength(req.body) } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      q.on("error", () => resolve(0));
+      q.end(req.body);
+    });
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const req = make(i++);
+        const s = performance.now();
+        const status = await one(req);
+        r.latencies.push(performance.now() - s);
+        if (status >= 200 && status < 300) {
+          r.ok++;
+          r.okSids.add(req.sid);
+        } else r.failed++;
+      }
+    }),
+  );
+  r.seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return r;
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
+async function benchEngine(engine: BenchEngine, a: Args) {
+  const bench = await openBenchDatabase(engine, { poolSize: 4 });
+  const rows: string[][] = [];
+  try {
+    const saved = await bench.db.tx((m) =>
+      saveChannelAccount(m, { actor: SYSTEM_ACTOR, at: new Date(), secretKey: SECRET }, KEY, null, { connector: "twilio-sms", name: "SMS bench", config: { ...TWILIO, apiBaseUrl: "http://127.0.0.1:9" } }),
+    );
+    if (saved.kind !== "ok") throw new Error("account not created");
+    const accountId = saved.value.id;
+    const path = `/webhooks/twilio-sms/${accountId}`;
+
+    // --- Aduan
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL, SESSION_SECRET: SECRET,
+      ENCRYPTION_KEY: KEY.toString("base64"), DEMO_DATA: "0", DATA_DIR: bench.settings.dataDir ?? "/tmp/aduan-bench-data",
+    };
+    if (bench.settings.databaseUrl) env.DATABASE_URL = bench.settings.databaseUrl;
+    else delete env.DATABASE_URL;
+    // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts", "--roles=api"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    let appResult: LoadResult;
+    let appCpu: number;
+    let appDbCpu: number | null;
+    try {
+      await waitHealthy(`http://127.0.0.1:${port}/healthz`, server);
+      let run = 0;
+      const make = (i: number) => {
+        const sid = `SM${String(run).padStart(2, "0")}${String(i).padStart(30, "0")}`;
+        const from = `+62812${String(10_000_000 + (i % a.senders)).padStart(8, "0")}`;
+        const params: FormParams = { MessageSid: sid, SmsSid: sid, AccountSid: TWILIO.accountSid, From: from, To: TWILIO.fromNumber, Body: `Jalan berlubang nomor ${i} di depan pasar`, NumMedia: "0", SmsStatus: "received", ApiVersion: "2010-04-01" };
+        const body = formBody(params).toString("utf8");
+        return { sid, body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(TWILIO.authToken, `${PUBLIC_URL}${path}`, params) } };
+      };
+      run = 1; // warm-up, 2 s, its own ids
+      await load(port, path, 2, a.concurrency, make);
+      run = 2;
+      const cpu0 = procCpuMs(server.pid!);
+      const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
+      appResult = await load(port, path, a.seconds, a.concurrency, make);
+      appCpu = procCpuMs(server.pid!) - cpu0;
+      const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
+      appDbCpu = db0 != null && db1 != null ? db1 - db0 : null;
+    } finally {
+      await stop(server);
+    }
+    // Count check: every 2xx of the measured run is exactly one stored inbound message.
+    const ids = [...appResult.okSids];
+    let stored = 0;
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const r = (await bench.db.ds.query(`SELECT COUNT(*) AS n FROM messages WHERE channel_account_id = ? AND direction = 'inbound' AND external_id IN (${chunk.map(() => "?").join(",")})`, [accountId, ...chunk])) as { n: number | string }[];
+      stored += Number(r[0]?.n ?? 0);
+    }
+    const dup = (await bench.db.ds.query("SELECT COUNT(*) AS n FROM (SELECT external_id FROM messages WHERE channel_account_id = ? AND external_id IS NOT NULL GROUP BY external_id HAVING COUNT(*) > 1) d", [accountId])) as { n: number | string }[];
+    const tickets = (await bench.db.ds.query("SELECT COUNT(*) AS n FROM tickets")) as { n: number | string }[];
+
+    // --- Baseline
+    const bport = await freePort();
+    const bare = fork("bench/support/bare-ingest-server.ts", [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, PORT: String(bport), BARE_DB: bench.settings.databaseUrl ?? bench.settings.sqlitePath! },
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    let bareResult: LoadResult;
+    let bareCpu: number;
+    let bareDbCpu: number | null;
+    try {
+      await once(bare, "message");
+      const makeBare = (i: number) => ({ sid: String(i), body: `Body=Jalan+berlubang+nomor+${i}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+      await load(bport, "/", 2, a.concurrency, makeBare);
+      const cpu0 = procCpuMs(bare.pid!);
+      const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
+      bareResult = await load(bport, "/", a.seconds, a.concurrency, makeBare);
+      bareCpu = procCpuMs(bare.pid!) - cpu0;
+      const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
+      bareDbCpu = db0 != null && db1 != null ? db1 - db0 : null;
+    } finally {
+      await stop(bare);
+    }
+
+    const sA = summarize(appResult.latencies);
+    const sB = summarize(bareResult.latencies);
+    const rateA = appResult.ok / appResult.seconds;
+    const rateB = bareResult.ok / bareResult.seconds;
+    const perMsg = (ms: number | null, n: number) => (ms == null ? "n/a" : `${(ms / Math.max(1, n)).toFixed(2)} ms`);
+    rows.push(["", "messages/s", "p50", "p99", "non-2xx", "CPU/msg server", "CPU/msg database"]);
+    rows.push([`Aduan webhook (${bench.version})`, fmtInt(rateA), fmtMs(sA.p50), fmtMs(sA.p99), fmtInt(appResult.failed), perMsg(appCpu, appResult.ok), perMsg(appDbCpu, appResult.ok)]);
+    rows.push(["bare node:http, 1 tx of 4 inserts", fmtInt(rateB), fmtMs(sB.p50), fmtMs(sB.p99), fmtInt(bareResult.failed), perMsg(bareCpu, bareResult.ok), perMsg(bareDbCpu, bareResult.ok)]);
+    console.log(`\n${engine}: ${a.seconds} s at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all)`);
+    console.log(table(rows));
+    const ratio = rateA / rateB;
+    console.log(`throughput ratio ${fmtRatio(ratio)} of the baseline (target ≥ ${TARGETS.throughputRatio}×${engine === "mariadb" ? "" : ", MariaDB only"}): ${ratio >= TARGETS.throughputRatio ? "met" : "NOT met"}`);
+    console.log(`p99 ${fmtMs(sA.p99)} (target ≤ ${TARGETS.p99Ms} ms${engine === "mariadb" ? "" : ", MariaDB only"}): ${sA.p99 <= TARGETS.p99Ms ? "met" : "NOT met"}`);
+    const countOk = stored === appResult.ok && Number(dup[0]?.n ?? 0) === 0;
+    console.log(`count check: ${fmtInt(appResult.ok)} answered 2xx, ${fmtInt(stored)} stored, ${dup[0]?.n} duplicated -> ${countOk ? "OK" : "FAILED"}`);
+    if (!countOk) process.exitCode = 1;
+  } finally {
+    await bench.close();
+  }
+}
+
+export default async function main(argv: string[]) {
+  const a = parseArgs(argv);
+  const { load1, cpus } = await machineLoad();
+  console.log(`ingest benchmark — load ${load1.toFixed(2)} on ${cpus} CPUs`);
+  for (const engine of a.engines) await benchEngine(engine, a);
+}
