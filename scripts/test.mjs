@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ensureChromium } from "./ensure-chromium.mjs";
 
 const roots = ["server", "channels", "test"];
 const filters = process.argv.slice(2);
@@ -23,6 +24,12 @@ for (const r of roots) {
 const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (selected.length === 0) {
   console.error("no test files matched");
+  process.exit(1);
+}
+// Browser tests (*.browser.test.ts) need Debian's Chromium: installed here when missing.
+const strict = process.env.CI === "true" || process.env.CI === "1";
+if (selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && strict) {
+  console.error("CI=true and Chromium is missing: the browser tests cannot run");
   process.exit(1);
 }
 const typecheck = process.env.SKIP_TYPECHECK ? { status: 0 } : spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" });
