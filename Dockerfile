@@ -6,6 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# npm ci ran before the sources were here: build the operator console now (served at /console).
+RUN node scripts/build-console.mjs --force
 EXPOSE 3000
 USER node
 CMD ["npx", "tsx", "server/main.ts"]

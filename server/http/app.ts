@@ -12,6 +12,7 @@ import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
+import { consoleRoutes } from "./console.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps) {
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
   app.use("/webhooks", webhookRoutes(deps));
   app.use("/lapor", laporRoutes(deps));
+  app.use("/console", consoleRoutes());
 
   const api = express.Router();
   api.use((_req, res, next) => {

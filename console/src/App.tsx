@@ -1,0 +1,79 @@
+import { lazy } from "react";
+import { Admin, CustomRoutes, Resource, defaultTheme } from "react-admin";
+import { Route } from "react-router-dom";
+import { authProvider } from "./authProvider";
+import { dataProvider } from "./dataProvider";
+import { i18nProvider } from "./i18n";
+import { AduanLayout } from "./layout/Layout";
+import tickets from "./tickets";
+import contacts from "./contacts";
+
+// Admin screens and supervisor views load on demand: operators never download them.
+const admin = {
+  agencies: { list: lazy(() => import("./agencies").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./agencies").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./agencies").then((m) => ({ default: m.default.create }))) },
+  categories: { list: lazy(() => import("./categories").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./categories").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./categories").then((m) => ({ default: m.default.create }))) },
+  users: { list: lazy(() => import("./users").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./users").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./users").then((m) => ({ default: m.default.create }))) },
+  replyTemplates: { list: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.edit }))) },
+  channelAccounts: { list: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.create }))) },
+};
+const Overview = lazy(() => import("./supervisor/Overview"));
+const Notifications = lazy(() => import("./supervisor/Notifications"));
+
+const theme = {
+  ...defaultTheme,
+  palette: { ...defaultTheme.palette, primary: { main: "#0d47a1" }, secondary: { main: "#00695c" } },
+};
+
+export function App() {
+  return (
+    <Admin
+      title="Aduan"
+      dataProvider={dataProvider}
+      authProvider={authProvider}
+      i18nProvider={i18nProvider}
+      layout={AduanLayout}
+      theme={theme}
+      disableTelemetry
+      requireAuth
+    >
+      {(role: string | undefined) => (
+        <>
+          {role === "operator" || role === "supervisor" ? (
+            <>
+              <Resource name="tickets" {...tickets} />
+              <Resource name="contacts" {...contacts} create={undefined} />
+              <Resource name="agencies" />
+              <Resource name="categories" />
+              <Resource name="users" />
+              <Resource name="messages" />
+              <Resource name="forwards" />
+            </>
+          ) : null}
+          {role === "opd_head" || role === "opd_staff" ? (
+            <>
+              <Resource name="tickets" list={tickets.list} show={tickets.show} icon={tickets.icon} />
+              <Resource name="agencies" />
+              <Resource name="categories" />
+              <Resource name="users" />
+              <Resource name="messages" />
+              <Resource name="forwards" />
+            </>
+          ) : null}
+          {role === "admin" ? (
+            <>
+              <Resource name="agencies" {...admin.agencies} />
+              <Resource name="users" {...admin.users} />
+              <Resource name="categories" {...admin.categories} />
+              <Resource name="reply-templates" {...admin.replyTemplates} />
+              <Resource name="channel-accounts" {...admin.channelAccounts} />
+            </>
+          ) : null}
+          <CustomRoutes>
+            <Route path="/overview" element={<Overview />} />
+            <Route path="/notifications" element={<Notifications />} />
+          </CustomRoutes>
+        </>
+      )}
+    </Admin>
+  );
+}

@@ -1,0 +1,146 @@
+/** Aduan's own texts, Bahasa Indonesia first; en must have the same keys (checked by tsc). */
+export const idMessages = {
+  resources: {
+    tickets: {
+      name: "Tiket |||| Tiket",
+      fields: {
+        number: "Nomor", channel: "Kanal", reporter: "Pelapor", subject: "Perihal", description: "Isi aduan", categoryId: "Kategori",
+        agencyId: "OPD", status: "Status", dueAt: "Batas waktu", privacy: "Kerahasiaan", receivedAt: "Diterima", q: "Cari",
+        locationText: "Lokasi", priority: "Prioritas", assigneeUserId: "Petugas",
+      },
+    },
+    contacts: { name: "Warga |||| Warga", fields: { name: "Nama", phone: "Telepon", email: "Email", identities: "Identitas kanal", createdAt: "Terdaftar", q: "Cari" } },
+    agencies: { name: "OPD |||| OPD", fields: { code: "Kode", name: "Nama", shortName: "Nama singkat", headUserId: "Kepala OPD", email: "Email", active: "Aktif", q: "Cari" } },
+    categories: {
+      name: "Kategori |||| Kategori",
+      fields: { code: "Kode", name: "Nama", nameEn: "Nama (Inggris)", description: "Keterangan", defaultAgencyId: "OPD bawaan", complaintClass: "Kelas aduan", isPublic: "Publik", active: "Aktif", q: "Cari" },
+    },
+    users: {
+      name: "Pengguna |||| Pengguna",
+      fields: { email: "Email", name: "Nama", role: "Peran", agencyId: "OPD", phone: "Telepon", locale: "Bahasa", active: "Aktif", password: "Kata sandi baru", q: "Cari" },
+    },
+    "reply-templates": { name: "Templat balasan |||| Templat balasan", fields: { key: "Kunci", locale: "Bahasa", subject: "Subjek", body: "Isi" } },
+    "channel-accounts": { name: "Akun kanal |||| Akun kanal", fields: { connector: "Konektor", name: "Nama", active: "Aktif", webhookUrl: "URL webhook", config: "Konfigurasi" } },
+    notifications: { name: "Notifikasi |||| Notifikasi" },
+  },
+  aduan: {
+    title: "Aduan — Pusat Kendali",
+    auth: { session_expired: "Sesi Anda berakhir. Silakan masuk lagi; Anda akan kembali ke halaman tadi." },
+    menu: { queue: "Antrean tiket", inbox: "Kotak masuk OPD", phone: "Catat aduan telepon", overview: "Ikhtisar", notifications: "Notifikasi" },
+    roles: { admin: "Admin", supervisor: "Kepala pelaksana harian", operator: "Operator", opd_head: "Kepala OPD", opd_staff: "Staf OPD" },
+    status: {
+      received: "Diterima", verified: "Diverifikasi", forwarded: "Didisposisikan", in_progress: "Diproses OPD", answered: "Ditanggapi",
+      resolved: "Selesai", closed: "Ditutup", rejected: "Ditolak", merged: "Digabung", returned: "Dikembalikan (bukan wewenang)",
+      waiting_on_citizen: "Menunggu pelapor", reopened: "Dibuka kembali",
+    },
+    forward_status: { pending: "Menunggu diterima", acknowledged: "Diterima OPD", answered: "Ditanggapi", returned: "Dikembalikan", withdrawn: "Ditarik" },
+    privacy: { publik: "Publik", anonim: "Anonim", rahasia: "Rahasia" },
+    channel: { sms: "SMS", voice: "Telepon", whatsapp: "WhatsApp", telegram: "Telegram", email: "Email", facebook: "Facebook", instagram: "Instagram", x: "X", web: "Formulir web" },
+    priority: { low: "Rendah", normal: "Normal", high: "Tinggi", urgent: "Mendesak" },
+    views: { label: "Tampilan", all: "Semua terbuka", mine: "Tugas saya", unverified: "Belum diverifikasi", due_today: "Jatuh tempo hari ini", breached: "Lewat batas waktu", waiting: "Menunggu pelapor" },
+    sla: { overdue: "lewat %{time}", left: "sisa %{time}", none: "—", days: "%{n} hr", hours: "%{n} j", minutes: "%{n} mnt" },
+    ticket: {
+      conversation: "Percakapan", no_messages: "Belum ada pesan.", reporter: "Pelapor", reporter_hidden: "Identitas pelapor dirahasiakan",
+      forwards: "Disposisi", no_forwards: "Belum didisposisikan.", instruction: "Instruksi", response: "Tanggapan", return_reason: "Alasan pengembalian",
+      direction: { inbound: "Dari warga", outbound: "Balasan ke warga", note: "Catatan internal", answer: "Tanggapan OPD" },
+      delivery: { queued: "antre", sent: "terkirim", delivered: "diterima", failed: "gagal", read: "dibaca" },
+      reply: "Balas ke warga", reply_hint: "Dikirim lewat kanal warga (%{channel})", note: "Catatan internal", note_hint: "Hanya terlihat oleh petugas",
+      send: "Kirim", add_note: "Simpan catatan", canned: "Balasan siap pakai", sent: "Pesan diantrekan untuk dikirim", noted: "Catatan disimpan",
+      actions: "Tindakan", verify: "Verifikasi", reject: "Tolak", forward: "Disposisikan ke OPD", resolve: "Selesaikan", close: "Tutup tiket",
+      reopen: "Buka kembali", merge: "Gabungkan duplikat", acknowledge: "Terima disposisi", answer: "Kirim tanggapan resmi",
+      return: "Kembalikan (bukan wewenang)", request_info: "Minta informasi ke pelapor", citizen_replied: "Pelapor sudah menjawab",
+      reason: "Alasan", note_optional: "Catatan (opsional)", agencies: "OPD tujuan", done: "Berhasil", save: "Simpan",
+      classify: "Klasifikasi", assign: "Tugaskan ke staf", assignee: "Staf", opd_clock: "Batas waktu OPD", merged_into: "Digabung ke tiket %{number}",
+      duplicates: "Kemungkinan duplikat", no_duplicates: "Tidak ada kemungkinan duplikat.", merge_into: "Gabungkan ke tiket ini", merge_target: "Nomor atau ID tiket tujuan",
+      info_message: "Pesan ke pelapor (opsional)", live: "Pesan baru muncul otomatis", history: "Riwayat",
+    },
+    phone: {
+      title: "Catat aduan telepon", caller_phone: "Nomor penelepon", caller_name: "Nama penelepon (opsional)", summary: "Ringkasan aduan",
+      created: "Tiket %{number} dibuat", hint: "Isi nomor, ringkasan dan kategori, lalu Simpan (Ctrl+Enter).",
+    },
+    contact: { tickets: "Riwayat tiket", identities: "Identitas kanal" },
+    overview: {
+      title: "Ikhtisar antrean", by_status: "Tiket terbuka per status", by_agency: "Disposisi terbuka per OPD", breached: "Lewat batas waktu",
+      soon: "Hampir lewat batas waktu (24 jam)", none: "Tidak ada.", count: "Jumlah", returns: "Pengembalian menunggu keputusan",
+    },
+    notifications: { title: "Notifikasi", unread: "%{smart_count} belum dibaca", mark_all: "Tandai semua sudah dibaca", empty: "Tidak ada notifikasi." },
+    channel_account: { webhook: "URL webhook untuk penyedia", register: "Daftarkan webhook", registered: "Webhook terdaftar", connector_help: "Pilih konektor; formulir konfigurasi mengikuti skemanya." },
+    users: { generated_password: "Kata sandi awal (tampil sekali): %{password}", reset: "Atur ulang kata sandi", deactivate: "Nonaktifkan" },
+    empty: { queue: "Antrean kosong. Tiket baru muncul di sini.", generic: "Belum ada data." },
+    error: { load: "Data gagal dimuat: %{message}" },
+  },
+};
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+export const enMessages: Shape<typeof idMessages> = {
+  resources: {
+    tickets: {
+      name: "Ticket |||| Tickets",
+      fields: {
+        number: "Number", channel: "Channel", reporter: "Reporter", subject: "Subject", description: "Complaint", categoryId: "Category",
+        agencyId: "Agency (OPD)", status: "Status", dueAt: "Due", privacy: "Privacy", receivedAt: "Received", q: "Search",
+        locationText: "Location", priority: "Priority", assigneeUserId: "Assignee",
+      },
+    },
+    contacts: { name: "Citizen |||| Citizens", fields: { name: "Name", phone: "Phone", email: "Email", identities: "Channel identities", createdAt: "Registered", q: "Search" } },
+    agencies: { name: "Agency |||| Agencies", fields: { code: "Code", name: "Name", shortName: "Short name", headUserId: "Head of agency", email: "Email", active: "Active", q: "Search" } },
+    categories: {
+      name: "Category |||| Categories",
+      fields: { code: "Code", name: "Name", nameEn: "Name (English)", description: "Description", defaultAgencyId: "Default agency", complaintClass: "Complaint class", isPublic: "Public", active: "Active", q: "Search" },
+    },
+    users: {
+      name: "User |||| Users",
+      fields: { email: "Email", name: "Name", role: "Role", agencyId: "Agency", phone: "Phone", locale: "Language", active: "Active", password: "New password", q: "Search" },
+    },
+    "reply-templates": { name: "Reply template |||| Reply templates", fields: { key: "Key", locale: "Language", subject: "Subject", body: "Body" } },
+    "channel-accounts": { name: "Channel account |||| Channel accounts", fields: { connector: "Connector", name: "Name", active: "Active", webhookUrl: "Webhook URL", config: "Configuration" } },
+    notifications: { name: "Notification |||| Notifications" },
+  },
+  aduan: {
+    title: "Aduan — Command Center",
+    auth: { session_expired: "Your session ended. Please sign in again; you will return to where you were." },
+    menu: { queue: "Ticket queue", inbox: "Agency inbox", phone: "Record phone complaint", overview: "Overview", notifications: "Notifications" },
+    roles: { admin: "Admin", supervisor: "Supervisor", operator: "Operator", opd_head: "Head of agency", opd_staff: "Agency staff" },
+    status: {
+      received: "Received", verified: "Verified", forwarded: "Forwarded", in_progress: "In progress", answered: "Answered",
+      resolved: "Resolved", closed: "Closed", rejected: "Rejected", merged: "Merged", returned: "Returned (not our authority)",
+      waiting_on_citizen: "Waiting on citizen", reopened: "Reopened",
+    },
+    forward_status: { pending: "Pending", acknowledged: "Acknowledged", answered: "Answered", returned: "Returned", withdrawn: "Withdrawn" },
+    privacy: { publik: "Public", anonim: "Anonymous", rahasia: "Confidential" },
+    channel: { sms: "SMS", voice: "Telephone", whatsapp: "WhatsApp", telegram: "Telegram", email: "E-mail", facebook: "Facebook", instagram: "Instagram", x: "X", web: "Web form" },
+    priority: { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" },
+    views: { label: "Views", all: "All open", mine: "Mine", unverified: "Unverified", due_today: "Due today", breached: "Breached", waiting: "Waiting on citizen" },
+    sla: { overdue: "%{time} overdue", left: "%{time} left", none: "—", days: "%{n} d", hours: "%{n} h", minutes: "%{n} min" },
+    ticket: {
+      conversation: "Conversation", no_messages: "No messages yet.", reporter: "Reporter", reporter_hidden: "Reporter identity withheld",
+      forwards: "Forwards", no_forwards: "Not forwarded yet.", instruction: "Instruction", response: "Response", return_reason: "Reason for return",
+      direction: { inbound: "From citizen", outbound: "Reply to citizen", note: "Internal note", answer: "Agency response" },
+      delivery: { queued: "queued", sent: "sent", delivered: "delivered", failed: "failed", read: "read" },
+      reply: "Reply to citizen", reply_hint: "Sent on the citizen's channel (%{channel})", note: "Internal note", note_hint: "Visible to staff only",
+      send: "Send", add_note: "Save note", canned: "Canned replies", sent: "Message queued for delivery", noted: "Note saved",
+      actions: "Actions", verify: "Verify", reject: "Reject", forward: "Forward to agencies", resolve: "Resolve", close: "Close ticket",
+      reopen: "Reopen", merge: "Merge duplicate", acknowledge: "Acknowledge", answer: "Send official response",
+      return: "Return (not our authority)", request_info: "Ask the citizen for more information", citizen_replied: "Citizen has replied",
+      reason: "Reason", note_optional: "Note (optional)", agencies: "Agencies", done: "Done", save: "Save",
+      classify: "Classification", assign: "Assign to staff", assignee: "Staff member", opd_clock: "Agency deadline", merged_into: "Merged into ticket %{number}",
+      duplicates: "Likely duplicates", no_duplicates: "No likely duplicates.", merge_into: "Merge into this ticket", merge_target: "Target ticket number or id",
+      info_message: "Message to the citizen (optional)", live: "New messages appear automatically", history: "History",
+    },
+    phone: {
+      title: "Record a phone complaint", caller_phone: "Caller's number", caller_name: "Caller's name (optional)", summary: "Summary",
+      created: "Ticket %{number} created", hint: "Fill in number, summary and category, then Save (Ctrl+Enter).",
+    },
+    contact: { tickets: "Ticket history", identities: "Channel identities" },
+    overview: {
+      title: "Queue overview", by_status: "Open tickets by status", by_agency: "Open forwards by agency", breached: "Breached",
+      soon: "About to breach (24 h)", none: "None.", count: "Count", returns: "Returns awaiting a decision",
+    },
+    notifications: { title: "Notifications", unread: "%{smart_count} unread", mark_all: "Mark all read", empty: "No notifications." },
+    channel_account: { webhook: "Webhook URL for the provider", register: "Register webhook", registered: "Webhook registered", connector_help: "Choose a connector; the configuration form follows its schema." },
+    users: { generated_password: "Initial password (shown once): %{password}", reset: "Reset password", deactivate: "Deactivate" },
+    empty: { queue: "The queue is empty. New tickets appear here.", generic: "No data yet." },
+    error: { load: "Could not load data: %{message}" },
+  },
+};

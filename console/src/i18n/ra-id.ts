@@ -1,0 +1,71 @@
+/** react-admin's own messages in Bahasa Indonesia (keys not listed fall back to English). */
+export const raIndonesian = {
+  ra: {
+    action: {
+      add_filter: "Tambah filter", add: "Tambah", back: "Kembali", bulk_actions: "1 item dipilih |||| %{smart_count} item dipilih",
+      cancel: "Batal", clear_array_input: "Kosongkan daftar", clear_input_value: "Hapus nilai", clone: "Salin", confirm: "Konfirmasi",
+      create: "Buat", create_item: "Buat %{item}", delete: "Hapus", edit: "Ubah", export: "Ekspor", list: "Daftar", refresh: "Muat ulang",
+      remove_filter: "Hapus filter ini", remove_all_filters: "Hapus semua filter", remove: "Hapus", reset: "Atur ulang", save: "Simpan",
+      search: "Cari", search_columns: "Cari kolom", select_all: "Pilih semua", select_all_button: "Pilih semua", select_row: "Pilih baris ini",
+      show: "Lihat", sort: "Urutkan", undo: "Urungkan", unselect: "Batalkan pilihan", expand: "Bentangkan", close: "Tutup",
+      open_menu: "Buka menu", close_menu: "Tutup menu", update: "Perbarui", move_up: "Naikkan", move_down: "Turunkan", open: "Buka",
+      toggle_theme: "Mode terang/gelap", select_columns: "Kolom", update_application: "Muat ulang aplikasi",
+    },
+    boolean: { true: "Ya", false: "Tidak", null: " " },
+    page: {
+      create: "Buat %{name}", dashboard: "Beranda", edit: "%{name} %{recordRepresentation}", error: "Terjadi kesalahan",
+      list: "%{name}", loading: "Memuat", not_found: "Tidak ditemukan", show: "%{name} %{recordRepresentation}",
+      empty: "Belum ada %{name}.", invite: "Ingin menambahkan?", access_denied: "Akses ditolak", authentication_error: "Kesalahan otentikasi",
+    },
+    input: {
+      file: { upload_several: "Letakkan berkas di sini, atau klik untuk memilih.", upload_single: "Letakkan berkas di sini, atau klik untuk memilih." },
+      image: { upload_several: "Letakkan gambar di sini, atau klik untuk memilih.", upload_single: "Letakkan gambar di sini, atau klik untuk memilih." },
+      references: { all_missing: "Data rujukan tidak ditemukan.", many_missing: "Sebagian data rujukan tidak tersedia lagi.", single_missing: "Data rujukan tidak tersedia lagi." },
+      password: { toggle_visible: "Sembunyikan kata sandi", toggle_hidden: "Tampilkan kata sandi" },
+    },
+    message: {
+      about: "Tentang", access_denied: "Anda tidak berhak membuka halaman ini", are_you_sure: "Anda yakin?",
+      authentication_error: "Server otentikasi mengembalikan kesalahan.", auth_error: "Kesalahan saat memeriksa sesi.",
+      bulk_delete_content: "Yakin menghapus %{name} ini? |||| Yakin menghapus %{smart_count} item ini?",
+      bulk_delete_title: "Hapus %{name} |||| Hapus %{smart_count} %{name}",
+      bulk_update_content: "Yakin memperbarui %{name} %{recordRepresentation}? |||| Yakin memperbarui %{smart_count} item ini?",
+      bulk_update_title: "Perbarui %{name} %{recordRepresentation} |||| Perbarui %{smart_count} %{name}",
+      clear_array_input: "Yakin mengosongkan seluruh daftar?", delete_content: "Yakin menghapus %{name} ini?",
+      delete_title: "Hapus %{name} %{recordRepresentation}", details: "Rincian",
+      error: "Terjadi kesalahan dan permintaan tidak dapat diselesaikan.", invalid_form: "Formulir belum benar. Periksa isian yang ditandai.",
+      loading: "Mohon tunggu", no: "Tidak", not_found: "Alamat salah atau tautan tidak berlaku.",
+      select_all_limit_reached: "Terlalu banyak untuk dipilih semua. Hanya %{max} pertama yang dipilih.",
+      unsaved_changes: "Ada perubahan yang belum disimpan. Abaikan?", yes: "Ya", placeholder_data_warning: "Gangguan jaringan: data gagal dimuat ulang.",
+    },
+    navigation: {
+      clear_filters: "Hapus filter", no_filtered_results: "Tidak ada %{name} yang cocok dengan filter ini.", no_results: "Tidak ada %{name}",
+      no_more_results: "Halaman %{page} di luar jangkauan. Coba halaman sebelumnya.", page_out_of_boundaries: "Halaman %{page} di luar jangkauan",
+      page_out_from_end: "Tidak ada halaman setelah ini", page_out_from_begin: "Tidak ada halaman sebelum halaman 1",
+      page_range_info: "%{offsetBegin}-%{offsetEnd} dari %{total}", partial_page_range_info: "%{offsetBegin}-%{offsetEnd} dari lebih dari %{offsetEnd}",
+      current_page: "Halaman %{page}", page: "Ke halaman %{page}", first: "Ke halaman pertama", last: "Ke halaman terakhir",
+      next: "Ke halaman berikutnya", previous: "Ke halaman sebelumnya", page_rows_per_page: "Baris per halaman:", skip_nav: "Langsung ke isi",
+    },
+    sort: { sort_by: "Urutkan menurut %{field_lower_first} %{order}", ASC: "naik", DESC: "turun" },
+    auth: {
+      auth_check_error: "Silakan masuk untuk melanjutkan", user_menu: "Profil", username: "Email", password: "Kata sandi", email: "Email",
+      sign_in: "Masuk", sign_in_error: "Gagal masuk, periksa email dan kata sandi", logout: "Keluar",
+    },
+    notification: {
+      updated: "Tersimpan |||| %{smart_count} item tersimpan", created: "Dibuat", deleted: "Dihapus |||| %{smart_count} item dihapus",
+      bad_item: "Item tidak benar", item_doesnt_exist: "Item tidak ada", http_error: "Gagal berkomunikasi dengan server",
+      data_provider_error: "Kesalahan data. Lihat konsol untuk rinciannya.", i18n_error: "Terjemahan bahasa ini tidak dapat dimuat",
+      canceled: "Tindakan dibatalkan", logged_out: "Sesi Anda berakhir, silakan masuk lagi.", not_authorized: "Anda tidak berhak mengakses data ini.",
+      application_update_available: "Versi baru tersedia.", offline: "Tidak ada koneksi. Data tidak dapat dimuat.",
+    },
+    validation: {
+      required: "Wajib diisi", minLength: "Minimal %{min} karakter", maxLength: "Maksimal %{max} karakter", minValue: "Minimal %{min}",
+      maxValue: "Maksimal %{max}", number: "Harus berupa angka", email: "Harus alamat email yang sah", oneOf: "Harus salah satu dari: %{options}",
+      regex: "Format tidak sesuai: %{pattern}", unique: "Harus unik",
+    },
+    saved_queries: {
+      label: "Tampilan tersimpan", query_name: "Nama tampilan", new_label: "Simpan tampilan ini…", new_dialog_title: "Simpan tampilan sebagai",
+      remove_label: "Hapus tampilan tersimpan", remove_label_with_name: 'Hapus tampilan "%{name}"', remove_dialog_title: "Hapus tampilan tersimpan?",
+      remove_message: "Yakin menghapus tampilan ini dari daftar?", help: "Saring daftar lalu simpan untuk dipakai lagi",
+    },
+  },
+};

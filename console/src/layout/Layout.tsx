@@ -1,0 +1,78 @@
+import type { ReactNode } from "react";
+import { AppBar, Layout, Menu, TitlePortal, useGetIdentity, useTranslate } from "react-admin";
+import { Badge, IconButton, Tooltip, Typography } from "@mui/material";
+import NotificationsIcon from "@mui/icons-material/Notifications";
+import InboxIcon from "@mui/icons-material/Inbox";
+import PhoneIcon from "@mui/icons-material/PhoneInTalk";
+import DashboardIcon from "@mui/icons-material/Dashboard";
+import PeopleIcon from "@mui/icons-material/People";
+import { Link } from "react-router-dom";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api";
+
+function NotificationsBell() {
+  const translate = useTranslate();
+  const { data } = useQuery({
+    queryKey: ["aduan", "unread-count"],
+    queryFn: async () => (await api<{ unread: number }>("/notifications/unread-count")).json.unread,
+    refetchInterval: 30_000,
+    retry: false,
+  });
+  const count = data ?? 0;
+  const label = `${translate("aduan.notifications.title")}: ${translate("aduan.notifications.unread", { smart_count: count })}`;
+  return (
+    <Tooltip title={label}>
+      <IconButton color="inherit" component={Link} to="/notifications" aria-label={label}>
+        <Badge badgeContent={count} color="error" max={99}>
+          <NotificationsIcon />
+        </Badge>
+      </IconButton>
+    </Tooltip>
+  );
+}
+
+function Who() {
+  const { data } = useGetIdentity();
+  const translate = useTranslate();
+  if (!data) return null;
+  return (
+    <Typography variant="body2" sx={{ mx: 1, display: { xs: "none", md: "block" } }} data-testid="who">
+      {data.fullName} · {translate(`aduan.roles.${data.role}`)}
+    </Typography>
+  );
+}
+
+function AduanAppBar() {
+  return (
+    <AppBar toolbar={<><Who /><NotificationsBell /></>}>
+      <TitlePortal />
+    </AppBar>
+  );
+}
+
+function AduanMenu() {
+  const { data } = useGetIdentity();
+  const translate = useTranslate();
+  const role = data?.role as string | undefined;
+  const center = role === "operator" || role === "supervisor";
+  const opd = role === "opd_head" || role === "opd_staff";
+  return (
+    <Menu>
+      {center ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.queue")} leftIcon={<InboxIcon />} /> : null}
+      {center ? <Menu.Item to="/tickets/create" primaryText={translate("aduan.menu.phone")} leftIcon={<PhoneIcon />} /> : null}
+      {center ? <Menu.Item to="/contacts" primaryText={translate("resources.contacts.name", { smart_count: 2 })} leftIcon={<PeopleIcon />} /> : null}
+      {opd ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.inbox")} leftIcon={<InboxIcon />} /> : null}
+      {role === "supervisor" ? <Menu.Item to="/overview" primaryText={translate("aduan.menu.overview")} leftIcon={<DashboardIcon />} /> : null}
+      {role === "admin" ? <Menu.ResourceItems /> : null}
+      <Menu.Item to="/notifications" primaryText={translate("aduan.menu.notifications")} leftIcon={<NotificationsIcon />} />
+    </Menu>
+  );
+}
+
+export function AduanLayout({ children }: { children: ReactNode }) {
+  return (
+    <Layout appBar={AduanAppBar} menu={AduanMenu}>
+      {children}
+    </Layout>
+  );
+}

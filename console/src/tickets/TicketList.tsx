@@ -1,0 +1,155 @@
+import {
+  Datagrid, FunctionField, List, ReferenceField, ReferenceInput, SearchInput, SelectInput, TextField, TopToolbar, CreateButton,
+  useGetIdentity, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
+} from "react-admin";
+import { Box, Button, ButtonGroup, Typography } from "@mui/material";
+import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } from "./bits";
+
+function endOfToday() {
+  const d = new Date();
+  d.setHours(23, 59, 59, 999);
+  return d.toISOString();
+}
+
+/** Saved views: one click sets the filters (and the URL, so a view can be bookmarked). */
+function SavedViews() {
+  const { filterValues, setFilters } = useListContext();
+  const { data: me } = useGetIdentity();
+  const { permissions: role } = usePermissions();
+  const translate = useTranslate();
+  const center = role === "operator" || role === "supervisor";
+  const views: { key: string; filter: Record<string, unknown> }[] = [
+    { key: "all", filter: { isOpen: true } },
+    ...(center && me ? [{ key: "mine", filter: { isOpen: true, assigneeUserId: me.id } }] : []),
+    ...(center ? [{ key: "unverified", filter: { isOpen: true, status: "received" } }] : []),
+    { key: "due_today", filter: { isOpen: true, dueBefore: endOfToday() } },
+    { key: "breached", filter: { isOpen: true, dueBefore: new Date().toISOString() } },
+    ...(center ? [{ key: "waiting", filter: { isOpen: true, status: "waiting_on_citizen" } }] : []),
+  ];
+  const activeKey = views.find((v) => {
+    const a = { ...filterValues } as Record<string, unknown>;
+    delete a.q;
+    const keys = Object.keys(v.filter);
+    return keys.length === Object.keys(a).length && keys.every((k) => k === "dueBefore" ? a.dueBefore !== undefined && (v.key === "breached" ? new Date(String(a.dueBefore)).getTime() <= Date.now() + 60_000 : new Date(String(a.dueBefore)).getTime() > Date.now() + 60_000) : a[k] === v.filter[k]);
+  })?.key;
+  return (
+    <Box sx={{ px: 2, pt: 1 }} role="group" aria-label={translate("aduan.views.label")}>
+      <ButtonGroup size="small" variant="outlined" sx={{ flexWrap: "wrap" }}>
+        {views.map((v) => (
+          <Button
+            key={v.key}
+            variant={activeKey === v.key ? "contained" : "outlined"}
+            aria-pressed={activeKey === v.key}
+            onClick={() => setFilters({ ...v.filter, ...(filterValues.q ? { q: filterValues.q } : {}) }, {})}
+          >
+            {translate(`aduan.views.${v.key}`)}
+          </Button>
+        ))}
+      </ButtonGroup>
+    </Box>
+  );
+}
+
+function ListActions() {
+  const { permissions: role } = usePermissions();
+  return (
+    <TopToolbar>
+      <FilterButton />
+      {role === "operator" || role === "supervisor" ? <CreateButton label="aduan.menu.phone" /> : null}
+    </TopToolbar>
+  );
+}
+
+function Empty() {
+  const translate = useTranslate();
+  return (
+    <Box sx={{ p: 4, textAlign: "center" }}>
+      <Typography>{translate("aduan.empty.queue")}</Typography>
+    </Box>
+  );
+}
+
+function reporterText(r: RaRecord, translate: (k: string) => string) {
+  if (r.reporter?.name) return r.reporter.name;
+  if (r.reporter?.phone) return r.reporter.phone;
+  if (r.reporter?.email) return r.reporter.email;
+  return r.reporter === null && r.contactId === undefined ? translate("aduan.ticket.reporter_hidden") : "—";
+}
+
+export function TicketList() {
+  const translate = useTranslate();
+  const { permissions: role } = usePermissions();
+  const center = role === "operator" || role === "supervisor";
+  const filters = [
+    <SearchInput key="q" source="q" alwaysOn placeholder={translate("resources.tickets.fields.q")} />,
+    <SelectInput key="status" source="status" choices={STATUSES.map((s) => ({ id: s, name: `aduan.status.${s}` }))} />,
+    <SelectInput key="channel" source="channel" choices={CHANNELS.map((s) => ({ id: s, name: `aduan.channel.${s}` }))} />,
+    <ReferenceInput key="cat" source="categoryId" reference="categories" perPage={100} sort={{ field: "name", order: "ASC" }}>
+      <SelectInput optionText="name" />
+    </ReferenceInput>,
+    ...(center
+      ? [
+          <ReferenceInput key="opd" source="agencyId" reference="agencies" perPage={100} sort={{ field: "name", order: "ASC" }}>
+            <SelectInput optionText="shortName" />
+          </ReferenceInput>,
+        ]
+      : []),
+    <SelectInput key="privacy" source="privacy" choices={PRIVACY.map((s) => ({ id: s, name: `aduan.privacy.${s}` }))} />,
+  ];
+  return (
+    <List
+      title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}
+      filters={filters}
+      filterDefaultValues={{ isOpen: true }}
+      sort={{ field: "dueAt", order: "ASC" }}
+      perPage={25}
+      actions={<ListActions />}
+      empty={false}
+      queryOptions={{ refetchInterval: 10_000 }}
+      disableSyncWithLocation={false}
+      storeKey={`tickets.${role ?? "x"}`}
+    >
+      <SavedViews />
+      <Datagrid rowClick="show" bulkActionButtons={false} empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
+        <TextField source="number" sortable />
+        <FunctionField source="channel" sortable={false} render={(r: RaRecord) => <ChannelIcon channel={r.channel} />} />
+        <FunctionField label="resources.tickets.fields.reporter" sortable={false} render={(r: RaRecord) => reporterText(r, translate)} />
+        <FunctionField
+          source="subject"
+          sortable={false}
+          render={(r: RaRecord) => {
+            const text = r.subject || r.description || "";
+            return <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
+          }}
+        />
+        <ReferenceField source="categoryId" reference="categories" link={false} sortable={false} emptyText="—">
+          <TextField source="name" />
+        </ReferenceField>
+        {center ? (
+          <FunctionField
+            label="resources.tickets.fields.agencyId"
+            sortable={false}
+            render={(r: RaRecord) => (r.agencyIds?.length ? <AgencyNames ids={r.agencyIds} /> : "—")}
+          />
+        ) : null}
+        <FunctionField source="status" sortable render={(r: RaRecord) => <StatusChip status={r.status} />} />
+        <FunctionField source="dueAt" sortable render={(r: RaRecord) => <SlaCountdown dueAt={r.dueAt} open={r.isOpen} />} />
+      </Datagrid>
+    </List>
+  );
+}
+
+function AgencyNames({ ids }: { ids: number[] }) {
+  return (
+    <>
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i ? ", " : ""}
+          <ReferenceField record={{ id: 0, agencyId: id }} source="agencyId" reference="agencies" link={false}>
+            <TextField source="shortName" />
+          </ReferenceField>
+        </span>
+      ))}
+    </>
+  );
+}

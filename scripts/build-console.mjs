@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Builds the operator console (console/ -> console/dist) with Vite, unless the build is up to
+// date. Run by `postinstall`, `prestart` and the browser tests, so `npm install && npm start`
+// and `npm ci && npm test` always serve a current console. `--force` rebuilds regardless.
+// Prints the size of the JavaScript a first visit loads (entry chunk + its static imports), gzipped.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const consoleDir = join(root, "console");
+const dist = join(consoleDir, "dist");
+const stamp = join(dist, ".build-stamp.json");
+const force = process.argv.includes("--force");
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) {
+    if (name === "dist" || name === "node_modules") continue;
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+/** Initial JS of the built console: the entry and what it imports statically (lazy chunks excluded). */
+export function initialJsSize() {
+  const manifest = JSON.parse(readFileSync(join(dist, ".vite", "manifest.json"), "utf8"));
+  const entry = Object.entries(manifest).find(([, v]) => v.isEntry);
+  if (!entry) throw new Error("no entry in the Vite manifest");
+  const seen = new Set();
+  const visit = (key) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imp of manifest[key].imports ?? []) visit(imp);
+  };
+  visit(entry[0]);
+  let raw = 0;
+  let gzip = 0;
+  for (const key of seen) {
+    const buf = readFileSync(join(dist, manifest[key].file));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+  }
+  return { files: seen.size, raw, gzip };
+}
+
+async function main() {
+  if (!existsSync(join(consoleDir, "index.html"))) {
+    // e.g. the Docker image's `npm ci` runs before the sources are copied in.
+    console.log("console: no sources here, nothing to build");
+    return;
+  }
+  const inputs = Math.max(newestMtime(join(consoleDir, "src")), newestMtime(join(consoleDir, "index.html")), newestMtime(join(consoleDir, "vite.config.ts")), newestMtime(join(root, "package-lock.json")));
+  if (!force && existsSync(stamp) && existsSync(join(dist, "index.html"))) {
+    const prev = JSON.parse(readFileSync(stamp, "utf8"));
+    if (prev.inputs >= inputs) {
+      console.log(`console: up to date (initial JS ${(prev.size.gzip / 1024).toFixed(1)} kB gzipped)`);
+      return;
+    }
+  }
+  const started = Date.now();
+  const { build } = await import("vite");
+  await build({ configFile: join(consoleDir, "vite.config.ts"), logLevel: "warn" });
+  const size = initialJsSize();
+  writeFileSync(stamp, JSON.stringify({ inputs, builtAt: new Date().toISOString(), size }, null, 2));
+  console.log(
+    `console: built in ${((Date.now() - started) / 1000).toFixed(1)} s; initial JS ${size.files} files, ${(size.raw / 1024).toFixed(1)} kB, ` +
+      `${(size.gzip / 1024).toFixed(1)} kB gzipped (budget 500 kB)`,
+  );
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error("console build failed:", err);
+    process.exit(1);
+  });
+}
