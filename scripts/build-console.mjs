@@ -63,8 +63,10 @@ async function main() {
     }
   }
   const started = Date.now();
+  // Under `npm test` NODE_ENV is "test", and Vite would then bundle React's development build.
+  process.env.NODE_ENV = "production";
   const { build } = await import("vite");
-  await build({ configFile: join(consoleDir, "vite.config.ts"), logLevel: "warn" });
+  await build({ configFile: join(consoleDir, "vite.config.ts"), mode: "production", logLevel: "warn" });
   const size = initialJsSize();
   writeFileSync(stamp, JSON.stringify({ inputs, builtAt: new Date().toISOString(), size }, null, 2));
   console.log(

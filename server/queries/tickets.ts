@@ -143,3 +143,23 @@ export async function findVisibleTicket(m: EntityManager, viewer: Viewer, id: nu
 export async function forwardsOfTicket(m: EntityManager, ticketId: number): Promise<Forward[]> {
   return m.getRepository(Forward).find({ where: { ticketId }, order: { id: "ASC" } });
 }
+
+/** The OPDs each ticket is (or was) forwarded to, for the queue's OPD column: one query per page. */
+export async function agencyIdsOfTickets(m: EntityManager, ticketIds: number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = await m
+    .getRepository(Forward)
+    .createQueryBuilder("f")
+    .select(["f.ticketId", "f.agencyId"])
+    .where("f.ticket_id IN (:...ids)", { ids: ticketIds })
+    .andWhere("f.status <> 'withdrawn'")
+    .orderBy("f.id", "ASC")
+    .getMany();
+  for (const f of rows) {
+    const list = out.get(f.ticketId) ?? [];
+    if (!list.includes(f.agencyId)) list.push(f.agencyId);
+    out.set(f.ticketId, list);
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { AppBar, Layout, Menu, TitlePortal, useGetIdentity, useTranslate } from "react-admin";
-import { Badge, IconButton, Tooltip, Typography } from "@mui/material";
+import { AppBar, Layout, LoadingIndicator, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
+import { Badge, Button, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
 import InboxIcon from "@mui/icons-material/Inbox";
 import PhoneIcon from "@mui/icons-material/PhoneInTalk";
@@ -37,14 +37,35 @@ function Who() {
   if (!data) return null;
   return (
     <Typography variant="body2" sx={{ mx: 1, display: { xs: "none", md: "block" } }} data-testid="who">
-      {data.fullName} · {translate(`aduan.roles.${data.role}`)}
+      {translate(`aduan.roles.${data.role}`)}
     </Typography>
+  );
+}
+
+/** The English switch (and back): one button, named in the language it switches to. */
+function LanguageSwitch() {
+  const [locale, setLocale] = useLocaleState();
+  const next = locale === "en" ? { code: "id", name: "Bahasa Indonesia" } : { code: "en", name: "English" };
+  return (
+    <Button color="inherit" size="small" lang={next.code} onClick={() => setLocale(next.code)} data-testid="language-switch">
+      {next.name}
+    </Button>
+  );
+}
+
+/** The user menu's accessible name is the name it shows (axe: label-content-name-mismatch). */
+function AduanUserMenu() {
+  const { data } = useGetIdentity();
+  return (
+    <UserMenu label={data?.fullName ?? "ra.auth.user_menu"}>
+      <Logout />
+    </UserMenu>
   );
 }
 
 function AduanAppBar() {
   return (
-    <AppBar toolbar={<><Who /><NotificationsBell /></>}>
+    <AppBar userMenu={<AduanUserMenu />} toolbar={<><Who /><LanguageSwitch /><NotificationsBell /><LoadingIndicator /></>}>
       <TitlePortal />
     </AppBar>
   );

@@ -46,7 +46,7 @@ function TicketDetail() {
               <Chip size="small" variant="outlined" label={`${translate("resources.tickets.fields.privacy")}: ${translate(`aduan.privacy.${r.privacy}`)}`} data-privacy={r.privacy} />
               <SlaCountdown dueAt={r.dueAt} open={r.isOpen} />
             </Stack>
-            {r.subject ? <Typography variant="subtitle1" sx={{ mt: 1, fontWeight: 600 }}>{r.subject}</Typography> : null}
+            {r.subject && !String(r.description ?? "").startsWith(String(r.subject).replace(/…$/, "")) ? <Typography variant="subtitle1" sx={{ mt: 1, fontWeight: 600 }}>{r.subject}</Typography> : null}
             <Typography sx={{ mt: 1, whiteSpace: "pre-wrap" }} data-testid="ticket-description">{r.description}</Typography>
             <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
               {translate("resources.tickets.fields.receivedAt")}: {fmt(r.receivedAt)}
@@ -131,7 +131,7 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
                 {m.ticketId !== ticket.id ? <span>· #{m.ticketId}</span> : null}
                 {m.direction === "outbound" && m.deliveryStatus ? <span>· {translate(`aduan.ticket.delivery.${m.deliveryStatus}`, { _: m.deliveryStatus })}</span> : null}
               </Typography>
-              {m.subject ? <Typography variant="subtitle2">{m.subject}</Typography> : null}
+              {m.subject && !String(m.body ?? "").startsWith(String(m.subject).replace(/…$/, "")) ? <Typography variant="subtitle2" component="p">{m.subject}</Typography> : null}
               <Typography sx={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{m.body}</Typography>
             </Box>
           ))}

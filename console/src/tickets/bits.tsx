@@ -35,14 +35,17 @@ export function ChannelIcon({ channel }: { channel: string }) {
   );
 }
 
-const STATUS_COLOURS: Record<string, "default" | "primary" | "secondary" | "success" | "warning" | "error" | "info"> = {
-  received: "warning", verified: "info", forwarded: "primary", in_progress: "primary", answered: "secondary",
-  resolved: "success", closed: "default", rejected: "default", merged: "default", returned: "error", waiting_on_citizen: "default", reopened: "warning",
+// Background/text pairs chosen for at least 4.5:1 contrast (WCAG AA).
+const STATUS_COLOURS: Record<string, [string, string]> = {
+  received: ["#fff3e0", "#8a4b00"], verified: ["#e3f2fd", "#0d47a1"], forwarded: ["#0d47a1", "#ffffff"], in_progress: ["#1a237e", "#ffffff"],
+  answered: ["#00695c", "#ffffff"], resolved: ["#1b5e20", "#ffffff"], closed: ["#eceff1", "#37474f"], rejected: ["#eceff1", "#37474f"],
+  merged: ["#eceff1", "#37474f"], returned: ["#b71c1c", "#ffffff"], waiting_on_citizen: ["#f3e5f5", "#6a1b9a"], reopened: ["#fff3e0", "#8a4b00"],
 };
 
 export function StatusChip({ status }: { status: string }) {
   const translate = useTranslate();
-  return <Chip size="small" label={translate(`aduan.status.${status}`)} color={STATUS_COLOURS[status] ?? "default"} data-status={status} />;
+  const [bg, fg] = STATUS_COLOURS[status] ?? ["#eceff1", "#37474f"];
+  return <Chip size="small" label={translate(`aduan.status.${status}`)} sx={{ bgcolor: bg, color: fg, fontWeight: 600 }} data-status={status} />;
 }
 
 /** A clock that re-renders every 30 s, so countdowns move without reloading. */

@@ -11,8 +11,8 @@ import { transitionTicket, type TransitionInput } from "../../commands/transitio
 import { updateTicket } from "../../commands/update-ticket.js";
 import { Contact } from "../../entities/contact.entity.js";
 import { forbidden, notFound } from "../../lib/errors.js";
-import { findVisibleTicket, forwardsOfTicket, listTickets, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
-import { isOpdViewer, type Viewer } from "../../queries/viewer.js";
+import { agencyIdsOfTickets, findVisibleTicket, forwardsOfTicket, listTickets, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
+import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
 import type { Ticket } from "../../entities/ticket.entity.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
 import { presentTicket } from "../presenters/ticket.presenter.js";
@@ -119,11 +119,16 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     async handler({ query, viewer }) {
       const { rows, total } = await listTickets(deps.db.manager, viewer, query);
       const contacts = await contactsById(deps, rows.map((r) => r.ticket.contactId));
+      // The command center's queue shows which OPDs hold each ticket; an OPD sees only its own forward.
+      const agencies = seesAllTickets(viewer) ? await agencyIdsOfTickets(deps.db.manager, rows.map((r) => r.ticket.id)) : null;
       return {
         resource: "tickets",
         start: query.range.start,
         total,
-        rows: rows.map((r) => presentTicket(viewer, r.ticket, { contact: r.ticket.contactId ? contacts.get(r.ticket.contactId) ?? null : null, forward: r.forward })),
+        rows: rows.map((r) => ({
+          ...presentTicket(viewer, r.ticket, { contact: r.ticket.contactId ? contacts.get(r.ticket.contactId) ?? null : null, forward: r.forward }),
+          ...(agencies ? { agencyIds: agencies.get(r.ticket.id) ?? [] } : {}),
+        })),
       };
     },
   });
