@@ -1,4 +1,4 @@
-import { Create, ReferenceInput, SelectInput, SimpleForm, TextInput, required, useNotify, useRedirect, useTranslate, type RaRecord } from "react-admin";
+import { Create, ReferenceInput, SaveButton, SelectInput, SimpleForm, TextInput, Toolbar, required, useNotify, useRedirect, useTranslate, type RaRecord } from "react-admin";
 import { Typography } from "@mui/material";
 import { PRIVACY } from "./bits";
 
@@ -32,6 +32,8 @@ export function PhoneCallCreate() {
     >
       <SimpleForm
         defaultValues={{ privacy: "publik" }}
+        // Always enabled: on an empty form, Save says what is missing instead of doing nothing.
+        toolbar={<Toolbar><SaveButton alwaysEnable /></Toolbar>}
         onKeyDown={(e: React.KeyboardEvent<HTMLDivElement>) => {
           if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
