@@ -171,12 +171,12 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     });
     await m.getRepository(Ticket).update({ id: into.id }, { updatedAt: at });
   }
-  await noticeToCitizen(m, ctx, ticket, input, forwardEvents);
+  await noticeToCitizen(m, ctx, ticket, input, forwardEvents, into?.number);
   return { kind: "ok", ticket, events: d.events };
 }
 
-/** The citizen hears of a forward, an answer and a resolution on their channel (editable templates). */
-async function noticeToCitizen(m: EntityManager, ctx: CommandContext, ticket: Ticket, input: TransitionInput, forwardEvents: Record<string, unknown>[]): Promise<void> {
+/** The citizen hears of a forward, an answer, a resolution and a merge on their channel (editable templates). */
+async function noticeToCitizen(m: EntityManager, ctx: CommandContext, ticket: Ticket, input: TransitionInput, forwardEvents: Record<string, unknown>[], intoNumber?: string): Promise<void> {
   if (input.action === "forward") {
     const ids = forwardEvents.filter((e) => e.change === "created").map((e) => e.agencyId as number);
     const agencies = ids.length ? await m.getRepository(Agency).findBy(ids.map((id) => ({ id }))) : [];
@@ -185,6 +185,9 @@ async function noticeToCitizen(m: EntityManager, ctx: CommandContext, ticket: Ti
     await queueTicketNotice(m, ctx, ticket, "answered", { answer: input.response.trim() });
   } else if (input.action === "resolve") {
     await queueTicketNotice(m, ctx, ticket, "resolved", {});
+  } else if (input.action === "merge") {
+    // One notice, on the merged ticket's channel: the citizen follows the other number from now on.
+    await queueTicketNotice(m, ctx, ticket, "merged", { into: intoNumber });
   }
 }
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import {
   Show, useDataProvider, useGetList, useNotify, useRecordContext, useRefresh, useTranslate, usePermissions,
-  Link, type RaRecord, useGetMany, Loading,
+  Link, type RaRecord, useGetMany, Loading, useLocaleState,
 } from "react-admin";
 import {
   Alert, Box, Button, Card, CardContent, Checkbox, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Divider, FormControl,
@@ -165,7 +165,8 @@ function Composer({ ticket }: { ticket: RaRecord }) {
   const [mode, setMode] = useState<"outbound" | "note">("outbound");
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
-  const { data: canned } = useGetList("canned-replies", { pagination: { page: 1, perPage: 100 }, sort: { field: "title", order: "ASC" } }, { retry: false, meta: {} });
+  const [locale] = useLocaleState();
+  const { data: canned } = useGetList("canned-replies", { pagination: { page: 1, perPage: 100 }, sort: { field: "title", order: "ASC" }, filter: { locale } }, { retry: false });
   const submit = async () => {
     if (!text.trim()) return;
     setBusy(true);

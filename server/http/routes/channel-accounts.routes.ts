@@ -110,6 +110,17 @@ export function channelAccountRoutes(router: Router, deps: AppDeps) {
     },
   });
   addRoute(router, deps, {
+    method: "get", path: "/canned-replies", summary: "Canned replies for the console's reply box (reply templates keyed canned.*), in one locale", tag: "channels", roles: ["operator", "supervisor"], list: true,
+    query: raListQuery(z.object({ locale: z.enum(["id", "en"]).optional() }).strict(), ["title", "id"] as const, ["title", "ASC"]),
+    async handler({ query }) {
+      const locale = query.filter.locale ?? "id";
+      const rows = await deps.db.manager.getRepository(ReplyTemplate).createQueryBuilder("x").where("x.template_key LIKE :p AND x.locale = :locale", { p: "canned.%", locale }).orderBy("x.id", "ASC").getMany();
+      const all = rows.map((t) => ({ id: t.id, key: t.key, title: t.subject ?? t.key.slice("canned.".length), body: t.body }));
+      if (query.sort.field === "title") all.sort((a, b) => a.title.localeCompare(b.title) * (query.sort.order === "ASC" ? 1 : -1));
+      return { resource: "canned-replies", start: query.range.start, total: all.length, rows: all.slice(query.range.start, query.range.end + 1) };
+    },
+  });
+  addRoute(router, deps, {
     method: "get", path: "/reply-templates/:id", summary: "One reply template", tag: "channels", roles: ADMIN, params: idParams,
     async handler({ params }) {
       const t = await deps.db.manager.getRepository(ReplyTemplate).findOneBy({ id: params.id });

@@ -10,6 +10,8 @@ import { recordComplaint } from "../../commands/record-complaint.js";
 import { transitionTicket, type TransitionInput } from "../../commands/transition-ticket.js";
 import { updateTicket } from "../../commands/update-ticket.js";
 import { Contact } from "../../entities/contact.entity.js";
+import { Ticket as TicketEntity } from "../../entities/ticket.entity.js";
+import { suggestDuplicates, type DuplicateCandidate } from "../../domain/routing/duplicates.js";
 import { forbidden, notFound } from "../../lib/errors.js";
 import { agencyIdsOfTickets, findVisibleTicket, forwardsOfTicket, listTickets, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
@@ -144,6 +146,36 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
       if (!t) throw notFound(`ticket ${params.id}`);
       await auditRahasiaRead(deps, viewer, t, "ticket", now);
       return presentTicketDetail(deps, viewer, t);
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/tickets/:id/duplicates",
+    summary: "Likely duplicates of a ticket among open tickets (same citizen, or received within 30 days), best first",
+    tag: "tickets",
+    roles: CENTER,
+    params: idParams,
+    async handler({ params, viewer }) {
+      const t = await findVisibleTicket(deps.db.manager, viewer, params.id);
+      if (!t) throw notFound(`ticket ${params.id}`);
+      const day = 24 * 3600_000;
+      const qb = deps.db.manager
+        .getRepository(TicketEntity)
+        .createQueryBuilder("t")
+        .where("t.is_open = :open AND t.id <> :id", { open: true, id: t.id })
+        .andWhere(
+          t.contactId != null ? "(t.contact_id = :contactId OR t.received_at BETWEEN :from AND :to)" : "t.received_at BETWEEN :from AND :to",
+          { contactId: t.contactId, from: new Date(t.receivedAt.getTime() - 30 * day), to: new Date(t.receivedAt.getTime() + 30 * day) },
+        )
+        .orderBy("t.received_at", "DESC")
+        .limit(300);
+      const candidates = await qb.getMany();
+      const asCandidate = (x: Ticket): DuplicateCandidate => ({ id: x.id, contactId: x.contactId, categoryId: x.categoryId, subject: x.subject, description: x.description, receivedAt: x.receivedAt, locationText: x.locationText });
+      const byId = new Map(candidates.map((c) => [c.id, c]));
+      return suggestDuplicates(asCandidate(t), candidates.map(asCandidate), { limit: 5 }).map((s) => {
+        const c = byId.get(Number(s.id))!;
+        return { id: c.id, number: c.number, status: c.status, description: c.description, score: s.score, reasons: s.reasons };
+      });
     },
   });
   addRoute(router, deps, {
