@@ -21,7 +21,7 @@ const Notifications = lazy(() => import("./supervisor/Notifications"));
 
 const theme = {
   ...defaultTheme,
-  palette: { ...defaultTheme.palette, primary: { main: "#0d47a1" }, secondary: { main: "#00695c" } },
+  palette: { ...defaultTheme.palette, primary: { main: "#0d47a1" }, secondary: { main: "#00695c" }, error: { main: "#b71c1c" }, warning: { main: "#8a4b00" }, success: { main: "#1b5e20" } },
 };
 
 export function App() {

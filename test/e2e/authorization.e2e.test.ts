@@ -41,6 +41,8 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "get /tickets/:id": { url: `/api/tickets/${t}` },
     "post /tickets": { url: "/api/tickets", body: { description: "Laporan telepon tentang jalan rusak di desa." } },
     "put /tickets/:id": { url: `/api/tickets/${t}`, body: { priority: "high" } },
+    "get /tickets/:id/duplicates": { url: `/api/tickets/${t}/duplicates` },
+    "get /canned-replies": { url: "/api/canned-replies" },
     "post /tickets/:id/transitions": { url: `/api/tickets/${t}/transitions`, body: { action: "request_info", message: "Mohon foto lokasi" } },
     "get /messages": { url: `/api/messages?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /messages/:id": { url: "/api/messages/1" },
@@ -230,6 +232,11 @@ for (const target of await testTargets()) {
       const colleagues = await agents.opd_head.get("/api/users");
       assert.ok(colleagues.body.length >= 2);
       assert.ok(colleagues.body.every((u: { agencyId: number; email?: string }) => u.agencyId === f.pu.id && u.email === undefined));
+      // A supervisor reads the command center's staff (to reassign tickets), nobody else.
+      const staff = await agents.supervisor.get("/api/users");
+      assert.ok(staff.body.length >= 2);
+      assert.ok(staff.body.every((u: { role: string; email?: string }) => ["operator", "supervisor"].includes(u.role) && u.email === undefined));
+      assert.equal((await agents.supervisor.get(`/api/users/${f.staffPU.id}`)).status, 404);
       const created = await agents.admin.post("/api/users").send({ email: "staf.baru@demo.aduan.id", name: "Staf Baru", role: "opd_staff", agencyId: f.pu.id });
       assert.equal(created.status, 201);
       assert.equal(created.body.passwordHash, undefined);

@@ -335,8 +335,42 @@ function ForwardButton({ ticket, run }: { ticket: RaRecord; run: (b: { action: s
   );
 }
 
+/** The supervisor (re)assigns a ticket to an operator; "Tugas saya" in the queue follows it. */
+function AssignOperator({ ticket }: { ticket: RaRecord }) {
+  const translate = useTranslate();
+  const dp = useDataProvider<AduanDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const { data: staff } = useGetList("users", { pagination: { page: 1, perPage: 200 }, sort: { field: "name", order: "ASC" }, filter: { active: true } });
+  return (
+    <FormControl size="small" fullWidth sx={{ mt: 2 }}>
+      <InputLabel id="assignee-label">{translate("resources.tickets.fields.assigneeUserId")}</InputLabel>
+      <Select
+        labelId="assignee-label"
+        label={translate("resources.tickets.fields.assigneeUserId")}
+        value={ticket.assigneeUserId ?? ""}
+        onChange={async (e) => {
+          try {
+            await dp.update("tickets", { id: ticket.id, data: { assigneeUserId: e.target.value === "" ? null : Number(e.target.value) }, previousData: ticket });
+            notify("aduan.ticket.done", { type: "success" });
+            refresh();
+          } catch (err) {
+            notify((err as Error).message, { type: "error" });
+          }
+        }}
+      >
+        <MenuItem value="">—</MenuItem>
+        {(staff ?? []).map((u) => (
+          <MenuItem key={u.id} value={u.id}>{u.name}</MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
 function CenterActions({ ticket }: { ticket: RaRecord }) {
   const translate = useTranslate();
+  const { permissions: role } = usePermissions();
   const { run, busy } = useTransition(ticket.id as number);
   const s = ticket.status as string;
   const can = (...statuses: string[]) => statuses.includes(s);
@@ -367,6 +401,7 @@ function CenterActions({ ticket }: { ticket: RaRecord }) {
           <>
             <Divider sx={{ my: 2 }} />
             <Classification ticket={ticket} />
+            {role === "supervisor" ? <AssignOperator ticket={ticket} /> : null}
           </>
         ) : null}
       </CardContent>

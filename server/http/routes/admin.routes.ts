@@ -126,19 +126,25 @@ export function adminRoutes(router: Router, deps: AppDeps) {
 
   // --- Users: admins manage; OPD heads see their own OPD's people (to assign work).
   addRoute(router, deps, {
-    method: "get", path: "/users", summary: "List users (admins: all; OPD heads: their OPD)", tag: "users", roles: ["admin", "opd_head"], list: true,
+    method: "get", path: "/users", summary: "List users (admins: all; OPD heads: their OPD; supervisors: the command center's staff)", tag: "users", roles: ["admin", "opd_head", "supervisor"], list: true,
     query: raListQuery(simpleFilter.extend({ role: z.enum(ROLES).optional(), agencyId: z.number().int().positive().optional() }).strict(), ["id", "email", "name", "role"] as const, ["name", "ASC"]),
     async handler({ query, viewer }) {
-      const scope = viewer.role === "admin" ? undefined : (qb: import("typeorm").SelectQueryBuilder<User>) => qb.andWhere("x.agency_id = :own", { own: viewer.agencyId });
+      const scope =
+        viewer.role === "admin"
+          ? undefined
+          : viewer.role === "supervisor"
+            ? (qb: import("typeorm").SelectQueryBuilder<User>) => qb.andWhere("x.role IN (:...center)", { center: ["operator", "supervisor"] })
+            : (qb: import("typeorm").SelectQueryBuilder<User>) => qb.andWhere("x.agency_id = :own", { own: viewer.agencyId });
       const { rows, total } = await simpleList(deps.db.manager.getRepository(User), query, { id: "id", email: "email", name: "name", role: "role", agencyId: "agency_id", active: "active" }, ["name", "email"], scope);
       return { resource: "users", start: query.range.start, total, rows: rows.map(viewer.role === "admin" ? presentUser : presentColleague) };
     },
   });
   addRoute(router, deps, {
-    method: "get", path: "/users/:id", summary: "One user", tag: "users", roles: ["admin", "opd_head"], params: idParams,
+    method: "get", path: "/users/:id", summary: "One user", tag: "users", roles: ["admin", "opd_head", "supervisor"], params: idParams,
     async handler({ params, viewer }) {
       const u = await deps.db.manager.getRepository(User).findOneBy({ id: params.id });
-      if (!u || (viewer.role !== "admin" && u.agencyId !== viewer.agencyId)) throw notFound(`user ${params.id}`);
+      const visible = u && (viewer.role === "admin" || (viewer.role === "supervisor" ? u.role === "operator" || u.role === "supervisor" : u.agencyId === viewer.agencyId));
+      if (!u || !visible) throw notFound(`user ${params.id}`);
       return viewer.role === "admin" ? presentUser(u) : presentColleague(u);
     },
   });
