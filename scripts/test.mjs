@@ -32,7 +32,9 @@ if (selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && s
   console.error("CI=true and Chromium is missing: the browser tests cannot run");
   process.exit(1);
 }
-const typecheck = process.env.SKIP_TYPECHECK ? { status: 0 } : spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" });
+const typecheck = process.env.SKIP_TYPECHECK
+  ? { status: 0 }
+  : [spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" }), spawnSync("npx", ["tsc", "-p", "console/tsconfig.json"], { stdio: "inherit" })].find((r) => r.status !== 0) ?? { status: 0 };
 if (typecheck.status !== 0) {
   console.error("typecheck failed");
   process.exit(1);

@@ -110,6 +110,11 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     await page.locator('[data-forward-status="pending"]').getByText("Dinas PU").waitFor();
     await screenshot(page, "03-operator-ticket-forwarded");
     assert.deepEqual(await seriousA11y(page), []);
+
+    // The citizen writes again while the page is open: the message appears without a reload.
+    const more = "Tambahan: sore ini ada motor yang hampir jatuh di jembatan itu.";
+    await postTwilio(supertest(t.app), webhookUrl, inboundSms(from, more, newSid())).expect(200);
+    await conversation.locator('[data-direction="inbound"]').filter({ hasText: more }).waitFor({ timeout: 15_000 });
     await page.close();
 
     const saved = await t.database.db.manager.getRepository(Ticket).findOneByOrFail({ id: ticket.id });

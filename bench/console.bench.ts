@@ -1,0 +1,162 @@
+/**
+ * npm run bench -- console [--tickets=1m] [--db=mariadb|sqlite] [--rounds=20] [--keep] [--reuse]
+ *
+ * Issue 5, acceptance 4: the console stays responsive at 1,000,000 tickets. Seeds a realistic
+ * database (bench/support/seed-bulk.ts; MariaDB by default), serves the real app with the built
+ * console, logs an operator in with headless Chromium and measures, round by round:
+ *   (c) baseline: navigation to the login page (the shell and its JavaScript, no data)
+ *   (a) navigation to #/tickets until the first queue page's rows are visible
+ *   (b) navigation to #/tickets/<id>/show until the ticket's heading and conversation are visible
+ * Every navigation is a full page load in a fresh tab (HTTP cache warm, as on a working shift; the
+ * first round is a cold cache and reported apart). Target: (a) and (b) p95 <= 1.5 s. Prints the
+ * initial JavaScript of the console, gzipped (budget 500 kB).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { loadConfig } from "../server/config/env.js";
+import { ensureSlaDefaults } from "../server/commands/ensure-sla-defaults.js";
+import { createApp } from "../server/http/app.js";
+import { systemClock } from "../server/lib/clock.js";
+import { createLogger } from "../server/lib/logger.js";
+import { launchBrowser } from "../test/support/browser.js";
+import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
+import { seedProgressBar } from "./support/progress.js";
+import { BENCH_PASSWORD, seedBulk } from "./support/seed-bulk.js";
+import { fmtBytes, fmtDuration, fmtInt, fmtMs, fmtRatio, summarize, table } from "./support/stats.js";
+
+const TARGET_MS = 1500;
+
+function parseCount(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.replace(/_/g, ""));
+  if (!m) throw new Error(`not a count: ${v}`);
+  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === "m" ? 1e6 : m[2]?.toLowerCase() === "k" ? 1e3 : 1));
+}
+
+export default async function consoleBench(argv: string[]): Promise<void> {
+  const a = { tickets: 1_000_000, engine: "mariadb" as BenchEngine, rounds: 20, keep: false, reuse: false };
+  for (const arg of argv) {
+    const [k, v = ""] = arg.replace(/^--/, "").split("=", 2) as [string, string?];
+    if (k === "tickets") a.tickets = parseCount(v);
+    else if (k === "db" && (v === "mariadb" || v === "sqlite")) a.engine = v;
+    else if (k === "rounds") a.rounds = parseCount(v);
+    else if (k === "keep") a.keep = true;
+    else if (k === "reuse") a.reuse = a.keep = true;
+    else throw new Error(`unknown option ${arg} (--tickets=N --db=mariadb|sqlite --rounds=N --keep --reuse)`);
+  }
+
+  const build = spawnSync(process.execPath, ["scripts/build-console.mjs"], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error("console build failed");
+  const size = JSON.parse(readFileSync("console/dist/.build-stamp.json", "utf8")).size as { files: number; raw: number; gzip: number };
+  console.log(`console benchmark: ${fmtInt(a.tickets)} tickets on ${a.engine}; ${a.rounds} rounds; target p95 <= ${TARGET_MS} ms; initial JS ${fmtBytes(size.gzip)} gzipped (${fmtBytes(size.raw)} raw, budget 500 kB)`);
+
+  const bdb = await openBenchDatabase(a.engine, { name: a.keep ? `console_${a.tickets}` : undefined, reuse: a.reuse, poolSize: 8 });
+  let server: Server | undefined;
+  const browser = await launchBrowser();
+  try {
+    const { db } = bdb;
+    const ds = db.ds;
+    console.log(`database     ${bdb.location} (${bdb.version}, ${bdb.reused ? "reused" : "fresh"})`);
+    if (!bdb.reused) {
+      const bar = seedProgressBar(a.engine.padEnd(7));
+      let ms: number;
+      try {
+        ms = (await seedBulk(db, { tickets: a.tickets, onProgress: bar.onProgress })).ms;
+      } finally {
+        bar.stop();
+      }
+      console.log(`seed         ${fmtDuration(ms)}`);
+    }
+    if (a.engine === "mariadb") await ds.query("ANALYZE TABLE agencies, categories, users, contacts, contact_identities, tickets, forwards, messages");
+    await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
+    const count = async (sql: string) => Number(((await ds.query(sql)) as { n: number | string }[])[0]?.n ?? 0);
+    const tickets = await count("SELECT COUNT(*) AS n FROM tickets");
+    const open = await count("SELECT COUNT(*) AS n FROM tickets WHERE is_open = 1");
+    const sz = await bdb.size();
+    console.log(`rows         tickets ${fmtInt(tickets)} (open ${fmtInt(open)}) · messages ${fmtInt(await count("SELECT COUNT(*) AS n FROM messages"))} · size ${fmtBytes(sz.total)}`);
+    const operator = ((await ds.query("SELECT email FROM users WHERE role = 'operator' AND active = 1 ORDER BY id LIMIT 1")) as { email: string }[])[0];
+    if (!operator) throw new Error("no operator in the database");
+
+    const config = {
+      ...loadConfig({
+        NODE_ENV: "production",
+        DATA_DIR: "/tmp/aduan-bench",
+        SESSION_SECRET: "bench-session-secret-that-is-long-enough-0123456789",
+        ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+        PUBLIC_URL: "http://127.0.0.1",
+      }),
+    };
+    const app = createApp({ db, config, clock: systemClock, logger: createLogger("silent") });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, "127.0.0.1", () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const ctx = await browser.context({ viewport: { width: 1440, height: 900 } });
+    const login = await ctx.newPage();
+    await login.goto(`${base}/console/#/login`);
+    await login.getByLabel(/^Email/).first().fill(operator.email);
+    await login.getByLabel(/^Kata sandi/).first().fill(BENCH_PASSWORD);
+    await login.getByRole("button", { name: "Masuk" }).click();
+    await login.waitForFunction(() => !location.hash.startsWith("#/login"), undefined, { timeout: 30_000 });
+    await login.close();
+
+    // Tickets to open: spread over the id range, read from the database.
+    const ids = ((await ds.query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM tickets")) as { lo: number; hi: number }[])[0]!;
+    const pick = (i: number) => Math.floor(Number(ids.lo) + ((Number(ids.hi) - Number(ids.lo)) * ((i * 7919) % 1000)) / 1000);
+
+    const shell = async () => {
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${base}/console/#/login`);
+      // Logged in: the login route sends the user on; wait for the app to have booted.
+      await page.locator("#react-admin-title, button[type=submit]").first().waitFor({ timeout: 30_000 });
+      const ms = Date.now() - t0;
+      await page.close();
+      return ms;
+    };
+    const queue = async () => {
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${base}/console/#/tickets`);
+      await page.locator("tbody tr td.column-number").first().waitFor({ timeout: 30_000 });
+      const ms = Date.now() - t0;
+      await page.close();
+      return ms;
+    };
+    const ticket = async (id: number) => {
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${base}/console/#/tickets/${id}/show`);
+      await page.locator("#ticket-heading").waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid="conversation"] li').first().waitFor({ timeout: 30_000 });
+      const ms = Date.now() - t0;
+      await page.close();
+      return ms;
+    };
+
+    const cold = { shell: await shell(), queue: await queue(), ticket: await ticket(pick(0)) };
+    const samples = { shell: [] as number[], queue: [] as number[], ticket: [] as number[] };
+    for (let i = 1; i <= a.rounds; i++) {
+      // Alternate the order, so that neither measurement always follows the other.
+      const order = i % 2 ? (["shell", "queue", "ticket"] as const) : (["ticket", "queue", "shell"] as const);
+      for (const k of order) samples[k].push(k === "shell" ? await shell() : k === "queue" ? await queue() : await ticket(pick(i)));
+      process.stdout.write(`\rround ${i}/${a.rounds}`);
+    }
+    process.stdout.write("\n");
+    const s = { shell: summarize(samples.shell), queue: summarize(samples.queue), ticket: summarize(samples.ticket) };
+    const rows = [["", "first (cold cache)", "p50", "p95", "max", "p95 / baseline", `p95 <= ${TARGET_MS} ms`]];
+    rows.push(["baseline: login page (shell + JS)", fmtMs(cold.shell), fmtMs(s.shell.p50), fmtMs(s.shell.p95), fmtMs(s.shell.max), "1.0×", ""]);
+    rows.push(["queue: first page visible", fmtMs(cold.queue), fmtMs(s.queue.p50), fmtMs(s.queue.p95), fmtMs(s.queue.max), fmtRatio(s.queue.p95 / s.shell.p95), s.queue.p95 <= TARGET_MS ? "met" : "MISSED"]);
+    rows.push(["ticket page visible", fmtMs(cold.ticket), fmtMs(s.ticket.p50), fmtMs(s.ticket.p95), fmtMs(s.ticket.max), fmtRatio(s.ticket.p95 / s.shell.p95), s.ticket.p95 <= TARGET_MS ? "met" : "MISSED"]);
+    console.log(`\n== ${bdb.version} · ${fmtInt(tickets)} tickets · headless Chromium ==`);
+    console.log(table(rows));
+    console.log(`initial JS   ${fmtBytes(size.gzip)} gzipped (${size.files} files, ${fmtBytes(size.raw)} raw): ${size.gzip <= 500 * 1024 ? "within" : "OVER"} the 500 kB budget`);
+  } finally {
+    await browser.close();
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    await bdb.close();
+    if (a.keep) console.log(`kept: ${bdb.location} (measure again with --reuse)`);
+  }
+}
