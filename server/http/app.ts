@@ -13,6 +13,7 @@ import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
 import { consoleRoutes } from "./console.js";
+import { attachmentRoutes } from "./routes/attachments.routes.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
   authRoutes(api, deps);
   ticketRoutes(api, deps);
   conversationRoutes(api, deps);
+  attachmentRoutes(api, deps);
   recordRoutes(api, deps);
   adminRoutes(api, deps);
   slaRoutes(api, deps);

@@ -18,6 +18,7 @@ import { Contact, Message, Ticket } from "../../server/entities/index.js";
  * fake Twilio. Dinas Kesehatan never sees the ticket, and an anonim ticket shows the OPD no
  * reporter. Screenshots of each main screen go to test-artifacts/screenshots.
  */
+const PNG_1X1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 const [target] = await testTargets();
 describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip: browserSkip }, () => {
   let t: TestApp;
@@ -62,11 +63,15 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
 
   it("the SMS arrives through the signed webhook and is acknowledged", async () => {
     const sid = newSid();
-    await postTwilio(supertest(t.app), webhookUrl, inboundSms(from, text, sid)).expect(200);
+    // With a photo (MMS), fetched from the provider by the outbox sweep into DATA_DIR.
+    const photo = twilio.addMedia(PNG_1X1, "image/png");
+    await postTwilio(supertest(t.app), webhookUrl, inboundSms(from, text, sid, { NumMedia: "1", MediaUrl0: photo, MediaContentType0: "image/png" })).expect(200);
     const msg = await t.database.db.manager.getRepository(Message).findOneByOrFail({ externalId: sid });
     ticket = await t.database.db.manager.getRepository(Ticket).findOneByOrFail({ id: msg.ticketId });
     assert.equal(ticket.status, "received");
-    assert.equal((await sweep()).sent, 1, "acknowledgement sent");
+    const swept = await sweep();
+    assert.equal(swept.sent, 1, "acknowledgement sent");
+    assert.equal(swept.attachments, 1, "photo fetched");
   });
 
   it("the operator finds it in the queue, verifies, categorises and forwards it to Dinas PU", async () => {
@@ -89,6 +94,10 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     const conversation = page.getByTestId("conversation");
     await conversation.getByText(text).first().waitFor();
     assert.match(await page.getByTestId("reporter").innerText(), /\+6281298765432/);
+    // The photo is shown, loaded through the authenticated API.
+    const img = conversation.getByTestId("attachments").locator("img");
+    await img.waitFor();
+    await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 1, await img.elementHandle());
 
     await page.getByRole("button", { name: "Verifikasi" }).click();
     await page.locator('[data-status="verified"]').waitFor();
@@ -132,6 +141,9 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     await page.waitForTimeout(1500);
     assert.equal(await page.getByText(text).count(), 0);
     assert.equal(await page.getByRole("heading", { level: 1, name: ticket.number }).count(), 0);
+    // Nor its photo.
+    const att = await page.evaluate(async (id) => (await fetch(`/api/attachments?filter=${encodeURIComponent(JSON.stringify({ ticketId: id }))}`)).status, ticket.id);
+    assert.equal(att, 404);
     await page.close();
   });
 

@@ -43,6 +43,8 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "put /tickets/:id": { url: `/api/tickets/${t}`, body: { priority: "high" } },
     "get /tickets/:id/duplicates": { url: `/api/tickets/${t}/duplicates` },
     "get /canned-replies": { url: "/api/canned-replies" },
+    "get /attachments": { url: `/api/attachments?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
+    "get /attachments/:id/content": { url: "/api/attachments/999999/content" },
     "post /tickets/:id/transitions": { url: `/api/tickets/${t}/transitions`, body: { action: "request_info", message: "Mohon foto lokasi" } },
     "get /messages": { url: `/api/messages?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /messages/:id": { url: "/api/messages/1" },

@@ -101,6 +101,11 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
     { filter: { ticketId: ticket.id }, sort: { field: "createdAt", order: "ASC" }, pagination: { page: 1, perPage: 200 } },
     { refetchInterval: 5_000 },
   );
+  const { data: attachments } = useGetList(
+    "attachments",
+    { filter: { ticketId: ticket.id }, sort: { field: "id", order: "ASC" }, pagination: { page: 1, perPage: 200 } },
+    { refetchInterval: 10_000 },
+  );
   return (
     <Card component="section" aria-labelledby="conv-heading">
       <CardContent>
@@ -133,11 +138,33 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
               </Typography>
               {m.subject && !String(m.body ?? "").startsWith(String(m.subject).replace(/…$/, "")) ? <Typography variant="subtitle2" component="p">{m.subject}</Typography> : null}
               <Typography sx={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{m.body}</Typography>
+              <Attachments items={(attachments ?? []).filter((a) => a.messageId === m.id)} />
             </Box>
           ))}
         </Stack>
       </CardContent>
     </Card>
+  );
+}
+
+/** Photos are shown (through the authenticated API); other files are links. */
+function Attachments({ items }: { items: RaRecord[] }) {
+  const translate = useTranslate();
+  if (items.length === 0) return null;
+  return (
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap", mt: 1 }} data-testid="attachments">
+      {items.map((a) =>
+        a.state !== "fetched" ? (
+          <Typography key={a.id} variant="caption">{a.fileName} ({translate("ra.page.loading")}…)</Typography>
+        ) : /^image\//.test(a.mimeType) ? (
+          <a key={a.id} href={a.url} target="_blank" rel="noopener">
+            <Box component="img" src={a.url} alt={a.fileName} loading="lazy" sx={{ maxWidth: 240, maxHeight: 180, borderRadius: 1, border: "1px solid #ccc", display: "block" }} />
+          </a>
+        ) : (
+          <a key={a.id} href={a.url} download={a.fileName}>{a.fileName}</a>
+        ),
+      )}
+    </Stack>
   );
 }
 
