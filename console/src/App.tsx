@@ -4,7 +4,7 @@ import { Route } from "react-router-dom";
 import { authProvider } from "./authProvider";
 import { dataProvider } from "./dataProvider";
 import { i18nProvider } from "./i18n";
-import { AduanLayout } from "./layout/Layout";
+import { AduanLayout, AduanLogin } from "./layout/Layout";
 import tickets from "./tickets";
 import contacts from "./contacts";
 
@@ -32,6 +32,7 @@ export function App() {
       authProvider={authProvider}
       i18nProvider={i18nProvider}
       layout={AduanLayout}
+      loginPage={AduanLogin}
       theme={theme}
       disableTelemetry
       requireAuth

@@ -65,6 +65,23 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
     await page.close();
   });
 
+  it("Bahasa Indonesia by default, with an English switch that is kept after signing in", async () => {
+    const page = await (await browser.context()).newPage();
+    await page.goto(`${server.url}/console/#/login`);
+    await page.getByRole("button", { name: "Masuk" }).waitFor();
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    await signIn(page, DEMO.operator);
+    await page.getByRole("menuitem", { name: "Ticket queue" }).waitFor();
+    await page.locator("thead").getByText("Number", { exact: true }).waitFor();
+    await screenshot(page, "console-queue-english");
+    await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
+    await page.getByRole("menuitem", { name: "Antrean tiket" }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "id");
+    await page.close();
+  });
+
   it("a session that expires while the operator works lands on the login page, then returns to that ticket", async () => {
     const page = await (await browser.context()).newPage();
     await page.goto(`${server.url}/console/#/login`);

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { AppBar, Layout, LoadingIndicator, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
-import { Badge, Button, IconButton, Tooltip, Typography } from "@mui/material";
+import { AppBar, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
+import { Badge, Box, Button, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
 import InboxIcon from "@mui/icons-material/Inbox";
 import PhoneIcon from "@mui/icons-material/PhoneInTalk";
@@ -43,11 +43,11 @@ function Who() {
 }
 
 /** The English switch (and back): one button, named in the language it switches to. */
-function LanguageSwitch() {
+export function LanguageSwitch({ color = "inherit" }: { color?: "inherit" | "primary" }) {
   const [locale, setLocale] = useLocaleState();
   const next = locale === "en" ? { code: "id", name: "Bahasa Indonesia" } : { code: "en", name: "English" };
   return (
-    <Button color="inherit" size="small" lang={next.code} onClick={() => setLocale(next.code)} data-testid="language-switch">
+    <Button color={color} size="small" lang={next.code} onClick={() => setLocale(next.code)} data-testid="language-switch">
       {next.name}
     </Button>
   );
@@ -95,5 +95,17 @@ export function AduanLayout({ children }: { children: ReactNode }) {
     <Layout appBar={AduanAppBar} menu={AduanMenu}>
       {children}
     </Layout>
+  );
+}
+
+/** react-admin's login page with the language switch under the form. */
+export function AduanLogin() {
+  return (
+    <Login>
+      <LoginForm />
+      <Box sx={{ display: "flex", justifyContent: "center", pb: 2 }}>
+        <LanguageSwitch color="primary" />
+      </Box>
+    </Login>
   );
 }
