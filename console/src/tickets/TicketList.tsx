@@ -1,7 +1,8 @@
 import {
-  Datagrid, FunctionField, List, ReferenceField, ReferenceInput, SearchInput, SelectInput, TextField, TopToolbar, CreateButton,
-  useGetIdentity, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
+  Datagrid, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField, TopToolbar, CreateButton,
+  useGetIdentity, useGetList, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
 } from "react-admin";
+import { useMemo } from "react";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
 import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } from "./bits";
 
@@ -78,6 +79,7 @@ function reporterText(r: RaRecord, translate: (k: string) => string) {
 
 export function TicketList() {
   const translate = useTranslate();
+  const names = useNames();
   const { permissions: role } = usePermissions();
   const center = role === "operator" || role === "supervisor";
   const filters = [
@@ -122,14 +124,12 @@ export function TicketList() {
             return <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
           }}
         />
-        <ReferenceField source="categoryId" reference="categories" link={false} sortable={false} emptyText="—">
-          <TextField source="name" />
-        </ReferenceField>
+        <FunctionField source="categoryId" sortable={false} render={(r: RaRecord) => (r.categoryId ? names.categories.get(r.categoryId) ?? "…" : "—")} />
         {center ? (
           <FunctionField
             label="resources.tickets.fields.agencyId"
             sortable={false}
-            render={(r: RaRecord) => (r.agencyIds?.length ? <AgencyNames ids={r.agencyIds} /> : "—")}
+            render={(r: RaRecord) => (r.agencyIds?.length ? (r.agencyIds as number[]).map((id) => names.agencies.get(id) ?? "…").join(", ") : "—")}
           />
         ) : null}
         <FunctionField source="status" sortable render={(r: RaRecord) => <StatusChip status={r.status} />} />
@@ -139,17 +139,19 @@ export function TicketList() {
   );
 }
 
-function AgencyNames({ ids }: { ids: number[] }) {
-  return (
-    <>
-      {ids.map((id, i) => (
-        <span key={id}>
-          {i ? ", " : ""}
-          <ReferenceField record={{ id: 0, agencyId: id }} source="agencyId" reference="agencies" link={false}>
-            <TextField source="shortName" />
-          </ReferenceField>
-        </span>
-      ))}
-    </>
+/**
+ * Category and OPD names for the rows, from two small lists fetched once and cached: cheaper to
+ * render than a reference component in every cell (the queue is the screen that must be fast).
+ */
+function useNames() {
+  const opts = { staleTime: 5 * 60_000 };
+  const { data: categories } = useGetList("categories", { pagination: { page: 1, perPage: 500 }, sort: { field: "id", order: "ASC" } }, opts);
+  const { data: agencies } = useGetList("agencies", { pagination: { page: 1, perPage: 500 }, sort: { field: "id", order: "ASC" } }, opts);
+  return useMemo(
+    () => ({
+      categories: new Map((categories ?? []).map((c) => [c.id as number, String(c.name)])),
+      agencies: new Map((agencies ?? []).map((a) => [a.id as number, String(a.shortName)])),
+    }),
+    [categories, agencies],
   );
 }
