@@ -14,6 +14,8 @@ const admin = {
   categories: { list: lazy(() => import("./categories").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./categories").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./categories").then((m) => ({ default: m.default.create }))) },
   users: { list: lazy(() => import("./users").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./users").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./users").then((m) => ({ default: m.default.create }))) },
   replyTemplates: { list: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.edit }))) },
+  calendars: { list: lazy(() => import("./sla").then((m) => ({ default: m.calendars.list }))), edit: lazy(() => import("./sla").then((m) => ({ default: m.calendars.edit }))) },
+  slaPolicies: { list: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.list }))), show: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.show }))) },
   channelAccounts: { list: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.create }))) },
 };
 const Overview = lazy(() => import("./supervisor/Overview"));
@@ -67,6 +69,8 @@ export function App() {
               <Resource name="categories" {...admin.categories} />
               <Resource name="reply-templates" {...admin.replyTemplates} />
               <Resource name="channel-accounts" {...admin.channelAccounts} />
+              <Resource name="calendars" {...admin.calendars} />
+              <Resource name="sla-policies" {...admin.slaPolicies} />
             </>
           ) : null}
           <CustomRoutes>

@@ -6,7 +6,7 @@ import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
-import { ChannelAccount, Notification, Ticket, User } from "../../server/entities/index.js";
+import { CalendarHoliday, ChannelAccount, Notification, Ticket, User } from "../../server/entities/index.js";
 
 /**
  * Issue 5, supervisor and admin screens: after a week in which clocks ran out, the supervisor
@@ -137,6 +137,22 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     assert.ok(!(await page.locator("body").innerText()).includes("a-secret-auth-token-0123456789"), "the secret is not shown back");
     await screenshot(page, "42-admin-channel-account");
     assert.deepEqual((await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious"), []);
+
+    // A regional holiday added to the business calendar (the clocks skip it from now on).
+    const before = await m.getRepository(CalendarHoliday).count();
+    await page.getByRole("menuitem", { name: "Kalender kerja" }).click();
+    await page.locator("#react-admin-title").getByText("Kalender kerja").waitFor();
+    await page.getByRole("row").nth(1).click();
+    await page.getByRole("button", { name: "Tambah" }).click();
+    const last = page.locator(".RaSimpleFormIterator-line").last();
+    await last.getByLabel("Tanggal").fill("2026-12-28");
+    await last.getByLabel("Nama hari libur").fill("Hari Jadi Provinsi");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.locator("#react-admin-title").getByText("Kalender kerja").waitFor();
+    await page.waitForFunction(() => !location.hash.includes("/calendars/"));
+    assert.equal(await m.getRepository(CalendarHoliday).count(), before + 1);
+    assert.equal((await m.getRepository(CalendarHoliday).findOneByOrFail({ date: "2026-12-28" })).name, "Hari Jadi Provinsi");
+    await screenshot(page, "43-admin-calendar");
     await page.close();
   });
 });
