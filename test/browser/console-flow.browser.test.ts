@@ -120,6 +120,15 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     await screenshot(page, "03-operator-ticket-forwarded");
     assert.deepEqual(await seriousA11y(page), []);
 
+    // A canned reply, sent on the citizen's channel from the reply box.
+    await page.getByLabel("Balasan siap pakai").click();
+    await page.getByRole("option", { name: "Minta foto" }).click();
+    assert.match(await page.locator("#composer-text").inputValue(), /mohon kirimkan foto/);
+    await page.getByRole("button", { name: "Kirim", exact: true }).click();
+    await conversation.locator('[data-direction="outbound"]').filter({ hasText: "mohon kirimkan foto" }).waitFor();
+    await sweep();
+    assert.ok(twilio.messages.some((x) => x.to === from && /mohon kirimkan foto/.test(x.body)), "the canned reply went out by SMS");
+
     // The citizen writes again while the page is open: the message appears without a reload.
     const more = "Tambahan: sore ini ada motor yang hampir jatuh di jembatan itu.";
     await postTwilio(supertest(t.app), webhookUrl, inboundSms(from, more, newSid())).expect(200);
