@@ -67,7 +67,11 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     await head.close();
 
     const page = await login(DEMO.staffPU);
-    await page.getByRole("row").filter({ hasText: ticket.number }).waitFor();
+    // Keyboard only: the ticket number in the inbox is a link.
+    const link = page.getByRole("link", { name: ticket.number, exact: true });
+    await link.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import {
-  Datagrid, FunctionField, List, ReferenceInput, SearchInput, SelectInput, TextField, TopToolbar, CreateButton,
+  Datagrid, FunctionField, Link, List, ReferenceInput, SearchInput, SelectInput, TopToolbar, CreateButton,
   useGetIdentity, useGetList, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
 } from "react-admin";
 import { useMemo } from "react";
@@ -113,7 +113,8 @@ export function TicketList() {
     >
       <SavedViews />
       <Datagrid rowClick="show" bulkActionButtons={false} empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
-        <TextField source="number" sortable />
+        {/* A real link, so that keyboard users can Tab to each ticket (row clicks are mouse-only). */}
+        <FunctionField source="number" sortBy="number" render={(r: RaRecord) => <Link to={`/tickets/${r.id}/show`} onClick={(e: React.MouseEvent) => e.stopPropagation()}>{r.number}</Link>} />
         <FunctionField source="channel" sortable={false} render={(r: RaRecord) => <ChannelIcon channel={r.channel} />} />
         <FunctionField label="resources.tickets.fields.reporter" sortable={false} render={(r: RaRecord) => reporterText(r, translate)} />
         <FunctionField
