@@ -45,10 +45,15 @@ function statusQueryNumber(msg: InboundMessage): string | null {
 }
 export const isStatusQuery = (msg: InboundMessage) => statusQueryNumber(msg) !== null;
 
-/** Where a reply to this sender goes on this account: the chat for Telegram, else the sender's address. */
+/**
+ * Where a reply to this sender goes on this account: the chat for Telegram, else the sender's
+ * address — a phone number in E.164 (+62…), as providers' send APIs want it, however it arrived.
+ */
 export function senderAddress(msg: InboundMessage): string {
   if (msg.channelKind === "telegram") return msg.externalThreadId;
-  return msg.sender.email ?? msg.sender.phone ?? msg.sender.externalId;
+  if (msg.sender.email) return msg.sender.email;
+  if (msg.sender.phone) return normalizePhone(msg.sender.phone) ?? msg.sender.phone;
+  return msg.sender.externalId;
 }
 
 export function contactInputOf(msg: InboundMessage): ContactInput {

@@ -37,10 +37,9 @@ function webhookRequest(req: Request, url: string): WebhookRequest {
   return { method: req.method, url, headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), query };
 }
 
-export function webhookRoutes(deps: AppDeps): Router {
-  const router = express.Router();
+export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps)): Router {
   // Concurrent deliveries commit together (group commit); each is answered once its batch committed.
-  const batcher = new IngestBatcher(deps);
+  const router = express.Router();
   // Accounts and their decrypted configs, kept briefly: a burst of deliveries to one number would
   // otherwise read and decrypt the same row per request. An edit or a deactivation reaches the
   // webhooks within ACCOUNT_CACHE_MS.
