@@ -45,13 +45,22 @@ export interface JobDeps {
   sendMail?: SendMail;
 }
 
+export const SWEEP_MAX_CLOCKS = 50_000;
+
 export interface SlaRunResult extends ProcessDueResult {
   emailed: number;
 }
 
 /** What the sla-check and sla-sweep jobs do; exported so tests can drive it with their own clock. */
 export async function runSlaCheck(deps: JobDeps, ticketId?: number): Promise<SlaRunResult> {
-  const r = await processDueClocks(deps.db, deps.clock.now(), { ticketId, secretKey: deps.config.sessionSecret, kominfoAgencyCode: deps.config.kominfoAgencyCode });
+  // A sweep takes at most SWEEP_MAX_CLOCKS per run, so a huge backlog cannot outlive the job's
+  // 10-minute lock (and be run twice); the next sweep goes on where this one stopped.
+  const r = await processDueClocks(deps.db, deps.clock.now(), {
+    ticketId,
+    secretKey: deps.config.sessionSecret,
+    kominfoAgencyCode: deps.config.kominfoAgencyCode,
+    maxClocks: ticketId === undefined ? SWEEP_MAX_CLOCKS : undefined,
+  });
   let emailed = 0;
   if (r.notifications > 0) emailed = (await runNotifyEmail(deps)).sent;
   if (r.events > 0) deps.logger.info({ ticketId, ...r }, "SLA events recorded");
