@@ -28,14 +28,22 @@ interface Waiting {
 
 export class IngestBatcher {
   private waiting: Waiting[] = [];
-  private busy = false;
-  /** Batches written and messages in them, for logs and the benchmark. */
+  private inFlight = 0;
+  /** Batches written and messages in them, for logs and tests. */
   readonly stats = { batches: 0, messages: 0, fallbacks: 0 };
+  private readonly maxInFlight: number;
 
+  /**
+   * `maxInFlight`: batches written at once. On MySQL/MariaDB two overlap (one waits on the
+   * database while the other is built); SQLite has one writer anyway.
+   */
   constructor(
     private readonly deps: BatcherDeps,
     private readonly maxBatch = 64,
-  ) {}
+    maxInFlight?: number,
+  ) {
+    this.maxInFlight = maxInFlight ?? (deps.db.dialect === "mysql" ? 2 : 1);
+  }
 
   /** Resolves with the message's outcome once it is committed; rejects if it could not be stored. */
   ingest(account: ChannelAccount, message: InboundMessage): Promise<IngestOutcome> {
@@ -46,30 +54,30 @@ export class IngestBatcher {
   }
 
   private kick(): void {
-    if (this.busy || this.waiting.length === 0) return;
-    this.busy = true;
-    // One turn of the event loop lets requests already read join the first batch.
-    setImmediate(() => void this.drain());
+    if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;
+    this.inFlight++;
+    // One turn of the event loop lets requests already read join this batch.
+    setImmediate(() => {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.kick();
+      });
+    });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.waiting.length) {
-        const batch = this.waiting.splice(0, this.maxBatch);
-        await this.write(batch);
-      }
-    } finally {
-      this.busy = false;
-      this.kick();
-    }
-  }
-
+  /**
+   * READ COMMITTED on MySQL/MariaDB: after waiting on a citizen's row lock, the open-ticket lookup
+   * must see the ticket another transaction just committed for them (REPEATABLE READ would read
+   * the snapshot taken before the wait, and open a second ticket).
+   */
   private async write(batch: Waiting[]): Promise<void> {
+    if (batch.length === 0) return;
     const { db, clock, config, logger } = this.deps;
     const ctx = () => ({ actor: SYSTEM_ACTOR, at: clock.now(), secretKey: config.sessionSecret });
     try {
       const c = ctx();
-      const outcomes = await db.tx((m) => ingestInboundBatch(m, c, batch.map((w) => w.input)));
+      const outcomes = await db.tx((m) => ingestInboundBatch(m, c, batch.map((w) => w.input)), { readCommitted: true });
       this.stats.batches++;
       this.stats.messages += batch.length;
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
@@ -87,7 +95,7 @@ export class IngestBatcher {
     for (const w of batch) {
       try {
         const c = ctx();
-        w.resolve(await db.tx((m) => ingestInboundMessage(m, c, w.input)));
+        w.resolve(await db.tx((m) => ingestInboundMessage(m, c, w.input), { readCommitted: true }));
       } catch (err) {
         w.reject(err);
       }
