@@ -12,6 +12,8 @@ import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
+import { lacakRoutes } from "./public/lacak.js";
+import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -31,7 +33,11 @@ export function createApp(deps: AppDeps) {
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
   app.use("/webhooks", webhookRoutes(deps));
+  // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
+  app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
+  app.use("/publik", assetRoutes());
   app.use("/lapor", laporRoutes(deps));
+  app.use("/lacak", lacakRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {
