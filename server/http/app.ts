@@ -13,6 +13,7 @@ import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
 import { lacakRoutes } from "./public/lacak.js";
+import { laporanRoutes } from "./public/laporan.js";
 import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
   app.use("/publik", assetRoutes());
   app.use("/lapor", laporRoutes(deps));
   app.use("/lacak", lacakRoutes(deps));
+  app.use("/laporan", laporanRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {
