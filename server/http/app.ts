@@ -14,6 +14,8 @@ import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
 import { lacakRoutes } from "./public/lacak.js";
 import { laporanRoutes } from "./public/laporan.js";
+import { open311Routes } from "./public/open311.js";
+import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
 import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps) {
   app.use("/lapor", laporRoutes(deps));
   app.use("/lacak", lacakRoutes(deps));
   app.use("/laporan", laporanRoutes(deps));
+  app.use("/open311/v2", open311Routes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps) {
   adminRoutes(api, deps);
   slaRoutes(api, deps);
   channelAccountRoutes(api, deps);
+  open311KeyRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });

@@ -16,6 +16,8 @@ export interface PublicReportFilter {
   /** Words to find in the (masked) subject and description. */
   q?: string;
   categoryCode?: string;
+  /** Any of these categories (Open311 service_code lists). */
+  categoryCodes?: string[];
   agencyCode?: string;
   status?: TicketStatus;
   /** Received on or after (inclusive) / before (exclusive). */
@@ -25,7 +27,6 @@ export interface PublicReportFilter {
   numbers?: string[];
   /** Open311 status: open / closed. */
   open?: boolean;
-  /** Updated on or after (feeds). */
 }
 
 export interface PublicAnswer {
@@ -103,6 +104,11 @@ function filtered(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQ
     const c = lk.categoriesByCode.get(f.categoryCode);
     if (!c || !c.isPublic) return null;
     qb.andWhere("t.category_id = :cat", { cat: c.id });
+  }
+  if (f.categoryCodes) {
+    const ids = f.categoryCodes.map((code) => lk.categoriesByCode.get(code)).filter((c): c is Category => !!c && c.isPublic).map((c) => c.id);
+    if (ids.length === 0) return null;
+    qb.andWhere("t.category_id IN (:...cats)", { cats: ids });
   }
   if (f.agencyCode) {
     const a = lk.agenciesByCode.get(f.agencyCode);
