@@ -15,6 +15,7 @@ import { laporRoutes } from "./public/lapor.js";
 import { lacakRoutes } from "./public/lacak.js";
 import { laporanRoutes } from "./public/laporan.js";
 import { open311Routes } from "./public/open311.js";
+import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
 import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
 
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   app.use("/lacak", lacakRoutes(deps));
   app.use("/laporan", laporanRoutes(deps));
   app.use("/open311/v2", open311Routes(deps));
+  app.use("/kinerja", kinerjaRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {

@@ -62,6 +62,7 @@ ol.timeline time{display:block;color:#555;font-size:.9rem}.answer{white-space:pr
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:0 1rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{border-bottom:1px solid #ddd;padding:.35rem;text-align:left}td.n,th.n{text-align:right}
 .pager{display:flex;justify-content:space-between;margin:1rem 0}footer{border-top:1px solid #ccc;margin-top:2rem;padding:.5rem 0 2rem;font-size:.9rem}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 fieldset{border:1px solid #ccc;border-radius:4px;margin-top:1rem}legend{font-weight:600}
 @media (prefers-color-scheme:dark){body{background:#121212;color:#eee}a{color:#8ab4f8}.brand{color:#eee}.muted,small,ol.timeline time{color:#bbb}.answer{background:#1e2630}.ok{background:#16301d}.note{background:#3a3000}.tag{background:#2a2a4a}input,select,textarea{background:#1e1e1e;color:#eee}.err{color:#ff8a80}button.secondary{background:#121212;color:#8ab4f8;border-color:#8ab4f8}}`;
 const CSS_ETAG = `"${createHash("sha256").update(CSS).digest("base64url").slice(0, 16)}"`;
