@@ -32,7 +32,7 @@ const monthName = (lang: Lang, month: string) =>
 export function onTimeChart(lang: Lang, rows: AgencyMonth[]): string {
   const barH = 22;
   const gap = 8;
-  const labelW = 230;
+  const labelW = 260;
   const chartW = 300;
   const width = labelW + chartW + 60;
   const height = rows.length * (barH + gap) + 30;
@@ -40,7 +40,7 @@ export function onTimeChart(lang: Lang, rows: AgencyMonth[]): string {
     .map((r, i) => {
       const y = i * (barH + gap) + 24;
       const w = r.onTimeShare == null ? 0 : Math.round(r.onTimeShare * chartW);
-      const name = r.agencyName.length > 34 ? `${r.agencyName.slice(0, 33)}…` : r.agencyName;
+      const name = r.agencyName.length > 36 ? `${r.agencyName.slice(0, 35)}…` : r.agencyName;
       return `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(name)}</text><rect x="${labelW}" y="${y}" width="${chartW}" height="${barH}" fill="#e8eaed"/>${w ? `<rect x="${labelW}" y="${y}" width="${w}" height="${barH}" fill="#0b5394"/>` : ""}<text x="${labelW + chartW + 6}" y="${y + 15}">${pct(r.onTimeShare)}</text>`;
     })
     .join("");
