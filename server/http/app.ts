@@ -17,7 +17,7 @@ import { laporanRoutes } from "./public/laporan.js";
 import { open311Routes } from "./public/open311.js";
 import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
-import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
+import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -40,6 +40,7 @@ export function createApp(deps: AppDeps) {
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
   app.use("/publik", assetRoutes());
+  app.use(["/laporan", "/kinerja", "/open311/v2"], microCache(deps.publicCacheMs ?? 5000));
   app.use("/lapor", laporRoutes(deps));
   app.use("/lacak", lacakRoutes(deps));
   app.use("/laporan", laporanRoutes(deps));

@@ -4,6 +4,7 @@ import supertest from "supertest";
 import { XMLParser } from "fast-xml-parser";
 import { parse as parseCsv } from "csv-parse/sync";
 import { testTargets } from "../support/databases.js";
+import { createApp } from "../../server/http/app.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { answerAsHeadPU, categoryId, recordTicket, verifyAndForward } from "../support/public.js";
 
@@ -104,7 +105,7 @@ for (const target of await testTargets()) {
     });
 
     it("HTTP caching and security headers: ETag answered with 304, Cache-Control, CSP without scripts", async () => {
-      for (const url of ["/laporan", `/laporan/${numbers[1]}`, "/laporan/feed.atom", "/laporan/data.json", "/publik/aduan.css"]) {
+      for (const url of ["/laporan", `/laporan/${numbers[1]}`, "/laporan/feed.atom", "/laporan/data.json", "/publik/aduan.css", "/kinerja", "/open311/v2/services.xml", "/open311/v2/requests.json"]) {
         const res = await http().get(url);
         assert.equal(res.status, 200, url);
         assert.ok(res.headers.etag, `${url} has an ETag`);
@@ -114,6 +115,30 @@ for (const target of await testTargets()) {
         const again = await http().get(url).set("If-None-Match", res.headers.etag);
         assert.equal(again.status, 304, `${url} revalidates`);
       }
+      for (const url of ["/lacak", "/lapor"]) {
+        const res = await http().get(url);
+        assert.match(res.headers["cache-control"], /no-store/, `${url} is never cached`);
+        assert.match(res.headers["content-security-policy"], /default-src 'none'/);
+        assert.equal(res.headers["x-frame-options"], "DENY");
+      }
+    });
+
+    it("the micro-cache serves a burst of readers one rendering, for a few seconds at most, and never a citizen's page", async () => {
+      const cached = createApp({ ...t.deps, publicCacheMs: 1500 });
+      const first = await supertest(cached).get("/laporan?kategori=layanan-kesehatan");
+      const operator = await t.loginAs(DEMO.operator);
+      const tk = await recordTicket(operator, { description: "Ambulans puskesmas Melati tidak tersedia.", categoryId: await categoryId(t, "layanan-kesehatan"), caller: { phone: "081299990001" } });
+      await verifyAndForward(t, operator, tk.id, "DINKES");
+      const again = await supertest(cached).get("/laporan?kategori=layanan-kesehatan");
+      assert.equal(again.text, first.text, "served from the micro-cache");
+      assert.ok(!again.text.includes(tk.number));
+      assert.ok((await http().get("/laporan?kategori=layanan-kesehatan")).text.includes(tk.number), "without the cache the new report shows");
+      const en = await supertest(cached).get("/laporan?kategori=layanan-kesehatan&lang=en");
+      assert.match(en.text, /<html lang="en">/, "the language is part of the key");
+      await new Promise((r) => setTimeout(r, 1600));
+      assert.ok((await supertest(cached).get("/laporan?kategori=layanan-kesehatan")).text.includes(tk.number), "fresh after the TTL");
+      const lacak = await supertest(cached).get("/lacak");
+      assert.match(lacak.headers["cache-control"], /no-store/);
     });
   });
 }

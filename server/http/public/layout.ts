@@ -10,6 +10,13 @@ export const LANG_COOKIE = "aduan_lang";
 
 export const esc = (s: string | number | null | undefined) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The page language without remembering it (for cache keys). */
+export function peekLang(req: Request): Lang {
+  const q = typeof req.query.lang === "string" ? req.query.lang : undefined;
+  if (q === "id" || q === "en") return q;
+  return readCookie(req, LANG_COOKIE) === "en" ? "en" : "id";
+}
+
 /** Bahasa Indonesia first; English on ?lang=en (then remembered), else the cookie. */
 export function langOf(req: Request, res: Response): Lang {
   const q = typeof req.query.lang === "string" ? req.query.lang : undefined;
@@ -152,4 +159,48 @@ export function selfOf(req: Request): string {
   url.searchParams.delete("lang");
   const q = url.searchParams.toString();
   return `${url.pathname}${q ? `?${q}` : ""}`;
+}
+
+interface Cached {
+  at: number;
+  status: number;
+  type: string;
+  cacheControl: string;
+  extra: [string, string][];
+  body: string | Buffer;
+}
+
+/**
+ * A micro-cache of public GET answers that are the same for everyone (reports, feeds, open data,
+ * accountability, Open311 reads), keyed by language and URL, kept a few seconds: a burst of
+ * readers costs one rendering, and nothing is older than the TTL (the answers already allow
+ * 60 s in shared caches). Pages of one citizen (/lacak) and forms (/lapor) are never cached here.
+ */
+export function microCache(ttlMs: number, max = 5000) {
+  const entries = new Map<string, Cached>();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (ttlMs <= 0 || (req.method !== "GET" && req.method !== "HEAD")) return next();
+    const key = `${peekLang(req)} ${req.originalUrl}`;
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && now - hit.at < ttlMs) {
+      langOf(req, res);
+      res.setHeader("Cache-Control", hit.cacheControl);
+      res.setHeader("Vary", "Cookie, Accept-Encoding");
+      for (const [k, v] of hit.extra) res.setHeader(k, v);
+      res.status(hit.status).type(hit.type).send(hit.body);
+      return;
+    }
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      const cc = String(res.getHeader("Cache-Control") ?? "");
+      if ((res.statusCode === 200 || res.statusCode === 404) && cc.startsWith("public") && (typeof body === "string" || Buffer.isBuffer(body))) {
+        if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+        const disposition = res.getHeader("Content-Disposition");
+        entries.set(key, { at: now, status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body });
+      }
+      return send(body);
+    };
+    next();
+  };
 }
