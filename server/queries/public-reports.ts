@@ -170,10 +170,19 @@ async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promis
   const contactIds = [...new Set(tickets.map((t) => t.contactId).filter((x): x is number => x != null))];
   const names = new Map<number, string[]>();
   if (contactIds.length) {
-    const contacts = await m.getRepository(Contact).find({ select: { id: true, name: true }, where: { id: In(contactIds) } });
-    const identities = await m.getRepository(ContactIdentity).find({ select: { contactId: true, displayName: true }, where: { contactId: In(contactIds) } });
-    for (const c of contacts) if (c.name) names.set(c.id, [c.name]);
-    for (const i of identities) if (i.displayName) names.set(i.contactId, [...(names.get(i.contactId) ?? []), i.displayName]);
+    // One round trip for the names masking needs: the contact's and its channel display names.
+    const rows: { id: number; name: string | null; display_name: string | null }[] = await m
+      .createQueryBuilder()
+      .select(["c.id AS id", "c.name AS name", "ci.display_name AS display_name"])
+      .from(Contact, "c")
+      .leftJoin(ContactIdentity, "ci", "ci.contact_id = c.id")
+      .where("c.id IN (:...contactIds)", { contactIds })
+      .getRawMany();
+    for (const r of rows) {
+      const list = names.get(Number(r.id)) ?? [];
+      for (const n of [r.name, r.display_name]) if (n && !list.includes(n)) list.push(n);
+      names.set(Number(r.id), list);
+    }
   }
   return tickets.map((t) => {
     const own = forwards.filter((f) => f.ticketId === t.id && f.status !== "withdrawn");

@@ -168,13 +168,17 @@ interface Cached {
   cacheControl: string;
   extra: [string, string][];
   body: string | Buffer;
+  /** One request is rendering a fresh copy; the others get this one meanwhile (no stampede). */
+  refreshing: boolean;
 }
 
 /**
  * A micro-cache of public GET answers that are the same for everyone (reports, feeds, open data,
  * accountability, Open311 reads), keyed by language and URL, kept a few seconds: a burst of
- * readers costs one rendering, and nothing is older than the TTL (the answers already allow
- * 60 s in shared caches). Pages of one citizen (/lacak) and forms (/lapor) are never cached here.
+ * readers costs one rendering, and nothing is older than the TTL plus one rendering (the answers
+ * already allow 60 s in shared caches). When an entry expires, one request renders anew while the
+ * others still get the previous copy, so a busy page never makes every reader wait at once.
+ * Pages of one citizen (/lacak) and forms (/lapor) are never cached here.
  */
 export function microCache(ttlMs: number, max = 5000) {
   const entries = new Map<string, Cached>();
@@ -183,7 +187,8 @@ export function microCache(ttlMs: number, max = 5000) {
     const key = `${peekLang(req)} ${req.originalUrl}`;
     const now = Date.now();
     const hit = entries.get(key);
-    if (hit && now - hit.at < ttlMs) {
+    const age = hit ? now - hit.at : Infinity;
+    if (hit && (age < ttlMs || (hit.refreshing && age < ttlMs * 4))) {
       langOf(req, res);
       res.setHeader("Cache-Control", hit.cacheControl);
       res.setHeader("Vary", "Cookie, Accept-Encoding");
@@ -191,13 +196,17 @@ export function microCache(ttlMs: number, max = 5000) {
       res.status(hit.status).type(hit.type).send(hit.body);
       return;
     }
+    if (hit) {
+      hit.refreshing = true;
+      res.on("close", () => (hit.refreshing = false));
+    }
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
       const cc = String(res.getHeader("Cache-Control") ?? "");
       if ((res.statusCode === 200 || res.statusCode === 404) && cc.startsWith("public") && (typeof body === "string" || Buffer.isBuffer(body))) {
-        if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+        if (!entries.has(key) && entries.size >= max) entries.delete(entries.keys().next().value as string);
         const disposition = res.getHeader("Content-Disposition");
-        entries.set(key, { at: now, status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body });
+        entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body, refreshing: false });
       }
       return send(body);
     };
