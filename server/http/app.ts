@@ -11,6 +11,7 @@ import { ticketRoutes } from "./routes/tickets.routes.js";
 import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
+import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { laporRoutes } from "./public/lapor.js";
 import { lacakRoutes } from "./public/lacak.js";
 import { laporanRoutes } from "./public/laporan.js";
@@ -36,7 +37,10 @@ export function createApp(deps: AppDeps) {
   });
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
-  app.use("/webhooks", webhookRoutes(deps));
+  // The webhooks' group-commit queue; its counters (batches, messages, fallbacks) in app.locals.
+  const ingest = new IngestBatcher(deps);
+  app.locals.ingest = ingest;
+  app.use("/webhooks", webhookRoutes(deps, ingest));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
   app.use("/publik", assetRoutes());
