@@ -33,6 +33,11 @@ export async function hitThrottle(m: EntityManager, rawKey: string, rule: Thrott
   const row = await repo.findOne({ where: { key }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
   const now = at.getTime();
   if (!row) {
+    // Now and then, forget keys whose window and block are long over (the table stays small).
+    if (Math.random() < 0.01) {
+      const dayAgo = new Date(now - 24 * 60 * 60_000);
+      await repo.createQueryBuilder().delete().where("window_start < :dayAgo AND (blocked_until IS NULL OR blocked_until < :at)", { dayAgo, at }).execute();
+    }
     try {
       await repo.insert({ key, hits: 1, windowStart: at, blockedUntil: 1 > rule.max ? new Date(now + rule.blockMs) : null });
     } catch (err) {
