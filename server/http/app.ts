@@ -13,6 +13,12 @@ import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { laporRoutes } from "./public/lapor.js";
+import { lacakRoutes } from "./public/lacak.js";
+import { laporanRoutes } from "./public/laporan.js";
+import { open311Routes } from "./public/open311.js";
+import { kinerjaRoutes } from "./public/kinerja.js";
+import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
+import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -35,7 +41,15 @@ export function createApp(deps: AppDeps) {
   const ingest = new IngestBatcher(deps);
   app.locals.ingest = ingest;
   app.use("/webhooks", webhookRoutes(deps, ingest));
+  // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
+  app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
+  app.use("/publik", assetRoutes());
+  app.use(["/laporan", "/kinerja", "/open311/v2"], microCache(deps.publicCacheMs ?? 5000));
   app.use("/lapor", laporRoutes(deps));
+  app.use("/lacak", lacakRoutes(deps));
+  app.use("/laporan", laporanRoutes(deps));
+  app.use("/open311/v2", open311Routes(deps));
+  app.use("/kinerja", kinerjaRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -53,6 +67,7 @@ export function createApp(deps: AppDeps) {
   adminRoutes(api, deps);
   slaRoutes(api, deps);
   channelAccountRoutes(api, deps);
+  open311KeyRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });
