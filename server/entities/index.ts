@@ -19,9 +19,14 @@ import { ChannelAccount } from "./channel-account.entity.js";
 import { InboundReceipt } from "./inbound-receipt.entity.js";
 import { OutboxItem } from "./outbox.entity.js";
 import { ReplyTemplate } from "./reply-template.entity.js";
+import { TrackingCode } from "./tracking-code.entity.js";
+import { PublicThrottle } from "./public-throttle.entity.js";
+import { TicketRating } from "./ticket-rating.entity.js";
+import { Open311Key } from "./open311-key.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -51,4 +56,8 @@ export const entities = [
   InboundReceipt,
   OutboxItem,
   ReplyTemplate,
+  TrackingCode,
+  PublicThrottle,
+  TicketRating,
+  Open311Key,
 ];
