@@ -11,11 +11,12 @@ const sampleConfigs: Record<string, unknown> = {
   email: { smtp: { host: "smtp.example.go.id", from: "Aduan <aduan@example.go.id>" }, imap: { host: "imap.example.go.id", user: "aduan@example.go.id", pass: "x" } },
   telegram: { botToken: `123456789:${"A".repeat(35)}`, secretToken: "s".repeat(32) },
   web: { formSecret: "w".repeat(40) },
+  "whatsapp-cloud": { phoneNumberId: "106540352242922", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
 };
 
 describe("registry", () => {
-  test("lists twilio-sms, email, telegram and web, once each", () => {
-    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web"]);
+  test("lists every connector once", () => {
+    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud"]);
     assert.equal(new Set(connectors.map((c) => c.id)).size, connectors.length);
     assert.equal(getConnector("telegram")?.kind, "telegram");
     assert.equal(getConnector("twilio-sms")?.kind, "sms");
@@ -25,7 +26,7 @@ describe("registry", () => {
 
   test("email is a session connector, the others are webhooks", () => {
     assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email"]);
-    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web"]);
+    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web", "whatsapp-cloud"]);
   });
 
   for (const c of connectors) {
@@ -49,6 +50,7 @@ describe("registry", () => {
     assert.deepEqual(secretConfigPaths(getConnector("telegram")!), ["botToken", "secretToken"]);
     assert.deepEqual(secretConfigPaths(getConnector("email")!), ["smtp.pass", "imap.pass", "smtpInbound.pass"]);
     assert.deepEqual(secretConfigPaths(getConnector("web")!), ["formSecret"]);
+    assert.deepEqual(secretConfigPaths(getConnector("whatsapp-cloud")!), ["verifyToken", "appSecret", "accessToken"]);
     const schema = configJsonSchema(getConnector("twilio-sms")!);
     assert.deepEqual(schema.required, ["accountSid", "authToken"]);
   });

@@ -5,6 +5,7 @@ import { emailConnector } from "./email/email.connector.js";
 import { telegramConnector } from "./telegram/telegram.connector.js";
 import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
 import { webConnector } from "./web/web.connector.js";
+import { whatsappCloudConnector } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
 
 // What the server needs beyond the connector interface, re-exported so that server code imports
 // only connector.ts and registry.ts (ARCHITECTURE dependency rule).
@@ -23,10 +24,11 @@ export {
 export { TELEGRAM_START_GREETING, type TelegramConfig } from "./telegram/telegram.connector.js";
 export type { TwilioSmsConfig } from "./twilio-sms/twilio-sms.connector.js";
 export type { EmailConfig } from "./email/email.connector.js";
+export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 
