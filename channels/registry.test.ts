@@ -11,12 +11,14 @@ const sampleConfigs: Record<string, unknown> = {
   email: { smtp: { host: "smtp.example.go.id", from: "Aduan <aduan@example.go.id>" }, imap: { host: "imap.example.go.id", user: "aduan@example.go.id", pass: "x" } },
   telegram: { botToken: `123456789:${"A".repeat(35)}`, secretToken: "s".repeat(32) },
   web: { formSecret: "w".repeat(40) },
+  facebook: { pageId: "104378251234567", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
+  instagram: { instagramAccountId: "17841400123456789", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
   "whatsapp-cloud": { phoneNumberId: "106540352242922", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
 };
 
 describe("registry", () => {
   test("lists every connector once", () => {
-    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud"]);
+    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud", "facebook", "instagram"]);
     assert.equal(new Set(connectors.map((c) => c.id)).size, connectors.length);
     assert.equal(getConnector("telegram")?.kind, "telegram");
     assert.equal(getConnector("twilio-sms")?.kind, "sms");
@@ -26,7 +28,7 @@ describe("registry", () => {
 
   test("email is a session connector, the others are webhooks", () => {
     assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email"]);
-    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web", "whatsapp-cloud"]);
+    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web", "whatsapp-cloud", "facebook", "instagram"]);
   });
 
   for (const c of connectors) {

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import type { AnyConnector, SessionConnector, WebhookConnector } from "./connector.js";
 import { emailConnector } from "./email/email.connector.js";
+import { facebookConnector } from "./facebook/facebook.connector.js";
+import { instagramConnector } from "./instagram/instagram.connector.js";
 import { telegramConnector } from "./telegram/telegram.connector.js";
 import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
 import { webConnector } from "./web/web.connector.js";
@@ -25,10 +27,12 @@ export { TELEGRAM_START_GREETING, type TelegramConfig } from "./telegram/telegra
 export type { TwilioSmsConfig } from "./twilio-sms/twilio-sms.connector.js";
 export type { EmailConfig } from "./email/email.connector.js";
 export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
+export type { FacebookConfig } from "./facebook/facebook.connector.js";
+export type { InstagramConfig } from "./instagram/instagram.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 

@@ -38,6 +38,7 @@ const STATUS_CHANNELS = new Set(["sms", "telegram", "whatsapp"]);
 
 /** Where a reply to this sender goes on this account: the chat for Telegram, else the sender's address. */
 export function senderAddress(msg: InboundMessage): string {
+  if (msg.replyAddress) return msg.replyAddress;
   if (msg.channelKind === "telegram") return msg.externalThreadId;
   return msg.sender.email ?? msg.sender.phone ?? msg.sender.externalId;
 }

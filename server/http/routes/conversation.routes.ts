@@ -196,7 +196,9 @@ function presentReplyOptions(o: ReplyOptions) {
     // Shown in the console when free text is not allowed (Bahasa Indonesia, English after the slash).
     notice: o.freeText
       ? null
-      : `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: hanya templat yang disetujui yang dapat dikirim. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: only an approved template can be sent.`,
+      : o.templates.length === 0
+        ? `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: saluran ini tidak dapat dibalas sampai warga menulis lagi; hubungi lewat saluran lain. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: this channel cannot be answered until they write again; use another channel.`
+        : `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: hanya templat yang disetujui yang dapat dikirim. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: only an approved template can be sent.`,
     templates: o.templates,
     limits: { maxTextLength: l.maxTextLength, attachments: l.attachments },
   };
@@ -220,7 +222,9 @@ function checkReply(o: Extract<ReplyOptions, { reachable: true }>, body: string 
     throw new HttpError(
       409,
       "reply_window_closed",
-      `outside the ${o.window?.hours ?? 24}-hour customer-service window of ${o.connector.title}: only an approved template can be sent (di luar jendela ${o.window?.hours ?? 24} jam: kirim templat yang disetujui)`,
+      o.templates.length
+        ? `outside the ${o.window?.hours ?? 24}-hour customer-service window of ${o.connector.title}: only an approved template can be sent (di luar jendela ${o.window?.hours ?? 24} jam: kirim templat yang disetujui)`
+        : `outside the ${o.window?.hours ?? 24}-hour messaging window of ${o.connector.title}: it cannot be answered until the citizen writes again (di luar jendela ${o.window?.hours ?? 24} jam)`,
       { window: o.window, templates: o.templates },
     );
   }
