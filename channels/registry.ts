@@ -7,6 +7,7 @@ import { instagramConnector } from "./instagram/instagram.connector.js";
 import { telegramConnector } from "./telegram/telegram.connector.js";
 import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
 import { webConnector } from "./web/web.connector.js";
+import { xConnector } from "./x/x.connector.js";
 import { whatsappCloudConnector } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
 
 // What the server needs beyond the connector interface, re-exported so that server code imports
@@ -29,10 +30,11 @@ export type { EmailConfig } from "./email/email.connector.js";
 export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
 export type { FacebookConfig } from "./facebook/facebook.connector.js";
 export type { InstagramConfig } from "./instagram/instagram.connector.js";
+export type { XConfig } from "./x/x.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 

@@ -51,7 +51,11 @@
 //   startFakeGraph({ accessToken }) -> FakeGraph  .baseUrl (graphApiBase), .calls, .closeWindow(waId),
 //     .failNext(n, { status, code, message? }), .addMedia(id, bytes, mime), .cdnUrl(name, bytes, mime), .close()
 //
-// X: xCrcResponseToken, xWebhookSignature.
+// X (Account Activity API)
+//   xCrcResponseToken(consumerSecret, crcToken), xWebhookSignature(consumerSecret, body)
+//   xWebhookRequest({ url, consumerSecret, body })  signed POST as X sends it
+//   startFakeX({ consumerKey, consumerSecret, accessToken, accessTokenSecret }) -> FakeX  .baseUrl (apiBase),
+//     .calls, .refuseDms(userId), .failNext(n, status), .addMedia(name, bytes, mime) -> URL, .close()
 import { createHmac, randomBytes } from "node:crypto";
 import { createTransport } from "nodemailer";
 import twilio from "twilio";
@@ -63,6 +67,7 @@ export { startFakeTelegram, type FakeTelegram, type FakeTelegramCall, type FakeT
 export { startFakeSmtp, type FakeSmtp, type FakeSmtpMessage } from "./testing/fake-smtp.js";
 export { startFakeImap, type FakeImap, type FakeImapMessage } from "./testing/fake-imap.js";
 export { startFakeGraph, type FakeGraph, type FakeGraphCall, type FakeGraphFailure } from "./testing/fake-graph.js";
+export { startFakeX, type FakeX, type FakeXCall } from "./testing/fake-x.js";
 
 /** A logger that keeps what it is told, for assertions. */
 export function memoryLog(): ConnectorLog & { entries: { level: string; obj: object; msg?: string | undefined }[] } {
@@ -260,6 +265,16 @@ export function xCrcResponseToken(consumerSecret: string, crcToken: string): str
 /** X webhook events: X-Twitter-Webhooks-Signature = "sha256=" + base64 HMAC-SHA256(consumerSecret, raw body). */
 export function xWebhookSignature(consumerSecret: string, rawBody: Buffer | string): string {
   return `sha256=${createHmac("sha256", consumerSecret).update(rawBody).digest("base64")}`;
+}
+
+/** An Account Activity delivery as X posts it, signed over exactly these bytes. */
+export function xWebhookRequest(opts: { url: string; consumerSecret: string; body: unknown; signature?: string }): WebhookRequest {
+  const raw = Buffer.from(typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body), "utf8");
+  return webhookRequest({
+    url: opts.url,
+    headers: { "content-type": "application/json; charset=utf-8", "x-twitter-webhooks-signature": opts.signature ?? xWebhookSignature(opts.consumerSecret, raw) },
+    body: raw,
+  });
 }
 
 /** Returns a copy of `buf` with one byte changed (for "one changed byte is rejected" tests). */
