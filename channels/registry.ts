@@ -6,6 +6,7 @@ import { facebookConnector } from "./facebook/facebook.connector.js";
 import { instagramConnector } from "./instagram/instagram.connector.js";
 import { telegramConnector } from "./telegram/telegram.connector.js";
 import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
+import { twilioVoiceConnector } from "./twilio-voice/twilio-voice.connector.js";
 import { webConnector } from "./web/web.connector.js";
 import { xConnector } from "./x/x.connector.js";
 import { whatsappCloudConnector } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
@@ -31,10 +32,22 @@ export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connec
 export type { FacebookConfig } from "./facebook/facebook.connector.js";
 export type { InstagramConfig } from "./instagram/instagram.connector.js";
 export type { XConfig } from "./x/x.connector.js";
+// The IVR steps that need the database are served by server/http/voice.ts with these.
+export {
+  readCallStatus,
+  recordingExternalId,
+  statusLookupTwiml,
+  ticketNumberFromDigits,
+  verifyTwilioVoice,
+  voiceParams,
+  type CallStatusReport,
+  type TwilioVoiceConfig,
+  type VoiceLang,
+} from "./twilio-voice/twilio-voice.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x" | "twilio-voice";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 

@@ -19,9 +19,10 @@ import { ChannelAccount } from "./channel-account.entity.js";
 import { InboundReceipt } from "./inbound-receipt.entity.js";
 import { OutboxItem } from "./outbox.entity.js";
 import { ReplyTemplate } from "./reply-template.entity.js";
+import { Call } from "./call.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
-export { ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Call, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -50,5 +51,6 @@ export const entities = [
   ChannelAccount,
   InboundReceipt,
   OutboxItem,
+  Call,
   ReplyTemplate,
 ];

@@ -12,6 +12,7 @@ import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { laporRoutes } from "./public/lapor.js";
+import { voiceRoutes } from "./voice.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
   app.use("/webhooks", webhookRoutes(deps));
+  app.use("/voice", voiceRoutes(deps));
   app.use("/lapor", laporRoutes(deps));
 
   const api = express.Router();

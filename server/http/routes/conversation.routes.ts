@@ -3,6 +3,7 @@ import { In } from "typeorm";
 import { z } from "zod";
 import { addMessage } from "../../commands/add-message.js";
 import { assignForward } from "../../commands/assign-forward.js";
+import { Call } from "../../entities/call.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
 import { Message } from "../../entities/message.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
@@ -115,6 +116,47 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
       }
       const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), { ticketId: body.ticketId, direction: body.direction, body: text, ...(body.template ? { template: body.template } : {}) })));
       return presentMessage(viewer, out.message);
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/calls",
+    summary: "The call log: phone calls (answered or missed) with duration and recording, by contact or ticket",
+    tag: "messages",
+    roles: ["operator", "supervisor"],
+    list: true,
+    query: raListQuery(
+      z.object({ id: idList.optional(), contactId: id.optional(), ticketId: id.optional(), answered: z.boolean().optional() }).strict(),
+      ["id", "createdAt", "durationSeconds"] as const,
+      ["createdAt", "DESC"],
+    ),
+    async handler({ query }) {
+      const { rows, total } = await simpleList(
+        deps.db.manager.getRepository(Call),
+        query,
+        { id: "id", contactId: "contact_id", ticketId: "ticket_id", answered: "answered", createdAt: "created_at", durationSeconds: "duration_seconds" },
+        [],
+      );
+      return {
+        resource: "calls",
+        start: query.range.start,
+        total,
+        rows: rows.map((c) => ({
+          id: c.id,
+          channelAccountId: c.channelAccountId,
+          callSid: c.callSid,
+          contactId: c.contactId,
+          ticketId: c.ticketId,
+          direction: c.direction,
+          from: c.fromAddress,
+          status: c.status,
+          answered: c.answered,
+          durationSeconds: c.durationSeconds,
+          recordingRef: c.recordingRef,
+          endedAt: c.endedAt,
+          createdAt: c.createdAt,
+        })),
+      };
     },
   });
   addRoute(router, deps, {
