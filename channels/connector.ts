@@ -282,7 +282,7 @@ export type InboundEvent =
   | { kind: "message"; message: InboundMessage }
   | { kind: "delivery"; delivery: DeliveryUpdate }
   | { kind: "ignored"; reason: string; externalId?: string }
-  | { kind: "state"; state: "connecting" | "connected" | "disconnected" | "needs-auth"; detail?: string };
+  | { kind: "state"; state: "connecting" | "connected" | "disconnected" | "needs-auth"; detail?: string; /** needs-auth: the login QR code to show (WhatsApp Web). */ qr?: string };
 
 /**
  * Session connectors hand every event to the sink and acknowledge it to the provider (IMAP:

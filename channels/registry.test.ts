@@ -15,12 +15,13 @@ const sampleConfigs: Record<string, unknown> = {
   instagram: { instagramAccountId: "17841400123456789", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
   x: { userId: "1470000000000000000", consumerKey: "consumer-key-1", consumerSecret: "s".repeat(40), accessToken: "1470000000000000000-token", accessTokenSecret: "t".repeat(40) },
   "twilio-voice": { accountSid: `AC${"0".repeat(32)}`, authToken: "f".repeat(32), phoneNumber: "+6271100001111" },
+  "whatsapp-web": { phoneNumber: "+6281100020003" },
   "whatsapp-cloud": { phoneNumberId: "106540352242922", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
 };
 
 describe("registry", () => {
   test("lists every connector once", () => {
-    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud", "facebook", "instagram", "x", "twilio-voice"]);
+    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud", "facebook", "instagram", "x", "twilio-voice", "whatsapp-web"]);
     assert.equal(new Set(connectors.map((c) => c.id)).size, connectors.length);
     assert.equal(getConnector("telegram")?.kind, "telegram");
     assert.equal(getConnector("twilio-sms")?.kind, "sms");
@@ -29,7 +30,7 @@ describe("registry", () => {
   });
 
   test("email is a session connector, the others are webhooks", () => {
-    assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email"]);
+    assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email", "whatsapp-web"]);
     assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web", "whatsapp-cloud", "facebook", "instagram", "x", "twilio-voice"]);
   });
 

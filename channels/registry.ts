@@ -10,6 +10,11 @@ import { twilioVoiceConnector } from "./twilio-voice/twilio-voice.connector.js";
 import { webConnector } from "./web/web.connector.js";
 import { xConnector } from "./x/x.connector.js";
 import { whatsappCloudConnector } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
+import { openBrowserClient } from "./whatsapp-web/browser-client.js";
+import { createWhatsappWebConnector } from "./whatsapp-web/whatsapp-web.connector.js";
+
+/** whatsapp-web with the real library behind its seam (tests build their own with a stand-in page). */
+export const whatsappWebConnector = createWhatsappWebConnector(openBrowserClient);
 
 // What the server needs beyond the connector interface, re-exported so that server code imports
 // only connector.ts and registry.ts (ARCHITECTURE dependency rule).
@@ -45,9 +50,9 @@ export {
   type VoiceLang,
 } from "./twilio-voice/twilio-voice.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector, whatsappWebConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x" | "twilio-voice";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x" | "twilio-voice" | "whatsapp-web";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 

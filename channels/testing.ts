@@ -68,6 +68,7 @@ export { startFakeSmtp, type FakeSmtp, type FakeSmtpMessage } from "./testing/fa
 export { startFakeImap, type FakeImap, type FakeImapMessage } from "./testing/fake-imap.js";
 export { startFakeGraph, type FakeGraph, type FakeGraphCall, type FakeGraphFailure } from "./testing/fake-graph.js";
 export { startFakeX, type FakeX, type FakeXCall } from "./testing/fake-x.js";
+export { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, type FakeWhatsappWeb } from "./testing/fake-whatsapp-web.js";
 
 /** A logger that keeps what it is told, for assertions. */
 export function memoryLog(): ConnectorLog & { entries: { level: string; obj: object; msg?: string | undefined }[] } {

@@ -20,9 +20,10 @@ import { InboundReceipt } from "./inbound-receipt.entity.js";
 import { OutboxItem } from "./outbox.entity.js";
 import { ReplyTemplate } from "./reply-template.entity.js";
 import { Call } from "./call.entity.js";
+import { SessionLease } from "./session-lease.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
-export { Call, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Call, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -52,5 +53,6 @@ export const entities = [
   InboundReceipt,
   OutboxItem,
   Call,
+  SessionLease,
   ReplyTemplate,
 ];
