@@ -104,7 +104,8 @@ export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = 
   const reconcile = () => (busy = busy.then(reconcileOnce, reconcileOnce));
   await reconcile();
   const timer = setInterval(() => void reconcile().catch((err: unknown) => deps.logger.error({ err }, "sessions reconcile failed")), opts.reconcileMs ?? LEASE_POLICY.renewMs);
-  timer.unref();
+  // Not unref'd: with SQLite nothing else may keep a sessions-only process alive, and the lease
+  // must keep being renewed until stop().
   return {
     running,
     reconcile,
