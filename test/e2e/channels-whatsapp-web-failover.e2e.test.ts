@@ -32,6 +32,7 @@ for (const target of await testTargets()) {
     let page: FakeWhatsappWeb;
     const children: ChildProcess[] = [];
     let accountId: number;
+    let admin: Awaited<ReturnType<TestApp["loginAs"]>>;
     const m = () => t.database.db.manager;
     const lease = () => m().getRepository(SessionLease).findOneBy({ channelAccountId: accountId });
     const runner = async (owner: string) => {
@@ -52,7 +53,7 @@ for (const target of await testTargets()) {
     before(async () => {
       page = await startFakeWhatsappWeb();
       t = await startTestApp(target);
-      const admin = await t.loginAs(DEMO.admin);
+      admin = await t.loginAs(DEMO.admin);
       const res = await admin.post("/api/channel-accounts").send({ connector: "whatsapp-web", name: "WhatsApp (Web)", config: { phoneNumber: "+6281100020003", minSendIntervalMs: 0 } });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       accountId = res.body.id;
@@ -70,6 +71,9 @@ for (const target of await testTargets()) {
         return l?.owner === "runner-a" && l.state === "connected" && l;
       }, 30_000);
       assert.ok(first.expiresAt.getTime() > Date.now());
+      // Admins see the session's health (the test app's clock is fixed in the past: the lease is alive for it).
+      const health = await admin.get(`/api/channel-accounts/${accountId}/session`).expect(200);
+      assert.deepEqual([health.body.state, health.body.owner, health.body.needsLogin], ["connected", "runner-a", false]);
       await runner("runner-b");
       const m1 = page.receive({ from: "+6281234567001", body: "Pesan pertama: jalan rusak di Jl. Sudirman." });
       await waitFor("message 1 stored", async () => (await stored(m1)) === 1, 15_000);
