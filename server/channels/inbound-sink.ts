@@ -24,7 +24,8 @@ export function inboundSink(deps: SinkDeps, account: ChannelAccount, onIngested?
     const ctx = { actor: SYSTEM_ACTOR, at, secretKey: deps.config.sessionSecret };
     switch (event.kind) {
       case "message": {
-        const out = await deps.db.tx((m) => ingestInboundMessage(m, ctx, { account, message: event.message, publicUrl: deps.config.publicUrl }));
+        // READ COMMITTED: see IngestBatcher.write (a citizen's ticket committed while we waited on their row).
+        const out = await deps.db.tx((m) => ingestInboundMessage(m, ctx, { account, message: event.message, publicUrl: deps.config.publicUrl }), { readCommitted: true });
         onIngested?.(out);
         return;
       }

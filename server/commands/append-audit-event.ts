@@ -2,7 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import { linkHash, ticketChain } from "../audit/chain.js";
 import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
-import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { canonicalJson } from "../lib/crypto.js";
 
 export interface Actor {
@@ -76,9 +76,17 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
   });
   try {
     for (let i = 0; i < events.length; i += 500) await m.getRepository(AuditEvent).insert(events.slice(i, i + 500));
-    for (const [chainKey, st] of state) {
-      if (st.row) await heads.update({ chainKey, seq: st.row.seq }, { seq: st.seq, hash: st.hash!, updatedAt: st.at });
-      else await heads.insert({ chainKey, seq: st.seq, hash: st.hash!, updatedAt: st.at });
+    // Every head in one statement: on MySQL the rows exist and are locked (above); SQLite has one writer.
+    const moved = [...state.entries()];
+    const upsert = mysql
+      ? "ON DUPLICATE KEY UPDATE seq = VALUES(seq), hash = VALUES(hash), updated_at = VALUES(updated_at)"
+      : "ON CONFLICT (chain_key) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at";
+    for (let i = 0; i < moved.length; i += 500) {
+      const part = moved.slice(i, i + 500);
+      await m.query(
+        `INSERT INTO audit_chain_heads (chain_key, seq, hash, updated_at) VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")} ${upsert}`,
+        part.flatMap(([chainKey, st]) => [chainKey, st.seq, st.hash!, sqlTime(m, st.at)]),
+      );
     }
   } catch (err) {
     // Another writer extended the same chain first: the whole transaction is retried.

@@ -36,14 +36,28 @@ export type IngestOutcome =
 const STATUS_QUERY = /^\s*\/?status\s+(ADU-\d{4}-\d{5,})\s*$/i;
 const STATUS_CHANNELS = new Set(["sms", "telegram", "whatsapp"]);
 
-/** Where a reply to this sender goes on this account: the chat for Telegram, else the sender's address. */
+/** The ticket number a "STATUS ADU-…" message asks about, or null when it is not such a question. */
+function statusQueryNumber(msg: InboundMessage): string | null {
+  if (!STATUS_CHANNELS.has(msg.channelKind)) return null;
+  const match = STATUS_QUERY.exec(msg.text);
+  if (match) return String(match[1]).toUpperCase();
+  return msg.command?.name === "status" && msg.ticketNumberHint ? msg.ticketNumberHint.toUpperCase() : null;
+}
+export const isStatusQuery = (msg: InboundMessage) => statusQueryNumber(msg) !== null;
+
+/**
+ * Where a reply to this sender goes on this account: the chat for Telegram, else the sender's
+ * address — a phone number in E.164 (+62…), as providers' send APIs want it, however it arrived.
+ */
 export function senderAddress(msg: InboundMessage): string {
   if (msg.replyAddress) return msg.replyAddress;
   if (msg.channelKind === "telegram") return msg.externalThreadId;
-  return msg.sender.email ?? msg.sender.phone ?? msg.sender.externalId;
+  if (msg.sender.email) return msg.sender.email;
+  if (msg.sender.phone) return normalizePhone(msg.sender.phone) ?? msg.sender.phone;
+  return msg.sender.externalId;
 }
 
-function contactInputOf(msg: InboundMessage): ContactInput {
+export function contactInputOf(msg: InboundMessage): ContactInput {
   const input: ContactInput = { name: msg.sender.displayName ?? null, phone: msg.sender.phone ?? null, email: msg.sender.email ?? null };
   if (msg.channelKind !== "sms" && msg.channelKind !== "email" && msg.channelKind !== "web") {
     input.channelIdentity = { channel: msg.channelKind, address: msg.sender.externalId.slice(0, 254), displayName: msg.sender.username ?? msg.sender.displayName ?? null };
@@ -96,7 +110,7 @@ async function threadTicket(m: EntityManager, account: ChannelAccount, msg: Inbo
   return tickets.findOne({ where: { contactId, channel: msg.channelKind, isOpen: true }, order: { id: "DESC" } });
 }
 
-function describe(msg: InboundMessage): string {
+export function describe(msg: InboundMessage): string {
   const parts = [msg.text.trim()];
   if (msg.location) parts.push(`Lokasi: ${msg.location.latitude}, ${msg.location.longitude}${msg.location.title ? ` (${msg.location.title})` : ""}${msg.location.address ? `, ${msg.location.address}` : ""}`);
   if (msg.call?.transcript) parts.push(msg.call.transcript.trim());
@@ -149,9 +163,8 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
     await done("greeting", null, null);
     return { kind: "greeting", replyId: queued?.item.id ?? null };
   }
-  const statusMatch = STATUS_CHANNELS.has(msg.channelKind) ? STATUS_QUERY.exec(msg.text) ?? (msg.command?.name === "status" && msg.ticketNumberHint ? [msg.text, msg.ticketNumberHint] : null) : null;
-  if (statusMatch) {
-    const number = String(statusMatch[1]).toUpperCase();
+  const number = statusQueryNumber(msg);
+  if (number) {
     const contactId = await knownContactId(m, msg);
     const ticket = await followMerges(m, await m.getRepository(Ticket).findOneBy({ number }));
     // Only the reporter learns the state by message; anyone else gets "not found" (no enumeration).

@@ -19,17 +19,27 @@ export const TICKET_NUMBER_PATTERN = /^ADU-\d{4}-\d{5,}$/;
 
 /** Next human-friendly number, ADU-YYMM-NNNNN, counted per month inside the caller's transaction. */
 export async function issueTicketNumber(m: EntityManager, at: Date, timeZone?: string): Promise<string> {
+  return (await issueTicketNumbers(m, at, 1, timeZone))[0]!;
+}
+
+/**
+ * `count` consecutive numbers with one counter update: the counter row stays locked until the
+ * caller commits, so a batch of new tickets takes that lock once, not once per ticket.
+ */
+export async function issueTicketNumbers(m: EntityManager, at: Date, count: number, timeZone?: string): Promise<string[]> {
+  if (count <= 0) return [];
   const period = numberPeriod(at, timeZone);
   const repo = m.getRepository(TicketCounter);
-  const updated = await repo.increment({ period }, "lastValue", 1);
+  const updated = await repo.increment({ period }, "lastValue", count);
   if (!updated.affected) {
     try {
-      await repo.insert({ period, lastValue: 1 });
+      await repo.insert({ period, lastValue: count });
     } catch (err) {
       if (isDuplicateKey(err)) throw new RetryableConflict("ticket counter created concurrently");
       throw err;
     }
   }
   const row = await repo.findOneByOrFail({ period });
-  return `ADU-${period}-${String(row.lastValue).padStart(5, "0")}`;
+  const first = row.lastValue - count + 1;
+  return Array.from({ length: count }, (_, i) => `ADU-${period}-${String(first + i).padStart(5, "0")}`);
 }

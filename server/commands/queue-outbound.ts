@@ -32,10 +32,18 @@ export async function renderTemplate(
   locale: string,
   vars: Record<string, string | number | null | undefined>,
 ): Promise<{ subject: string | null; body: string } | null> {
+  const t = await loadTemplate(m, key, locale);
+  return t ? t(vars) : null;
+}
+
+export type TemplateRenderer = (vars: Record<string, string | number | null | undefined>) => { subject: string | null; body: string };
+
+/** A template read once and filled many times (a batch of acknowledgements); null when none exists. */
+export async function loadTemplate(m: EntityManager, key: string, locale: string): Promise<TemplateRenderer | null> {
   const rows = await m.getRepository(ReplyTemplate).findBy({ key, locale: In([...new Set([locale, DEFAULT_LOCALE])]) });
   const t = rows.find((r) => r.locale === locale) ?? rows.find((r) => r.locale === DEFAULT_LOCALE);
   if (!t) return null;
-  return { subject: t.subject ? fillTemplate(t.subject, vars) : null, body: fillTemplate(t.body, vars) };
+  return (vars) => ({ subject: t.subject ? fillTemplate(t.subject, vars) : null, body: fillTemplate(t.body, vars) });
 }
 
 /**

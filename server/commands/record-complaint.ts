@@ -30,6 +30,10 @@ export type RecordComplaintOutcome =
   | { kind: "created"; ticket: Ticket; trackingSecret: string; messageId: number }
   | { kind: "invalid"; reason: string };
 
+/** The subject given, else the description's first twelve words. */
+export const ticketSubject = (subject: string | null | undefined, description: string) =>
+  (subject?.trim() || description.split(/\s+/).slice(0, 12).join(" ")).slice(0, 300);
+
 export const trackingSecretHash = (key: string, secret: string) => hmacHex(key, `tracking:${secret}`);
 
 /** A new complaint in `received`: citizen resolved, number issued, first message kept, clock started. */
@@ -44,7 +48,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
   const number = await issueTicketNumber(m, ctx.at);
   const trackingSecret = randomToken(24);
   const description = input.description.trim();
-  const subject = (input.subject?.trim() || description.split(/\s+/).slice(0, 12).join(" ")).slice(0, 300);
+  const subject = ticketSubject(input.subject, description);
   const tickets = m.getRepository(Ticket);
   const ticket = await tickets.save(
     tickets.create({

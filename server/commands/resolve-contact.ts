@@ -21,13 +21,25 @@ const PHONE_CHANNEL: ChannelKind = "sms";
  * Finds the citizen by any of their identities or creates them, inside the caller's transaction.
  * Returns null when nothing identifies the reporter (an anonymous web form, say).
  */
-export async function resolveContact(m: EntityManager, input: ContactInput, actor: Actor, at: Date): Promise<Contact | null> {
+export interface IdentityKey {
+  channel: ChannelKind;
+  address: string;
+  displayName?: string | null;
+}
+
+/** The identities that name this reporter, in the order they are looked up: phone, e-mail, channel id. */
+export function identityKeys(input: ContactInput): { phone: string | null; email: string | null; keys: IdentityKey[] } {
   const phone = input.phone ? normalizePhone(input.phone) : null;
   const email = input.email ? normalizeEmail(input.email) : null;
-  const keys: { channel: ChannelKind; address: string; displayName?: string | null }[] = [];
+  const keys: IdentityKey[] = [];
   if (phone) keys.push({ channel: PHONE_CHANNEL, address: phone });
   if (email) keys.push({ channel: "email", address: email });
   if (input.channelIdentity) keys.push(input.channelIdentity);
+  return { phone, email, keys };
+}
+
+export async function resolveContact(m: EntityManager, input: ContactInput, actor: Actor, at: Date): Promise<Contact | null> {
+  const { phone, email, keys } = identityKeys(input);
   if (keys.length === 0) return null;
 
   const identities = m.getRepository(ContactIdentity);

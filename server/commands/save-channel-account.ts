@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { findConnector, mergeConfig, openConfig, sealConfig, validateConfig } from "../channels/connectors.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
+import { afterCommit } from "../lib/db.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
@@ -66,5 +67,6 @@ export async function saveChannelAccount(
     after: { connector: saved.connector, name: saved.name, active: saved.active, configFieldsChanged: changedFields(stored, checked.config) },
     at: ctx.at,
   });
+  afterCommit(m, { type: "channel-account", accountId: saved.id });
   return { kind: "ok", value: saved, config: checked.config };
 }

@@ -19,11 +19,16 @@ import { ChannelAccount } from "./channel-account.entity.js";
 import { InboundReceipt } from "./inbound-receipt.entity.js";
 import { OutboxItem } from "./outbox.entity.js";
 import { ReplyTemplate } from "./reply-template.entity.js";
+import { TrackingCode } from "./tracking-code.entity.js";
+import { PublicThrottle } from "./public-throttle.entity.js";
+import { TicketRating } from "./ticket-rating.entity.js";
+import { Open311Key } from "./open311-key.entity.js";
 import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -55,4 +60,8 @@ export const entities = [
   Call,
   SessionLease,
   ReplyTemplate,
+  TrackingCode,
+  PublicThrottle,
+  TicketRating,
+  Open311Key,
 ];

@@ -11,8 +11,15 @@ import { ticketRoutes } from "./routes/tickets.routes.js";
 import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
+import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { laporRoutes } from "./public/lapor.js";
 import { voiceRoutes } from "./voice.js";
+import { lacakRoutes } from "./public/lacak.js";
+import { laporanRoutes } from "./public/laporan.js";
+import { open311Routes } from "./public/open311.js";
+import { kinerjaRoutes } from "./public/kinerja.js";
+import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
+import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -31,9 +38,20 @@ export function createApp(deps: AppDeps) {
   });
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
-  app.use("/webhooks", webhookRoutes(deps));
+  // The webhooks' group-commit queue; its counters (batches, messages, fallbacks) in app.locals.
+  const ingest = new IngestBatcher(deps);
+  app.locals.ingest = ingest;
+  app.use("/webhooks", webhookRoutes(deps, ingest));
   app.use("/voice", voiceRoutes(deps));
+  // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
+  app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
+  app.use("/publik", assetRoutes());
+  app.use(["/laporan", "/kinerja", "/open311/v2"], microCache(deps.publicCacheMs ?? 5000));
   app.use("/lapor", laporRoutes(deps));
+  app.use("/lacak", lacakRoutes(deps));
+  app.use("/laporan", laporanRoutes(deps));
+  app.use("/open311/v2", open311Routes(deps));
+  app.use("/kinerja", kinerjaRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -51,6 +69,7 @@ export function createApp(deps: AppDeps) {
   adminRoutes(api, deps);
   slaRoutes(api, deps);
   channelAccountRoutes(api, deps);
+  open311KeyRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });

@@ -16,6 +16,8 @@ export interface AppDeps {
   scheduler?: Scheduler;
   /** First delay of login slowdown (ms); tests shorten it. */
   loginSlowdownBaseMs?: number;
+  /** How long a rendered public page (reports, accountability, Open311 reads) is reused (ms); default 5000, 0 = off. */
+  publicCacheMs?: number;
 }
 
 declare global {

@@ -1,17 +1,18 @@
 // POST|GET /webhooks/:connector/:account — where providers call us.
 //   raw body kept (express.raw, WEBHOOK_BODY_LIMIT) -> account lookup (404) -> connector.verify over
 //   the raw bytes and the URL the provider called (401, nothing stored) -> parse (400 if it throws)
-//   -> one ingest transaction per event -> the connector's reply (TwiML…) or 200, only after commit.
+//   -> ingest (concurrent deliveries share one transaction: IngestBatcher) -> the connector's reply (TwiML…) or 200, only after commit.
 import express, { type Request, type Response, type Router } from "express";
 import type { WebhookConnector, WebhookRequest } from "../../channels/connector.js";
 import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
 import { applyDeliveryUpdate } from "../commands/apply-delivery-update.js";
-import { SYSTEM_ACTOR } from "../commands/append-audit-event.js";
-import { ingestInboundMessage } from "../commands/ingest-inbound-message.js";
+import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
+import type { CommitEvent } from "../lib/db.js";
 import type { AppDeps } from "./types.js";
 
 export const WEBHOOK_BODY_LIMIT = "1mb";
+export const ACCOUNT_CACHE_MS = 5_000;
 
 const fail = (res: Response, status: number, error: string, message: string) => res.status(status).json({ error, message });
 
@@ -36,8 +37,30 @@ function webhookRequest(req: Request, url: string): WebhookRequest {
   return { method: req.method, url, headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), query };
 }
 
-export function webhookRoutes(deps: AppDeps): Router {
+export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps)): Router {
+  // Concurrent deliveries commit together (group commit); each is answered once its batch committed.
   const router = express.Router();
+  // Accounts and their decrypted configs, kept briefly: a burst of deliveries to one number would
+  // otherwise read and decrypt the same row per request. An edit or a deactivation reaches the
+  // webhooks within ACCOUNT_CACHE_MS.
+  const accounts = new Map<string, { until: number; value: Promise<{ account: ChannelAccount; opened: ReturnType<typeof openConfig> } | null> }>();
+  const accountOf = (connector: WebhookConnector<unknown>, id: number) => {
+    const k = `${connector.id}:${id}`;
+    const hit = accounts.get(k);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = deps.db.manager
+      .getRepository(ChannelAccount)
+      .findOneBy({ id, connector: connector.id, active: true })
+      .then((account) => (account ? { account, opened: openConfig(deps.config.encryptionKey, connector, account) } : null));
+    if (accounts.size > 1000) accounts.clear();
+    accounts.set(k, { until: Date.now() + ACCOUNT_CACHE_MS, value });
+    value.catch(() => accounts.delete(k));
+    return value;
+  };
+  // Edits made through this process apply at once; other processes' within ACCOUNT_CACHE_MS.
+  deps.db.events.on("commit", (e: CommitEvent) => {
+    if (e.type === "channel-account") for (const k of accounts.keys()) if (k.endsWith(`:${e.accountId}`)) accounts.delete(k);
+  });
   router.use(express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   router.all("/:connector/:account", async (req: Request, res: Response, next) => {
     try {
@@ -47,11 +70,9 @@ export function webhookRoutes(deps: AppDeps): Router {
       const found = findConnector(connectorId);
       if (!found || found.inbound !== "webhook") return fail(res, 404, "not_found", `no webhook connector ${connectorId}`);
       const connector = found as WebhookConnector<unknown>;
-      const account = /^\d{1,9}$/.test(accountParam)
-        ? await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: Number(accountParam), connector: connectorId, active: true })
-        : null;
-      if (!account) return fail(res, 404, "not_found", "no such channel account");
-      const opened = openConfig(deps.config.encryptionKey, connector, account);
+      const known = /^\d{1,9}$/.test(accountParam) ? await accountOf(connector, Number(accountParam)) : null;
+      if (!known) return fail(res, 404, "not_found", "no such channel account");
+      const { account, opened } = known;
       if (!opened.ok) {
         deps.logger.error({ channelAccountId: account.id, reason: opened.reason }, "webhook for an account whose config cannot be used");
         return fail(res, 503, "account_unusable", "this channel account is misconfigured");
@@ -90,11 +111,7 @@ export function webhookRoutes(deps: AppDeps): Router {
         return res.status(200).json({ ok: true, ignored: outcome.reason });
       }
       const results: string[] = [];
-      for (const message of outcome.messages) {
-        const at = deps.clock.now();
-        const r = await deps.db.tx((m) => ingestInboundMessage(m, { actor: SYSTEM_ACTOR, at, secretKey: deps.config.sessionSecret }, { account, message, publicUrl: deps.config.publicUrl }));
-        results.push(r.kind);
-      }
+      for (const message of outcome.messages) results.push((await batcher.ingest(account, message)).kind);
       for (const delivery of outcome.deliveries) {
         const at = deps.clock.now();
         const r = await deps.db.tx((m) => applyDeliveryUpdate(m, { actor: { userId: null, label: `${connectorId} receipt` }, at, secretKey: deps.config.sessionSecret }, account.id, delivery));

@@ -95,6 +95,8 @@ export interface Scheduler {
   every<D = JobData>(interval: string | number, name: string, data?: D, opts?: { timezone?: string; skipImmediate?: boolean }): Promise<string>;
   /** One job per (name, uniqueKey); insertOnly keeps an existing one untouched. */
   uniqueSchedule<D = JobData>(uniqueKey: string, when: Date | string, name: string, data?: D, opts?: { insertOnly?: boolean }): Promise<string>;
+  /** Many uniqueSchedule() calls in one transaction per 500 (a later one with the same key wins). */
+  uniqueScheduleMany(jobs: { uniqueKey: string; when: Date | string; name: string; data?: JobData }[]): Promise<void>;
   /** Deletes matching jobs (a running one finishes its current run); returns how many. */
   cancel(query: CancelQuery): Promise<number>;
   /** The agenda instance, for tests and tools (queryJobs, getJobsOverview, disable/enable, …). */
@@ -188,6 +190,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     async uniqueSchedule(uniqueKey, when, name, data, o = {}) {
       const job = agenda.create(name, data).schedule(when).unique(uniqueOf(uniqueKey), o.insertOnly ? { insertOnly: true } : undefined);
       return id(await job.save());
+    },
+
+    async uniqueScheduleMany(jobs) {
+      if (jobs.length === 0) return;
+      await agenda.ready;
+      const params = jobs.map((j) => agenda.create(j.name, j.data).schedule(j.when).unique(uniqueOf(j.uniqueKey)).toJson(true));
+      await repo.saveUniqueJobs(params, { lastModifiedBy: agenda.attrs.name || undefined });
     },
 
     cancel(query) {

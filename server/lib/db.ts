@@ -36,7 +36,9 @@ export type CommitEvent =
   /** An outbox row is ready to send (at `at`). */
   | { type: "outbox"; outboxId: number; at: Date }
   /** A channel attachment waits to be fetched. */
-  | { type: "attachment"; attachmentId: number };
+  | { type: "attachment"; attachmentId: number }
+  /** A channel account was created, edited or deactivated (caches of it are stale). */
+  | { type: "channel-account"; accountId: number };
 const pendingEvents = new WeakMap<EntityManager, CommitEvent[]>();
 
 /** Queues an event to be emitted on db.events ("commit") after the caller's transaction commits. */

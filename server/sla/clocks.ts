@@ -41,30 +41,57 @@ export function computeClock(settings: SlaSettings, def: ClockDefinition, starte
   return { state: "running", warnAt: s.schedule.warningAt, dueAt: s.schedule.dueAt, events };
 }
 
-async function startClock(m: EntityManager, settings: SlaSettings, ticket: Ticket, kind: ClockKind, at: Date, forwardId: number | null = null): Promise<SlaClock | null> {
+/** The row of a clock started at `at` (without its ticket id); null when the policy skips this kind for the class. */
+function newClockRow(settings: SlaSettings, complaintClass: string, kind: ClockKind, at: Date, forwardId: number | null = null): Omit<SlaClock, "id" | "ticketId"> | null {
   const def = settings.policy.clocks[kind];
-  if (def.onlyForInvestigation && !INVESTIGATION_CLASSES.has(ticket.complaintClass)) return null;
+  if (def.onlyForInvestigation && !INVESTIGATION_CLASSES.has(complaintClass)) return null;
   const computed = computeClock(settings, def, at, []);
+  return {
+    forwardId,
+    kind,
+    policyId: settings.policyId,
+    state: "running",
+    startedAt: at,
+    pausesJson: null,
+    warnAt: computed.warnAt,
+    dueAt: computed.dueAt,
+    stoppedAt: null,
+    breachedAt: null,
+    // Events already past at the start (a zero-length clock) are picked up by the next sweep.
+    nextEventAt: computed.events[0]?.at ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+async function startClock(m: EntityManager, settings: SlaSettings, ticket: Ticket, kind: ClockKind, at: Date, forwardId: number | null = null): Promise<SlaClock | null> {
+  const row = newClockRow(settings, ticket.complaintClass, kind, at, forwardId);
+  if (!row) return null;
   const repo = m.getRepository(SlaClock);
-  return repo.save(
-    repo.create({
-      ticketId: ticket.id,
-      forwardId,
-      kind,
-      policyId: settings.policyId,
-      state: "running",
-      startedAt: at,
-      pausesJson: null,
-      warnAt: computed.warnAt,
-      dueAt: computed.dueAt,
-      stoppedAt: null,
-      breachedAt: null,
-      // Events already past at the start (a zero-length clock) are picked up by the next sweep.
-      nextEventAt: computed.events[0]?.at ?? null,
-      createdAt: at,
-      updatedAt: at,
-    }),
-  );
+  return repo.save(repo.create({ ...row, ticketId: ticket.id }));
+}
+
+/** Clocks a new ticket starts (what syncClocks does for `from: null`), computed without the database. */
+export interface NewTicketClocks {
+  rows: Omit<SlaClock, "id" | "ticketId">[];
+  /** The ticket's due time (nearest work clock), as refreshDue would store it. */
+  dueAt: Date | null;
+  /** When its sla-check job should run. */
+  nextEventAt: Date | null;
+}
+
+export function newTicketClocks(settings: SlaSettings, complaintClass: string, at: Date): NewTicketClocks {
+  const rows = (["verify_forward", "respond_citizen", "resolve_investigation"] as const)
+    .map((kind) => newClockRow(settings, complaintClass, kind, at))
+    .filter((r): r is Omit<SlaClock, "id" | "ticketId"> => r !== null);
+  const work = rows.filter((c) => c.kind !== "auto_close" && c.dueAt);
+  const pick = work.length ? work : rows.filter((c) => c.dueAt);
+  const next = rows.map((c) => c.nextEventAt?.getTime()).filter((x): x is number => x != null);
+  return {
+    rows,
+    dueAt: pick.length ? new Date(Math.min(...pick.map((c) => c.dueAt!.getTime()))) : null,
+    nextEventAt: next.length ? new Date(Math.min(...next)) : null,
+  };
 }
 
 async function stopClocks(m: EntityManager, clocks: SlaClock[], at: Date): Promise<void> {

@@ -97,6 +97,9 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "get /reply-templates": { url: "/api/reply-templates" },
     "get /reply-templates/:id": { url: "/api/reply-templates/1" },
     "put /reply-templates/:id": { url: "/api/reply-templates/1", body: { body: "Terima kasih, pengaduan Anda diterima dengan nomor {{number}}. Pantau di {{link}}" } },
+    "get /open311-keys": { url: "/api/open311-keys" },
+    "post /open311-keys": { url: "/api/open311-keys", body: { name: "Aplikasi uji" } },
+    "delete /open311-keys/:id": { url: "/api/open311-keys/999999" },
   };
   const s = samples[key];
   if (!s) throw new Error(`no sample request for ${key}: add it to the authorization matrix`);

@@ -33,7 +33,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<Config
   });
   const config = { ...base, ...overrides };
   const clock = new ManualClock(new Date("2026-11-23T03:00:00.000Z"));
-  const deps: AppDeps = { db: database.db, config, clock, logger: createLogger("silent"), loginSlowdownBaseMs: 5 };
+  const deps: AppDeps = { db: database.db, config, clock, logger: createLogger("silent"), loginSlowdownBaseMs: 5, publicCacheMs: 0 };
   await database.db.tx((m) => ensureSlaDefaults(m, clock.now()));
   await seedDemo(database.db, config.sessionSecret, clock.now());
   const app = createApp(deps);

@@ -20,21 +20,15 @@ import { Category } from "../../entities/category.entity.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import type { AppDeps } from "../types.js";
+import { page as publicPage } from "./layout.js";
 
 const esc = (s: string | null | undefined) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Submissions per address per window (on top of the token's minimum fill time). */
 const RATE = { max: 5, windowMs: 10 * 60_000 };
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
-body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}
-label{display:block;margin-top:1rem;font-weight:600}input,select,textarea{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
-textarea{min-height:8rem}.err{color:#b00020;font-weight:400}.hp{position:absolute;left:-10000px;height:0;overflow:hidden}
-button{margin-top:1.5rem;padding:.75rem 1.5rem;font:inherit;background:#0b5394;color:#fff;border:0;border-radius:4px}
-.ok{background:#e6f4ea;padding:1rem;border-radius:4px}small{color:#555}</style></head><body>${body}</body></html>`;
-}
+/** The shared public shell (stylesheet, landmarks, navigation; the form itself is Indonesian). */
+const page = (title: string, body: string): string => publicPage({ lang: "id", self: "/lapor", title, body });
 
 async function webAccount(deps: AppDeps): Promise<{ account: ChannelAccount; config: WebConfig } | null> {
   const connector = findConnector("web");
@@ -67,14 +61,14 @@ ${errors.form ? `<p class="err">${esc(errors.form)}</p>` : ""}
 <label for="u">Uraian aduan *${err("description")}</label><textarea id="u" name="${F.description}" required minlength="10" maxlength="${config.maxDescriptionChars}">${v(F.description)}</textarea>
 <label for="l">Lokasi kejadian</label><input id="l" name="${F.location}" value="${v(F.location)}" maxlength="300">
 <label for="f">Foto (paling banyak ${config.maxPhotos}, masing-masing ≤ ${Math.floor(config.maxPhotoBytes / (1024 * 1024))} MB)${err("photos")}</label><input id="f" type="file" name="${F.photos}" accept="image/jpeg,image/png,image/webp,image/heic" multiple>
-<label>Kerahasiaan${err("privacy")}</label>
+<fieldset><legend>Kerahasiaan${err("privacy")}</legend>
 ${[
   ["publik", "Publik — isi aduan dapat ditampilkan, nama Anda tidak"],
   ["anonim", "Anonim — identitas Anda tidak diberikan kepada OPD"],
   ["rahasia", "Rahasia — aduan tidak ditampilkan kepada publik"],
 ]
-  .map(([value, label]) => `<div><input type="radio" id="p-${value}" name="${F.privacy}" value="${value}" style="width:auto"${privacy === value ? " checked" : ""}> <label for="p-${value}" style="display:inline;font-weight:400">${label}</label></div>`)
-  .join("")}
+  .map(([value, label]) => `<div><input type="radio" id="p-${value}" name="${F.privacy}" value="${value}"${privacy === value ? " checked" : ""}> <label for="p-${value}" class="inline">${label}</label></div>`)
+  .join("")}</fieldset>
 <label for="n">Nama</label><input id="n" name="${F.name}" value="${v(F.name)}" maxlength="200">
 <label for="t">Nomor telepon${err("phone")}</label><input id="t" name="${F.phone}" value="${v(F.phone)}" inputmode="tel" placeholder="0812…">
 <label for="e">E-mail${err("email")}</label><input id="e" type="email" name="${F.email}" value="${v(F.email)}">

@@ -310,6 +310,67 @@ export class SqlJobRepository implements JobRepository {
     return this.getJobById(String(n)) as Promise<StoredJob | undefined>;
   }
 
+  /**
+   * Many unique saves (no debounce, not insert-only) in one transaction: what saveJob does for
+   * each, in two statements plus one UPDATE per job that already exists. For bursts of
+   * after-commit work (a batch of new tickets each needing its sla-check and deliver-outbound).
+   * A later job with the same key wins, as later saves would.
+   */
+  async saveUniqueJobs(jobs: JobParameters[], options: JobRepositoryOptions | undefined): Promise<void> {
+    const by = options?.lastModifiedBy ?? null;
+    const byKey = new Map<string, JobParameters>();
+    for (const j of jobs) {
+      if (!j.unique || j.uniqueOpts?.debounce || j.uniqueOpts?.insertOnly || j.type === "single") throw new Error("saveUniqueJobs takes plain unique jobs only");
+      byKey.set(uniqueKeyOf(j.name, j.unique), j);
+    }
+    const keys = [...byKey.keys()];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const part = keys.slice(i, i + CHUNK);
+      await this.sql.tx(
+        async (q) => {
+          const existing = await q.rows<JobRow>(`SELECT * FROM jobs WHERE unique_key IN (${placeholders(part.length)}) ORDER BY id${forUpdate(q.dialect)}`, part);
+          const found = new Map(existing.map((r) => [r.unique_key!, r]));
+          for (const [key, row] of found) {
+            const p = byKey.get(key)!;
+            const { unique: _u, uniqueOpts: _o, _id, ...props } = p;
+            await this.overwrite(q, row, props as JobParameters, by, p.nextRunAt ?? null, "keep", false);
+          }
+          const fresh = part.filter((k) => !found.has(k));
+          if (fresh.length === 0) return;
+          const rows = fresh.map((k) => {
+            const { unique: _u, uniqueOpts: _o, _id, ...props } = byKey.get(k)!;
+            return this.newRow(props as JobParameters, by, k, null);
+          });
+          const columns = Object.keys(rows[0]!);
+          await q.run(`INSERT INTO jobs (${columns.join(", ")}) VALUES ${rows.map(() => `(${placeholders(columns.length)})`).join(", ")}`, rows.flatMap((r) => Object.values(r) as Param[]));
+        },
+        { retryDuplicateKey: true },
+      );
+    }
+  }
+
+  private newRow(p: JobParameters, by: string | null, uniqueKey: string | null, debounceStartedAt: Date | null): Omit<JobRow, "id"> & { created_at: string; updated_at: string } {
+    const now = toSqlTime(new Date())!;
+    const row: Omit<JobRow, "id"> = {
+      name: p.name,
+      ...(Object.fromEntries(SAVED_COLUMNS.map((c, i) => [c, savedValues(p, by)[i]])) as Pick<JobRow, (typeof SAVED_COLUMNS)[number]>),
+      next_run_at: toSqlTime(p.nextRunAt),
+      disabled: p.disabled ? 1 : 0,
+      unique_key: uniqueKey,
+      debounce_started_at: toSqlTime(debounceStartedAt),
+      locked_at: toSqlTime(p.lockedAt),
+      lock_token: null,
+      last_run_at: toSqlTime(p.lastRunAt),
+      last_finished_at: toSqlTime(p.lastFinishedAt),
+      failed_at: toSqlTime(p.failedAt),
+      fail_count: p.failCount ?? null,
+      fail_reason: p.failReason ?? null,
+      progress: p.progress ?? null,
+      schedule_rev: 0,
+    };
+    return { ...row, created_at: now, updated_at: now };
+  }
+
   private async insert(q: Sql, p: JobParameters, by: string | null, uniqueKey: string | null, debounceStartedAt: Date | null): Promise<StoredJob> {
     const now = toSqlTime(new Date());
     const row: Omit<JobRow, "id"> = {
@@ -355,7 +416,9 @@ export class SqlJobRepository implements JobRepository {
   }
 
   /** Writes a save over an existing row; next_run_at only moves (and schedule_rev with it) when it changes. */
-  private async overwrite(q: Sql, row: JobRow, p: JobParameters, by: string | null, nextRunAt: Date | null, debounceStartedAt: Date | null | "keep"): Promise<StoredJob> {
+  private async overwrite(q: Sql, row: JobRow, p: JobParameters, by: string | null, nextRunAt: Date | null, debounceStartedAt: Date | null | "keep"): Promise<StoredJob>;
+  private async overwrite(q: Sql, row: JobRow, p: JobParameters, by: string | null, nextRunAt: Date | null, debounceStartedAt: Date | null | "keep", readBack: false): Promise<void>;
+  private async overwrite(q: Sql, row: JobRow, p: JobParameters, by: string | null, nextRunAt: Date | null, debounceStartedAt: Date | null | "keep", readBack = true): Promise<StoredJob | void> {
     const next = toSqlTime(nextRunAt);
     const moved = next !== toSqlTime(fromSqlTime(row.next_run_at));
     const sets = [`${SAVED_COLUMNS.map((c) => `${c} = ?`).join(", ")}`, "next_run_at = ?", "disabled = COALESCE(?, disabled)", "updated_at = ?"];
@@ -366,6 +429,7 @@ export class SqlJobRepository implements JobRepository {
       params.push(toSqlTime(debounceStartedAt));
     }
     await q.run(`UPDATE jobs SET ${sets.join(", ")} WHERE id = ?`, [...params, row.id]);
+    if (!readBack) return;
     const [fresh] = await q.rows<JobRow>("SELECT * FROM jobs WHERE id = ?", [row.id]);
     return rowToJob(fresh);
   }

@@ -541,6 +541,32 @@ for (const target of await testTargets()) {
         assert.equal((await repo.queryJobs({ name: "u" })).total, 1);
       });
 
+      it("saves many unique jobs at once like saves one by one: existing ones updated, the last of a key wins", async () => {
+        const before = await repo.saveJob(job({ name: "sla-check", data: { v: 0 }, unique: { uniqueKey: "ticket:1" } }), undefined);
+        const when = ahead(60_000);
+        await repo.saveUniqueJobs(
+          [
+            job({ name: "sla-check", data: { v: 1 }, nextRunAt: when, unique: { uniqueKey: "ticket:1" } }),
+            job({ name: "sla-check", data: { v: 2 }, unique: { uniqueKey: "ticket:2" } }),
+            job({ name: "deliver", data: { v: 3 }, unique: { uniqueKey: "ticket:2" } }),
+            job({ name: "sla-check", data: { v: 4 }, unique: { uniqueKey: "ticket:2" } }),
+          ],
+          { lastModifiedBy: "batch" },
+        );
+        const all = (await repo.queryJobs()).jobs;
+        assert.equal(all.length, 3, "one row per (name, key)");
+        const t1 = all.find((j) => j.name === "sla-check" && (j.data as { v: number }).v === 1)!;
+        assert.equal(String(t1._id), String(before._id), "the existing job was updated, not duplicated");
+        assert.equal(t1.nextRunAt?.getTime(), when.getTime());
+        assert.deepEqual(all.find((j) => j.name === "sla-check" && String(j._id) !== String(before._id))!.data, { v: 4 });
+        assert.deepEqual(all.find((j) => j.name === "deliver")!.data, { v: 3 });
+        // The batch's rows are ordinary unique jobs: a later single save finds them.
+        const again = await repo.saveJob(job({ name: "deliver", data: { v: 5 }, unique: { uniqueKey: "ticket:2" } }), undefined);
+        assert.equal((await repo.queryJobs({ name: "deliver" })).total, 1);
+        assert.deepEqual(again.data, { v: 5 });
+        await assert.rejects(repo.saveUniqueJobs([job({ name: "x", unique: { k: 1 }, uniqueOpts: { insertOnly: true } })], undefined), /plain unique jobs/);
+      });
+
       it("makes one row out of 50 concurrent saves (unique, insertOnly and single)", async () => {
         const saves = (over: Partial<JobParameters>) =>
           Promise.all(Array.from({ length: 50 }, (_, i) => repo.saveJob(job({ name: "race", data: { i }, ...over }), undefined)));

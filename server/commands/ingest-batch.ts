@@ -1,0 +1,418 @@
+import { In, type EntityManager } from "typeorm";
+import type { InboundMessage } from "../../channels/connector.js";
+import type { ChannelAccount } from "../entities/channel-account.entity.js";
+import { ContactIdentity } from "../entities/contact-identity.entity.js";
+import { Contact } from "../entities/contact.entity.js";
+import { InboundReceipt } from "../entities/inbound-receipt.entity.js";
+import { Message } from "../entities/message.entity.js";
+import { OutboxItem } from "../entities/outbox.entity.js";
+import { SlaClock } from "../entities/sla.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { randomToken } from "../lib/crypto.js";
+import { insertMany } from "../lib/insert-many.js";
+import { newTicketClocks, type NewTicketClocks } from "../sla/clocks.js";
+import { slaSettingsFor } from "../sla/settings.js";
+import { appendAuditEvents, type Actor, type AuditInput } from "./append-audit-event.js";
+import type { CommandContext } from "./context.js";
+import { contactInputOf, describe, ingestInboundMessage, isStatusQuery, senderAddress, type IngestInput, type IngestOutcome } from "./ingest-inbound-message.js";
+import { issueTicketNumbers } from "./issue-ticket-number.js";
+import { DEFAULT_LOCALE, loadTemplate } from "./queue-outbound.js";
+import { ticketSubject, trackingSecretHash } from "./record-complaint.js";
+import { identityKeys, type IdentityKey } from "./resolve-contact.js";
+import { transitionTicket } from "./transition-ticket.js";
+
+/**
+ * Whether a message can take the set-based path: a plain text message from an identified sender
+ * on a conversational channel. Commands, status queries, e-mail threading, ticket-number hints,
+ * web-form choices, locations and attachments take the one-by-one path (ingestInboundMessage).
+ */
+export function isPlainMessage(msg: InboundMessage): boolean {
+  if (msg.channelKind === "email" || msg.channelKind === "web") return false;
+  if (msg.command || msg.form || msg.location || msg.call) return false;
+  if (msg.inReplyToExternalId || msg.references?.length || msg.ticketNumberHint) return false;
+  if (msg.attachments.length) return false;
+  if (isStatusQuery(msg)) return false;
+  return identityKeys(contactInputOf(msg)).keys.length > 0;
+}
+
+const key = (accountId: number, externalId: string) => `${accountId}\u0000${externalId}`;
+const idKey = (k: { channel: string; address: string }) => `${k.channel}\u0000${k.address}`;
+
+/**
+ * Takes many inbound messages in, in the caller's transaction, with the same outcome per message
+ * as ingestInboundMessage one by one in arrival order — but plain messages in a constant number of
+ * statements per run (a few dozen per batch instead of 17 to 40 per message). This is what lets a
+ * webhook burst commit as one group (see IngestBatcher).
+ */
+export async function ingestInboundBatch(m: EntityManager, ctx: CommandContext, items: IngestInput[]): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = new Array(items.length);
+  let run: number[] = [];
+  const flush = async () => {
+    if (run.length) await ingestPlainRun(m, ctx, run.map((i) => items[i]!), run, outcomes);
+    run = [];
+  };
+  for (let i = 0; i < items.length; i++) {
+    if (isPlainMessage(items[i]!.message)) {
+      run.push(i);
+      continue;
+    }
+    await flush();
+    outcomes[i] = await ingestInboundMessage(m, ctx, items[i]!);
+  }
+  await flush();
+  return outcomes;
+}
+
+interface Planned {
+  /** Index into the caller's outcomes. */
+  slot: number;
+  input: IngestInput;
+  externalId: string;
+  contact: number | Pending;
+  ticket?: Ticket | PendingTicket;
+  body: string;
+  messageId?: number;
+  /** The first item with the same (account, external id) in this run: this one is its redelivery. */
+  duplicateOf?: Planned;
+}
+interface Pending {
+  row: Pick<Contact, "name" | "phone" | "email" | "mergedIntoId" | "createdAt" | "updatedAt">;
+  id?: number;
+}
+interface PendingTicket {
+  row: Omit<Ticket, "id">;
+  trackingSecret: string;
+  first: Planned;
+  id?: number;
+}
+const contactId = (c: number | Pending) => (typeof c === "number" ? c : c.id!);
+
+async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: IngestInput[], slots: number[], outcomes: IngestOutcome[]): Promise<void> {
+  const at = ctx.at;
+  const mysql = m.connection.options.type === "mysql";
+
+  // 1. Redeliveries: a receipt already stored, or the same id earlier in this run.
+  const plans: Planned[] = inputs.map((input, i) => ({ slot: slots[i]!, input, externalId: input.message.externalId.slice(0, 191), contact: 0, body: describe(input.message) }));
+  const byAccount = new Map<number, string[]>();
+  for (const p of plans) byAccount.set(p.input.account.id, [...(byAccount.get(p.input.account.id) ?? []), p.externalId]);
+  const stored = new Map<string, InboundReceipt>();
+  for (const [accountId, ids] of byAccount) {
+    for (const r of await m.getRepository(InboundReceipt).findBy({ channelAccountId: accountId, externalId: In([...new Set(ids)]) })) stored.set(key(accountId, r.externalId), r);
+  }
+  const firstOf = new Map<string, Planned>();
+  const live: Planned[] = [];
+  for (const p of plans) {
+    const k = key(p.input.account.id, p.externalId);
+    const receipt = stored.get(k);
+    if (receipt) outcomes[p.slot] = { kind: "duplicate", receipt };
+    else if (firstOf.has(k)) p.duplicateOf = firstOf.get(k);
+    else {
+      firstOf.set(k, p);
+      live.push(p);
+    }
+  }
+  if (live.length === 0) return;
+
+  // 2. Citizens: every identity looked up at once; unknown senders become new contacts.
+  const keysOf = new Map<Planned, ReturnType<typeof identityKeys>>();
+  const byChannel = new Map<string, Set<string>>();
+  for (const p of live) {
+    const k = identityKeys(contactInputOf(p.input.message));
+    keysOf.set(p, k);
+    for (const x of k.keys) byChannel.set(x.channel, (byChannel.get(x.channel) ?? new Set()).add(x.address));
+  }
+  const known = new Map<string, number>();
+  const where = [...byChannel].map(([channel, addresses]) => ({ channel: channel as ContactIdentity["channel"], address: In([...addresses]) }));
+  for (const row of await m.getRepository(ContactIdentity).find({ select: { contactId: true, channel: true, address: true }, where })) known.set(idKey(row), row.contactId);
+  const fresh = new Map<string, Pending>();
+  const newContacts: Pending[] = [];
+  const audit: AuditInput[] = [];
+  const actorOf = (msg: InboundMessage): Actor => ({ userId: null, label: `warga via ${msg.channelKind}` });
+  for (const p of live) {
+    const { keys, phone, email } = keysOf.get(p)!;
+    const found = keys.map((k) => known.get(idKey(k)) ?? fresh.get(idKey(k))).find((x) => x !== undefined);
+    if (found !== undefined) p.contact = found;
+    else {
+      const pending: Pending = { row: { name: p.input.message.sender.displayName?.trim() || null, phone, email, mergedIntoId: null, createdAt: at, updatedAt: at } };
+      newContacts.push(pending);
+      p.contact = pending;
+    }
+    for (const k of keys) if (!known.has(idKey(k)) && !fresh.has(idKey(k))) fresh.set(idKey(k), p.contact as Pending);
+  }
+  const contactIds = await insertMany(m, Contact, newContacts.map((c) => c.row));
+  newContacts.forEach((c, i) => (c.id = contactIds[i]));
+  for (const c of newContacts) {
+    const actor = actorOf(live.find((p) => p.contact === c)!.input.message);
+    audit.push({ actor, type: "contact.created", entityType: "contact", entityId: c.id!, after: { name: c.row.name, phone: c.row.phone, email: c.row.email }, at });
+  }
+  // Identities not stored yet (new citizens', and new ones of known citizens).
+  const identityRows: Omit<ContactIdentity, "id">[] = [];
+  const seen = new Set<string>();
+  for (const p of live) {
+    for (const k of keysOf.get(p)!.keys as IdentityKey[]) {
+      const id = idKey(k);
+      if (known.has(id) || seen.has(id)) continue;
+      seen.add(id);
+      const owner = fresh.get(id);
+      identityRows.push({ contactId: owner ? contactId(owner) : contactId(p.contact), channel: k.channel, address: k.address, displayName: k.displayName ?? null, createdAt: at });
+    }
+  }
+  try {
+    await insertMany(m, ContactIdentity, identityRows);
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new RetryableConflict("identity created concurrently");
+    throw err;
+  }
+
+  // 3. Known citizens: locked (two processes must not open two tickets for one citizen), names,
+  //    phones and e-mails they lacked filled in.
+  const knownIds = [...new Set(live.map((p) => p.contact).filter((c): c is number => typeof c === "number"))].sort((a, b) => a - b);
+  if (knownIds.length) {
+    const rows = await m.getRepository(Contact).find({ where: { id: In(knownIds) }, order: { id: "ASC" }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const byId = new Map(rows.map((c) => [c.id, c]));
+    for (const p of live) {
+      const c = typeof p.contact === "number" ? byId.get(p.contact) : undefined;
+      if (!c) continue;
+      const { phone, email } = keysOf.get(p)!;
+      const name = p.input.message.sender.displayName?.trim();
+      const patch: Partial<Contact> = {};
+      if (!c.name && name) patch.name = name;
+      if (!c.phone && phone) patch.phone = phone;
+      if (!c.email && email) patch.email = email;
+      if (Object.keys(patch).length) {
+        await m.getRepository(Contact).update({ id: c.id }, { ...patch, updatedAt: at });
+        Object.assign(c, patch);
+      }
+    }
+  }
+
+  // 4. Threading: the citizen's open ticket on this channel, else a new one (the first message
+  //    of a new citizen in this run opens it; the next ones join it).
+  const open = new Map<string, Ticket | PendingTicket>();
+  const threadKey = (p: Planned) => `${contactId(p.contact)}\u0000${p.input.message.channelKind}`;
+  const channels = [...new Set(live.map((p) => p.input.message.channelKind))];
+  for (const channel of channels) {
+    const ids = [...new Set(live.filter((p) => p.input.message.channelKind === channel).map((p) => contactId(p.contact)))];
+    const tickets = await m.getRepository(Ticket).find({ where: { contactId: In(ids), channel, isOpen: true }, order: { id: "DESC" } });
+    for (const t of tickets) if (!open.has(`${t.contactId}\u0000${channel}`)) open.set(`${t.contactId}\u0000${channel}`, t);
+  }
+  const newTickets: PendingTicket[] = [];
+  let clocks: NewTicketClocks | null = null;
+  for (const p of live) {
+    const k = threadKey(p);
+    const existing = open.get(k);
+    if (existing) {
+      p.ticket = existing;
+      continue;
+    }
+    if (!clocks) clocks = newTicketClocks(await slaSettingsFor(m, { categoryId: null, complaintClass: "general" }), "general", at);
+    const msg = p.input.message;
+    const description = p.body.trim();
+    const trackingSecret = randomToken(24);
+    const pending: PendingTicket = {
+      trackingSecret,
+      first: p,
+      row: {
+        number: "",
+        trackingSecretHash: trackingSecretHash(ctx.secretKey, trackingSecret),
+        subject: ticketSubject(msg.subject, description),
+        description,
+        channel: msg.channelKind,
+        contactId: contactId(p.contact),
+        categoryId: null,
+        privacy: "publik",
+        status: "received",
+        previousStatus: null,
+        complaintClass: "general",
+        priority: "normal",
+        assigneeUserId: null,
+        mergedIntoId: null,
+        createdByUserId: null,
+        locationText: null,
+        latitude: null,
+        longitude: null,
+        isOpen: true,
+        dueAt: clocks.dueAt,
+        receivedAt: at,
+        verifiedAt: null,
+        forwardedAt: null,
+        firstResponseAt: null,
+        answeredAt: null,
+        resolvedAt: null,
+        closedAt: null,
+        waitingSince: null,
+        reopenedAt: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+    };
+    newTickets.push(pending);
+    open.set(k, pending);
+    p.ticket = pending;
+  }
+  const numbers = await issueTicketNumbers(m, at, newTickets.length);
+  newTickets.forEach((t, i) => (t.row.number = numbers[i]!));
+  const ticketIds = await insertMany(m, Ticket, newTickets.map((t) => t.row));
+  newTickets.forEach((t, i) => (t.id = ticketIds[i]));
+  const ticketIdOf = (t: Ticket | PendingTicket) => t.id!;
+
+  // 5. The messages, in arrival order.
+  const messageRows = live.map((p) => {
+    const msg = p.input.message;
+    const opens = !(p.ticket instanceof Ticket) && (p.ticket as PendingTicket).first === p;
+    return {
+      ticketId: ticketIdOf(p.ticket!),
+      direction: "inbound" as const,
+      channel: msg.channelKind,
+      contactId: contactId(p.contact),
+      authorUserId: null,
+      forwardId: null,
+      subject: opens ? (p.ticket as PendingTicket).row.subject : (msg.subject?.slice(0, 300) ?? null),
+      body: opens ? (p.ticket as PendingTicket).row.description : p.body,
+      bodyHtml: msg.html ?? null,
+      channelAccountId: p.input.account.id,
+      externalId: p.externalId,
+      externalThreadId: msg.externalThreadId.slice(0, 191),
+      externalAddress: senderAddress(msg).slice(0, 254),
+      deliveryStatus: null,
+      sentAt: msg.sentAt,
+      createdAt: at,
+    };
+  });
+  let messageIds: number[];
+  try {
+    messageIds = await insertMany(m, Message, messageRows);
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new RetryableConflict("inbound message ingested concurrently");
+    throw err;
+  }
+  live.forEach((p, i) => (p.messageId = messageIds[i]));
+
+  // 6. New tickets: clocks, the acknowledgement on the channel the citizen wrote from.
+  if (newTickets.length && clocks) {
+    const clockRows = newTickets.flatMap((t) => clocks!.rows.map((r) => ({ ...r, ticketId: t.id! })));
+    await insertMany(m, SlaClock, clockRows);
+  }
+  const ack = newTickets.length ? await loadTemplate(m, "acknowledgement", DEFAULT_LOCALE) : null;
+  const acks: { t: PendingTicket; subject: string | null; body: string }[] = [];
+  for (const t of newTickets) {
+    const link = `${t.first.input.publicUrl}/lacak/${t.row.number}?k=${t.trackingSecret}`;
+    const text = ack?.({ number: t.row.number, subject: t.row.subject, link });
+    if (text) acks.push({ t, ...text });
+  }
+  const ackMessageIds = await insertMany(
+    m,
+    Message,
+    acks.map(({ t, subject, body }) => ({
+      ticketId: t.id!,
+      direction: "outbound" as const,
+      channel: t.first.input.account.kind,
+      contactId: t.row.contactId,
+      authorUserId: ctx.actor.userId,
+      forwardId: null,
+      subject,
+      body,
+      bodyHtml: null,
+      channelAccountId: t.first.input.account.id,
+      externalId: null,
+      externalAddress: senderAddress(t.first.input.message).slice(0, 254),
+      deliveryStatus: "queued" as const,
+      sentAt: null,
+      createdAt: at,
+    })),
+  );
+  const outboxIds = await insertMany(
+    m,
+    OutboxItem,
+    acks.map(({ t, subject, body }, i) => ({
+      channelAccountId: t.first.input.account.id,
+      messageId: ackMessageIds[i]!,
+      ticketId: t.id!,
+      toAddress: senderAddress(t.first.input.message).slice(0, 254),
+      subject,
+      body,
+      ticketNumber: t.row.number,
+      inReplyTo: null,
+      referencesJson: null,
+      automated: true,
+      state: "pending" as const,
+      attempts: 0,
+      nextAttemptAt: at,
+      lockedUntil: null,
+      lastError: null,
+      externalId: null,
+      sentAt: null,
+      createdAt: at,
+      updatedAt: at,
+    })),
+  );
+
+  // 7. Audit, in each chain's order: the ticket received, then its acknowledgement queued; a
+  //    message joining a ticket, received.
+  const ackOf = new Map(acks.map((a, i) => [a.t, { outboxId: outboxIds[i]!, messageId: ackMessageIds[i]!, length: a.body.length }]));
+  for (const p of live) {
+    const actor = actorOf(p.input.message);
+    const ticketId = ticketIdOf(p.ticket!);
+    const t = p.ticket instanceof Ticket ? null : (p.ticket as PendingTicket);
+    if (t && t.first === p) {
+      const r = t.row;
+      audit.push({ actor, type: "ticket.received", entityType: "ticket", entityId: ticketId, ticketId, after: { number: r.number, channel: r.channel, subject: r.subject, categoryId: null, privacy: r.privacy, contactId: r.contactId }, at });
+      const a = ackOf.get(t);
+      if (a) audit.push({ actor, type: "message.acknowledgement_queued", entityType: "outbox", entityId: a.outboxId, ticketId, after: { outboxId: a.outboxId, messageId: a.messageId, channelAccountId: p.input.account.id, automated: true, length: a.length }, at });
+    } else {
+      audit.push({
+        actor,
+        type: "message.received",
+        entityType: "message",
+        entityId: p.messageId!,
+        ticketId,
+        after: { messageId: p.messageId!, channelAccountId: p.input.account.id, externalId: p.externalId, length: p.body.length, attachments: 0 },
+        at,
+      });
+    }
+  }
+  await appendAuditEvents(m, audit);
+
+  // 8. Tickets that were joined move on: updated now, and a citizen's reply ends waiting on them.
+  const joined = [...new Set(live.map((p) => p.ticket).filter((t): t is Ticket => t instanceof Ticket))];
+  if (joined.length) await m.getRepository(Ticket).update({ id: In(joined.map((t) => t.id)) }, { updatedAt: at });
+  for (const t of joined) {
+    t.updatedAt = at;
+    if (t.status === "waiting_on_citizen") {
+      const actor = actorOf(live.find((p) => p.ticket === t)!.input.message);
+      await transitionTicket(m, { ...ctx, actor }, t.id, { action: "citizen_replied" });
+    }
+  }
+
+  // 9. Receipts last, with their outcome: a concurrent ingest of the same delivery fails here
+  //    (unique key) and is retried, finding this one's receipt.
+  const receiptRows = live.map((p) => ({ channelAccountId: p.input.account.id, externalId: p.externalId, outcome: "message" as const, ticketId: ticketIdOf(p.ticket!), messageId: p.messageId!, createdAt: at }));
+  let receiptIds: number[];
+  try {
+    receiptIds = await insertMany(m, InboundReceipt, receiptRows);
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new RetryableConflict("inbound receipt written concurrently");
+    throw err;
+  }
+
+  for (const t of newTickets) afterCommit(m, { type: "sla-next", ticketId: t.id!, at: clocks?.nextEventAt ?? null });
+  for (const id of outboxIds) afterCommit(m, { type: "outbox", outboxId: id, at });
+
+  const ticketEntity = (t: Ticket | PendingTicket): Ticket => (t instanceof Ticket ? t : m.getRepository(Ticket).create({ ...t.row, id: t.id! }));
+  const entities = new Map<Ticket | PendingTicket, Ticket>();
+  const entityOf = (t: Ticket | PendingTicket) => entities.get(t) ?? entities.set(t, ticketEntity(t)).get(t)!;
+  live.forEach((p) => {
+    const t = p.ticket!;
+    if (!(t instanceof Ticket) && t.first === p) {
+      outcomes[p.slot] = { kind: "created", ticket: entityOf(t), messageId: p.messageId!, trackingSecret: t.trackingSecret, acknowledgementId: ackOf.get(t)?.outboxId ?? null };
+    } else outcomes[p.slot] = { kind: "appended", ticket: entityOf(t), messageId: p.messageId! };
+  });
+  for (const p of plans) {
+    if (!p.duplicateOf) continue;
+    const first = p.duplicateOf;
+    const i = live.indexOf(first);
+    const receipt = m.getRepository(InboundReceipt).create({ ...receiptRows[i]!, id: receiptIds[i]! });
+    outcomes[p.slot] = { kind: "duplicate", receipt };
+  }
+}

@@ -1,0 +1,80 @@
+// PUBLIC presenters: the only way report data reaches a public page, feed, download or Open311
+// answer. Every free text passes maskPublicText with the reporter's names; the reporter is never
+// named (publik and anonim alike); internal fields (ids of people, notes, instructions, contact
+// details, privacy level) have no field here to leak through.
+import { maskPublicText, type MaskLocale, type MaskOptions } from "../../domain/privacy/mask.js";
+import { STATUS_LABELS, type TicketStatus } from "../../domain/ticket/lifecycle.js";
+import type { PublicReportRow } from "../../queries/public-reports.js";
+
+export interface PublicReport {
+  number: string;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  statusLabel: string;
+  category: string | null;
+  categoryCode: string | null;
+  agencies: { code: string; name: string }[];
+  answers: { agency: string; agencyCode: string; at: string; text: string }[];
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+/**
+ * maskPublicText is pure but costs about half a millisecond per paragraph, and public pages show
+ * the same texts over and over: a bounded memo keyed by everything the result depends on (text,
+ * names, language) makes a page of twenty reports cheap without ever serving a stale masking.
+ */
+const MEMO_MAX = 20_000;
+const memo = new Map<string, string>();
+export function maskMemo(text: string, opts: MaskOptions & { names: readonly string[]; locale: MaskLocale }): string {
+  const key = `${opts.locale}\u0000${opts.names.join("\u0001")}\u0000${text}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const out = maskPublicText(text, opts);
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
+  memo.set(key, out);
+  return out;
+}
+
+export function presentPublicReport(r: PublicReportRow, lang: MaskLocale = "id"): PublicReport {
+  const mask = (s: string) => maskMemo(s, { names: r.reporterNames, locale: lang });
+  return {
+    number: r.number,
+    subject: mask(r.subject),
+    description: mask(r.description),
+    status: r.status,
+    statusLabel: STATUS_LABELS[r.status][lang],
+    category: r.category ? (lang === "en" && r.category.nameEn ? r.category.nameEn : r.category.name) : null,
+    categoryCode: r.category?.code ?? null,
+    agencies: r.agencies,
+    answers: r.answers.map((a) => ({ agency: a.agencyName, agencyCode: a.agencyCode, at: a.at.toISOString(), text: mask(a.text) })),
+    location: r.locationText ? mask(r.locationText) : null,
+    latitude: r.latitude != null ? Number(r.latitude) : null,
+    longitude: r.longitude != null ? Number(r.longitude) : null,
+    receivedAt: r.receivedAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** The flat record of the open-data downloads (CSV and JSON carry the same fields). */
+export function presentOpenDataRecord(r: PublicReportRow) {
+  const p = presentPublicReport(r, "id");
+  return {
+    nomor: p.number,
+    diterima: p.receivedAt,
+    diperbarui: p.updatedAt,
+    status: p.status,
+    status_label: p.statusLabel,
+    kategori: p.category ?? "",
+    opd: p.agencies.map((a) => a.name).join("; "),
+    judul: p.subject,
+    uraian: p.description,
+    lokasi: p.location ?? "",
+    tanggapan: p.answers.map((a) => `${a.agency}: ${a.text}`).join("\n\n"),
+  };
+}
+export const OPEN_DATA_FIELDS = ["nomor", "diterima", "diperbarui", "status", "status_label", "kategori", "opd", "judul", "uraian", "lokasi", "tanggapan"] as const;

@@ -1,0 +1,279 @@
+// Read models of the public side: the published reports (list, one, exports) and what masking
+// needs (the reporter's names). Only rows that pass domain/privacy/publication are ever returned;
+// the SQL below applies the same rule so rahasia tickets never even leave the database.
+import { In, type EntityManager, type SelectQueryBuilder } from "typeorm";
+import { maskPublicText } from "../domain/privacy/mask.js";
+import { isPublishable, PUBLISHABLE_PRIVACY, UNPUBLISHED_STATUSES } from "../domain/privacy/publication.js";
+import type { TicketStatus } from "../domain/ticket/lifecycle.js";
+import { Agency } from "../entities/agency.entity.js";
+import { Category } from "../entities/category.entity.js";
+import { ContactIdentity } from "../entities/contact-identity.entity.js";
+import { Contact } from "../entities/contact.entity.js";
+import { Forward } from "../entities/forward.entity.js";
+import { Ticket } from "../entities/ticket.entity.js";
+
+export interface PublicReportFilter {
+  /** Words to find in the (masked) subject and description. */
+  q?: string;
+  categoryCode?: string;
+  /** Any of these categories (Open311 service_code lists). */
+  categoryCodes?: string[];
+  agencyCode?: string;
+  status?: TicketStatus;
+  /** Received on or after (inclusive) / before (exclusive). */
+  from?: Date;
+  to?: Date;
+  /** Ticket numbers (Open311 service_request_id). */
+  numbers?: string[];
+  /** Open311 status: open / closed. */
+  open?: boolean;
+}
+
+export interface PublicAnswer {
+  agencyName: string;
+  agencyCode: string;
+  at: Date;
+  text: string;
+}
+
+/** Everything a public presenter may use of one report; still unmasked (the presenter masks). */
+export interface PublicReportRow {
+  id: number;
+  number: string;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  privacy: "publik" | "anonim";
+  category: { code: string; name: string; nameEn: string | null } | null;
+  agencies: { code: string; name: string }[];
+  answers: PublicAnswer[];
+  locationText: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  receivedAt: Date;
+  updatedAt: Date;
+  dueAt: Date | null;
+  /** The reporter's names, for masking only; presenters never print them. */
+  reporterNames: string[];
+}
+
+/** Categories and OPDs change rarely; every public page reads them. */
+const LOOKUP_TTL_MS = 5_000;
+let lookupCache: { at: number; m: EntityManager; value: Promise<Lookups> } | null = null;
+export interface Lookups {
+  categories: Map<number, Category>;
+  categoriesByCode: Map<string, Category>;
+  agencies: Map<number, Agency>;
+  agenciesByCode: Map<string, Agency>;
+}
+export function lookups(m: EntityManager, now = Date.now()): Promise<Lookups> {
+  if (lookupCache && lookupCache.m === m && now - lookupCache.at < LOOKUP_TTL_MS) return lookupCache.value;
+  const value = (async () => {
+    const categories = await m.getRepository(Category).find({ order: { name: "ASC" } });
+    const agencies = await m.getRepository(Agency).find({ order: { name: "ASC" } });
+    return {
+      categories: new Map(categories.map((c) => [c.id, c])),
+      categoriesByCode: new Map(categories.map((c) => [c.code, c])),
+      agencies: new Map(agencies.map((a) => [a.id, a])),
+      agenciesByCode: new Map(agencies.map((a) => [a.code, a])),
+    };
+  })();
+  lookupCache = { at: now, m, value };
+  value.catch(() => (lookupCache = null));
+  return value;
+}
+export function clearPublicLookups(): void {
+  lookupCache = null;
+}
+
+/** The publication rule in SQL (see domain/privacy/publication.ts). */
+export function publishedOnly(qb: SelectQueryBuilder<Ticket>, hiddenCategoryIds: number[]): SelectQueryBuilder<Ticket> {
+  qb.andWhere("t.privacy IN (:...pubPrivacy)", { pubPrivacy: PUBLISHABLE_PRIVACY })
+    .andWhere("t.verified_at IS NOT NULL")
+    .andWhere("t.status NOT IN (:...pubHidden)", { pubHidden: UNPUBLISHED_STATUSES });
+  if (hiddenCategoryIds.length) qb.andWhere("(t.category_id IS NULL OR t.category_id NOT IN (:...pubCats))", { pubCats: hiddenCategoryIds });
+  return qb;
+}
+
+const CLOSED: TicketStatus[] = ["resolved", "closed"];
+
+function filtered(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<Ticket> | null {
+  const hidden = [...lk.categories.values()].filter((c) => !c.isPublic).map((c) => c.id);
+  const qb = publishedOnly(m.getRepository(Ticket).createQueryBuilder("t"), hidden);
+  if (f.categoryCode) {
+    const c = lk.categoriesByCode.get(f.categoryCode);
+    if (!c || !c.isPublic) return null;
+    qb.andWhere("t.category_id = :cat", { cat: c.id });
+  }
+  if (f.categoryCodes) {
+    const ids = f.categoryCodes.map((code) => lk.categoriesByCode.get(code)).filter((c): c is Category => !!c && c.isPublic).map((c) => c.id);
+    if (ids.length === 0) return null;
+    qb.andWhere("t.category_id IN (:...cats)", { cats: ids });
+  }
+  if (f.agencyCode) {
+    const a = lk.agenciesByCode.get(f.agencyCode);
+    if (!a) return null;
+    qb.andWhere("EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = t.id AND pf.agency_id = :ag AND pf.status <> 'withdrawn')", { ag: a.id });
+  }
+  if (f.status) qb.andWhere("t.status = :st", { st: f.status });
+  if (f.open === true) qb.andWhere("t.status NOT IN (:...closedSt)", { closedSt: CLOSED });
+  if (f.open === false) qb.andWhere("t.status IN (:...closedSt)", { closedSt: CLOSED });
+  if (f.from) qb.andWhere("t.received_at >= :from", { from: f.from });
+  if (f.to) qb.andWhere("t.received_at < :to", { to: f.to });
+  if (f.numbers) {
+    if (f.numbers.length === 0) return null;
+    qb.andWhere("t.number IN (:...nums)", { nums: f.numbers });
+  }
+  for (const [i, w] of searchWords(f.q).entries()) {
+    qb.andWhere(`(t.subject LIKE :w${i} OR t.description LIKE :w${i})`, { [`w${i}`]: `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  }
+  return qb;
+}
+
+/** Words of a search: letters and digits only, 2 to 5 of them. */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length >= 2)
+    .slice(0, 5);
+}
+
+const COLUMNS = [
+  "t.id",
+  "t.number",
+  "t.subject",
+  "t.description",
+  "t.status",
+  "t.privacy",
+  "t.categoryId",
+  "t.contactId",
+  "t.locationText",
+  "t.latitude",
+  "t.longitude",
+  "t.receivedAt",
+  "t.updatedAt",
+  "t.dueAt",
+  "t.verifiedAt",
+];
+
+/** Answers, OPDs and reporter names of a page of tickets, in three queries. */
+async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promise<PublicReportRow[]> {
+  if (tickets.length === 0) return [];
+  const ids = tickets.map((t) => t.id);
+  const forwards = await m.getRepository(Forward).find({
+    select: { id: true, ticketId: true, agencyId: true, status: true, response: true, answeredAt: true, createdAt: true },
+    where: { ticketId: In(ids) },
+    order: { id: "ASC" },
+  });
+  const contactIds = [...new Set(tickets.map((t) => t.contactId).filter((x): x is number => x != null))];
+  const names = new Map<number, string[]>();
+  if (contactIds.length) {
+    // One round trip for the names masking needs: the contact's and its channel display names.
+    const rows: { id: number; name: string | null; display_name: string | null }[] = await m
+      .createQueryBuilder()
+      .select(["c.id AS id", "c.name AS name", "ci.display_name AS display_name"])
+      .from(Contact, "c")
+      .leftJoin(ContactIdentity, "ci", "ci.contact_id = c.id")
+      .where("c.id IN (:...contactIds)", { contactIds })
+      .getRawMany();
+    for (const r of rows) {
+      const list = names.get(Number(r.id)) ?? [];
+      for (const n of [r.name, r.display_name]) if (n && !list.includes(n)) list.push(n);
+      names.set(Number(r.id), list);
+    }
+  }
+  return tickets.map((t) => {
+    const own = forwards.filter((f) => f.ticketId === t.id && f.status !== "withdrawn");
+    const agencies = [...new Set(own.map((f) => f.agencyId))].map((id) => lk.agencies.get(id)).filter((a): a is Agency => !!a);
+    const category = t.categoryId != null ? lk.categories.get(t.categoryId) ?? null : null;
+    return {
+      id: t.id,
+      number: t.number,
+      subject: t.subject,
+      description: t.description,
+      status: t.status,
+      privacy: t.privacy as "publik" | "anonim",
+      category: category ? { code: category.code, name: category.name, nameEn: category.nameEn } : null,
+      agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
+      answers: own
+        .filter((f) => f.status === "answered" && f.response && f.answeredAt)
+        .map((f) => ({ agencyName: lk.agencies.get(f.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(f.agencyId)?.code ?? "", at: f.answeredAt!, text: f.response! })),
+      locationText: t.locationText,
+      latitude: t.latitude,
+      longitude: t.longitude,
+      receivedAt: t.receivedAt,
+      updatedAt: t.updatedAt,
+      dueAt: t.dueAt,
+      reporterNames: t.contactId != null ? names.get(t.contactId) ?? [] : [],
+    };
+  });
+}
+
+/** Whether the masked texts of a row still contain every search word (searching must not find what masking hides). */
+function matchesMasked(row: PublicReportRow, words: string[]): boolean {
+  if (words.length === 0) return true;
+  const text = maskPublicText(`${row.subject}\n${row.description}`, { names: row.reporterNames }).toLowerCase();
+  return words.every((w) => text.includes(w));
+}
+
+export interface PublicReportPage {
+  rows: PublicReportRow[];
+  /** Cursor of the next (older) page, or null at the end. */
+  nextBefore: number | null;
+}
+
+/**
+ * Newest first, keyset-paged by id (no COUNT over a million rows). Searches match in SQL, then
+ * again on the masked text, so a phone number or a reporter's name cannot be searched for.
+ */
+export async function listPublicReports(m: EntityManager, f: PublicReportFilter, page: { limit: number; before?: number }): Promise<PublicReportPage> {
+  const lk = await lookups(m);
+  const words = searchWords(f.q);
+  const rows: PublicReportRow[] = [];
+  let before = page.before;
+  const batch = words.length ? Math.max(page.limit * 3, 60) : page.limit + 1;
+  for (let scanned = 0; scanned < 2000; ) {
+    const qb = filtered(m, lk, f);
+    if (!qb) return { rows: [], nextBefore: null };
+    if (before) qb.andWhere("t.id < :before", { before });
+    const tickets = await qb.select(COLUMNS).orderBy("t.id", "DESC").take(batch).getMany();
+    scanned += tickets.length;
+    const hydrated = await hydrate(m, lk, tickets);
+    for (const r of hydrated) {
+      if (!matchesMasked(r, words)) continue;
+      rows.push(r);
+      if (rows.length > page.limit) return { rows: rows.slice(0, page.limit), nextBefore: rows[page.limit - 1]!.id };
+    }
+    if (tickets.length < batch) break;
+    before = tickets[tickets.length - 1]!.id;
+  }
+  return { rows, nextBefore: null };
+}
+
+/** One published report by number; null when it does not exist or is not public (the same to the caller). */
+export async function getPublicReport(m: EntityManager, number: string): Promise<PublicReportRow | null> {
+  const lk = await lookups(m);
+  const qb = filtered(m, lk, { numbers: [number.toUpperCase()] });
+  if (!qb) return null;
+  const t = await qb.select(COLUMNS).getOne();
+  if (!t) return null;
+  const category = t.categoryId != null ? lk.categories.get(t.categoryId) : null;
+  // Belt and braces: the domain rule once more on the loaded row.
+  if (!isPublishable({ privacy: t.privacy, status: t.status, verified: t.verifiedAt != null, categoryIsPublic: category ? category.isPublic : null })) return null;
+  return (await hydrate(m, lk, [t]))[0] ?? null;
+}
+
+/** Up to `limit` newest published reports matching f (open data, feeds, Open311 lists). */
+export async function exportPublicReports(m: EntityManager, f: PublicReportFilter, limit: number): Promise<PublicReportRow[]> {
+  const out: PublicReportRow[] = [];
+  let before: number | undefined;
+  while (out.length < limit) {
+    const page = await listPublicReports(m, f, { limit: Math.min(500, limit - out.length), before });
+    out.push(...page.rows);
+    if (page.nextBefore == null) break;
+    before = page.nextBefore;
+  }
+  return out;
+}
