@@ -99,6 +99,11 @@ export interface InboundMessage {
   form?: { category?: string; privacy?: "publik" | "anonim" | "rahasia"; locationText?: string };
   attachments: InboundAttachment[];
   call?: { durationSeconds?: number; recordingRef?: string; transcript?: string };
+  /**
+   * Where a reply to this message goes, when that is not the sender's own address: a public
+   * comment is answered under the comment ("comment:<id>"), not in the commenter's inbox.
+   */
+  replyAddress?: string;
   /** Kept for audit; domain code never reads it. */
   raw: unknown;
 }
@@ -163,6 +168,80 @@ export interface OutboundMessage {
   idempotencyKey?: string;
   /** Sent by the system (acknowledgements, notices) rather than typed by a person. */
   automated?: boolean;
+  /**
+   * A provider-approved template instead of free text (WhatsApp outside the 24-hour window).
+   * `text` then holds the rendered body, for the ticket history only.
+   */
+  template?: TemplateMessage;
+}
+
+/** One approved message template as the provider knows it, with its body placeholders {{1}}, {{2}}… */
+export interface MessageTemplate {
+  name: string;
+  /** Provider language code, e.g. "id", "en_US". */
+  language: string;
+  /** The approved body text, shown in the console and stored on the ticket. */
+  body: string;
+}
+
+export interface TemplateMessage {
+  name: string;
+  language: string;
+  /** Values of {{1}}, {{2}}… in order. */
+  parameters: string[];
+}
+
+/** Number of {{n}} placeholders a template body expects (the highest n). */
+export function templateParameterCount(body: string): number {
+  let max = 0;
+  for (const m of body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)) max = Math.max(max, Number(m[1]));
+  return max;
+}
+
+/** The template body with {{n}} filled in, as the citizen will read it. */
+export function renderTemplateBody(body: string, parameters: string[]): string {
+  return body.replace(/\{\{\s*(\d+)\s*\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? "");
+}
+
+/**
+ * What a channel accepts, checked before anything is queued so the console gets a clear error
+ * instead of a silent drop at the provider.
+ */
+export interface ChannelLimits<C = unknown> {
+  /** Longest text accepted in one send (connectors that split long texts declare the split total). */
+  maxTextLength: number;
+  /** Outbound files: accepted MIME types (a trailing "/*" matches the family) and the largest size. Null: no files. */
+  attachments: { mimeTypes: string[]; maxBytes: number } | null;
+  /**
+   * Providers that only allow free text within some hours of the citizen's last message (WhatsApp
+   * Cloud: 24-hour customer-service window). `appliesTo` matches the addresses it concerns (public
+   * comment replies are not limited); outside it only `templatesOf(config)` may be sent.
+   */
+  replyWindow: { hours: number; appliesTo: RegExp; templatesOf(config: C): MessageTemplate[] } | null;
+}
+
+export type LimitViolation = { field: "text" | "attachments"; reason: string };
+
+/** Every way `msg` breaks `limits` (empty: it may be sent). */
+export function checkLimits(limits: ChannelLimits<never>, msg: Pick<OutboundMessage, "text" | "attachments" | "template">): LimitViolation[] {
+  const out: LimitViolation[] = [];
+  if (!msg.template && [...msg.text].length > limits.maxTextLength) {
+    out.push({ field: "text", reason: `text is ${[...msg.text].length} characters; this channel accepts at most ${limits.maxTextLength}` });
+  }
+  for (const a of msg.attachments ?? []) {
+    if (!limits.attachments) {
+      out.push({ field: "attachments", reason: "this channel cannot send files" });
+      break;
+    }
+    const type = a.mimeType.toLowerCase();
+    const allowed = limits.attachments.mimeTypes.some((t) => t === "*/*" || (t.endsWith("/*") ? type.startsWith(t.slice(0, -1)) : type === t));
+    if (!allowed) out.push({ field: "attachments", reason: `${a.fileName}: type ${a.mimeType} is not accepted (allowed: ${limits.attachments.mimeTypes.join(", ")})` });
+    const size = a.content?.length;
+    if (size !== undefined && size > limits.attachments.maxBytes) {
+      out.push({ field: "attachments", reason: `${a.fileName}: ${size} bytes is larger than the ${limits.attachments.maxBytes} bytes this channel accepts` });
+    }
+  }
+  return out;
 }
 
 export type SendResult =
@@ -203,7 +282,7 @@ export type InboundEvent =
   | { kind: "message"; message: InboundMessage }
   | { kind: "delivery"; delivery: DeliveryUpdate }
   | { kind: "ignored"; reason: string; externalId?: string }
-  | { kind: "state"; state: "connecting" | "connected" | "disconnected" | "needs-auth"; detail?: string };
+  | { kind: "state"; state: "connecting" | "connected" | "disconnected" | "needs-auth"; detail?: string; /** needs-auth: the login QR code to show (WhatsApp Web). */ qr?: string };
 
 /**
  * Session connectors hand every event to the sink and acknowledge it to the provider (IMAP:
@@ -218,6 +297,7 @@ interface ConnectorBase<C> {
   /** Human name for the console. */
   title: string;
   configSchema: z.ZodType<C>;
+  limits: ChannelLimits<C>;
   send(ctx: ConnectorContext<C>, msg: OutboundMessage): Promise<SendResult>;
   fetchAttachment(ctx: ConnectorContext<C>, ref: string): Promise<FetchAttachmentResult>;
 }

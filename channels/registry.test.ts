@@ -11,11 +11,17 @@ const sampleConfigs: Record<string, unknown> = {
   email: { smtp: { host: "smtp.example.go.id", from: "Aduan <aduan@example.go.id>" }, imap: { host: "imap.example.go.id", user: "aduan@example.go.id", pass: "x" } },
   telegram: { botToken: `123456789:${"A".repeat(35)}`, secretToken: "s".repeat(32) },
   web: { formSecret: "w".repeat(40) },
+  facebook: { pageId: "104378251234567", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
+  instagram: { instagramAccountId: "17841400123456789", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
+  x: { userId: "1470000000000000000", consumerKey: "consumer-key-1", consumerSecret: "s".repeat(40), accessToken: "1470000000000000000-token", accessTokenSecret: "t".repeat(40) },
+  "twilio-voice": { accountSid: `AC${"0".repeat(32)}`, authToken: "f".repeat(32), phoneNumber: "+6271100001111" },
+  "whatsapp-web": { phoneNumber: "+6281100020003" },
+  "whatsapp-cloud": { phoneNumberId: "106540352242922", verifyToken: "verify-token-1", appSecret: "a".repeat(32), accessToken: "E".repeat(40) },
 };
 
 describe("registry", () => {
-  test("lists twilio-sms, email, telegram and web, once each", () => {
-    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web"]);
+  test("lists every connector once", () => {
+    assert.deepEqual([...CONNECTOR_IDS], ["twilio-sms", "email", "telegram", "web", "whatsapp-cloud", "facebook", "instagram", "x", "twilio-voice", "whatsapp-web"]);
     assert.equal(new Set(connectors.map((c) => c.id)).size, connectors.length);
     assert.equal(getConnector("telegram")?.kind, "telegram");
     assert.equal(getConnector("twilio-sms")?.kind, "sms");
@@ -24,8 +30,8 @@ describe("registry", () => {
   });
 
   test("email is a session connector, the others are webhooks", () => {
-    assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email"]);
-    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web"]);
+    assert.deepEqual(connectors.filter(isSessionConnector).map((c) => c.id), ["email", "whatsapp-web"]);
+    assert.deepEqual(connectors.filter(isWebhookConnector).map((c) => c.id), ["twilio-sms", "telegram", "web", "whatsapp-cloud", "facebook", "instagram", "x", "twilio-voice"]);
   });
 
   for (const c of connectors) {
@@ -49,6 +55,7 @@ describe("registry", () => {
     assert.deepEqual(secretConfigPaths(getConnector("telegram")!), ["botToken", "secretToken"]);
     assert.deepEqual(secretConfigPaths(getConnector("email")!), ["smtp.pass", "imap.pass", "smtpInbound.pass"]);
     assert.deepEqual(secretConfigPaths(getConnector("web")!), ["formSecret"]);
+    assert.deepEqual(secretConfigPaths(getConnector("whatsapp-cloud")!), ["verifyToken", "appSecret", "accessToken"]);
     const schema = configJsonSchema(getConnector("twilio-sms")!);
     assert.deepEqual(schema.required, ["accountSid", "authToken"]);
   });

@@ -2,9 +2,19 @@
 import { z } from "zod";
 import type { AnyConnector, SessionConnector, WebhookConnector } from "./connector.js";
 import { emailConnector } from "./email/email.connector.js";
+import { facebookConnector } from "./facebook/facebook.connector.js";
+import { instagramConnector } from "./instagram/instagram.connector.js";
 import { telegramConnector } from "./telegram/telegram.connector.js";
 import { twilioSmsConnector } from "./twilio-sms/twilio-sms.connector.js";
+import { twilioVoiceConnector } from "./twilio-voice/twilio-voice.connector.js";
 import { webConnector } from "./web/web.connector.js";
+import { xConnector } from "./x/x.connector.js";
+import { whatsappCloudConnector } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
+import { openBrowserClient } from "./whatsapp-web/browser-client.js";
+import { createWhatsappWebConnector } from "./whatsapp-web/whatsapp-web.connector.js";
+
+/** whatsapp-web with the real library behind its seam (tests build their own with a stand-in page). */
+export const whatsappWebConnector = createWhatsappWebConnector(openBrowserClient);
 
 // What the server needs beyond the connector interface, re-exported so that server code imports
 // only connector.ts and registry.ts (ARCHITECTURE dependency rule).
@@ -23,10 +33,26 @@ export {
 export { TELEGRAM_START_GREETING, type TelegramConfig } from "./telegram/telegram.connector.js";
 export type { TwilioSmsConfig } from "./twilio-sms/twilio-sms.connector.js";
 export type { EmailConfig } from "./email/email.connector.js";
+export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connector.js";
+export type { FacebookConfig } from "./facebook/facebook.connector.js";
+export type { InstagramConfig } from "./instagram/instagram.connector.js";
+export type { XConfig } from "./x/x.connector.js";
+// The IVR steps that need the database are served by server/http/voice.ts with these.
+export {
+  readCallStatus,
+  recordingExternalId,
+  statusLookupTwiml,
+  ticketNumberFromDigits,
+  verifyTwilioVoice,
+  voiceParams,
+  type CallStatusReport,
+  type TwilioVoiceConfig,
+  type VoiceLang,
+} from "./twilio-voice/twilio-voice.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector]);
+export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector, whatsappWebConnector]);
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web";
+export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x" | "twilio-voice" | "whatsapp-web";
 
 export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
 

@@ -44,7 +44,18 @@
 //                                               files are given; issue the token with
 //                                               issueWebFormToken(config, issuedAt)
 //
-// Meta / X signatures for later connectors: metaSignature256, xCrcResponseToken, xWebhookSignature.
+// Meta (WhatsApp Cloud, Facebook, Instagram)
+//   metaSignature256(appSecret, body)            X-Hub-Signature-256 value
+//   metaWebhookRequest({ url, appSecret, body }) signed POST as Meta sends it
+//   metaVerifyRequest({ url, mode?, verifyToken, challenge }) the GET verification handshake
+//   startFakeGraph({ accessToken }) -> FakeGraph  .baseUrl (graphApiBase), .calls, .closeWindow(waId),
+//     .failNext(n, { status, code, message? }), .addMedia(id, bytes, mime), .cdnUrl(name, bytes, mime), .close()
+//
+// X (Account Activity API)
+//   xCrcResponseToken(consumerSecret, crcToken), xWebhookSignature(consumerSecret, body)
+//   xWebhookRequest({ url, consumerSecret, body })  signed POST as X sends it
+//   startFakeX({ consumerKey, consumerSecret, accessToken, accessTokenSecret }) -> FakeX  .baseUrl (apiBase),
+//     .calls, .refuseDms(userId), .failNext(n, status), .addMedia(name, bytes, mime) -> URL, .close()
 import { createHmac, randomBytes } from "node:crypto";
 import { createTransport } from "nodemailer";
 import twilio from "twilio";
@@ -55,6 +66,9 @@ export { startFakeTwilio, type FakeTwilio, type FakeTwilioMessage } from "./test
 export { startFakeTelegram, type FakeTelegram, type FakeTelegramCall, type FakeTelegramFailure } from "./testing/fake-telegram.js";
 export { startFakeSmtp, type FakeSmtp, type FakeSmtpMessage } from "./testing/fake-smtp.js";
 export { startFakeImap, type FakeImap, type FakeImapMessage } from "./testing/fake-imap.js";
+export { startFakeGraph, type FakeGraph, type FakeGraphCall, type FakeGraphFailure } from "./testing/fake-graph.js";
+export { startFakeX, type FakeX, type FakeXCall } from "./testing/fake-x.js";
+export { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, type FakeWhatsappWeb } from "./testing/fake-whatsapp-web.js";
 
 /** A logger that keeps what it is told, for assertions. */
 export function memoryLog(): ConnectorLog & { entries: { level: string; obj: object; msg?: string | undefined }[] } {
@@ -225,6 +239,25 @@ export function metaSignature256(appSecret: string, rawBody: Buffer | string): s
   return `sha256=${createHmac("sha256", appSecret).update(rawBody).digest("hex")}`;
 }
 
+/** A webhook delivery as Meta posts it: JSON body, X-Hub-Signature-256 over exactly these bytes. */
+export function metaWebhookRequest(opts: { url: string; appSecret: string; body: unknown; signature?: string }): WebhookRequest {
+  const raw = Buffer.from(typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body), "utf8");
+  return webhookRequest({
+    url: opts.url,
+    headers: { "content-type": "application/json", "x-hub-signature-256": opts.signature ?? metaSignature256(opts.appSecret, raw), "user-agent": "facebookexternalua" },
+    body: raw,
+  });
+}
+
+/** Meta's verification request: GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=… */
+export function metaVerifyRequest(opts: { url: string; mode?: string; verifyToken: string; challenge: string }): WebhookRequest {
+  const u = new URL(opts.url);
+  u.searchParams.set("hub.mode", opts.mode ?? "subscribe");
+  u.searchParams.set("hub.verify_token", opts.verifyToken);
+  u.searchParams.set("hub.challenge", opts.challenge);
+  return webhookRequest({ url: u.toString(), method: "GET" });
+}
+
 /** X (Twitter) Account Activity CRC: response_token = "sha256=" + base64 HMAC-SHA256(consumerSecret, crc_token). */
 export function xCrcResponseToken(consumerSecret: string, crcToken: string): string {
   return `sha256=${createHmac("sha256", consumerSecret).update(crcToken).digest("base64")}`;
@@ -233,6 +266,16 @@ export function xCrcResponseToken(consumerSecret: string, crcToken: string): str
 /** X webhook events: X-Twitter-Webhooks-Signature = "sha256=" + base64 HMAC-SHA256(consumerSecret, raw body). */
 export function xWebhookSignature(consumerSecret: string, rawBody: Buffer | string): string {
   return `sha256=${createHmac("sha256", consumerSecret).update(rawBody).digest("base64")}`;
+}
+
+/** An Account Activity delivery as X posts it, signed over exactly these bytes. */
+export function xWebhookRequest(opts: { url: string; consumerSecret: string; body: unknown; signature?: string }): WebhookRequest {
+  const raw = Buffer.from(typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body), "utf8");
+  return webhookRequest({
+    url: opts.url,
+    headers: { "content-type": "application/json; charset=utf-8", "x-twitter-webhooks-signature": opts.signature ?? xWebhookSignature(opts.consumerSecret, raw) },
+    body: raw,
+  });
 }
 
 /** Returns a copy of `buf` with one byte changed (for "one changed byte is rejected" tests). */

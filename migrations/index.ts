@@ -5,6 +5,20 @@ import { QueueIndexes1764300000000 } from "./1764300000000-queue-indexes.js";
 import { Channels1764400000000 } from "./1764400000000-channels.js";
 import { ConsoleTemplates1764500000000 } from "./1764500000000-console-templates.js";
 import { Public1764600000000 } from "./1764600000000-public.js";
+import { ChannelsTwo1764700000000 } from "./1764700000000-channels-two.js";
+import { Calls1764710000000 } from "./1764710000000-calls.js";
+import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
-export const migrations = [Core1764000000000, Jobs1764100000000, Sla1764200000000, QueueIndexes1764300000000, Channels1764400000000, ConsoleTemplates1764500000000, Public1764600000000];
+export const migrations = [
+  Core1764000000000,
+  Jobs1764100000000,
+  Sla1764200000000,
+  QueueIndexes1764300000000,
+  Channels1764400000000,
+  ConsoleTemplates1764500000000,
+  Public1764600000000,
+  ChannelsTwo1764700000000,
+  Calls1764710000000,
+  SessionLeases1764720000000,
+];

@@ -350,6 +350,8 @@ export const emailConnector: SessionConnector<EmailConfig> = {
   title: "E-mail (IMAP + SMTP)",
   inbound: "session",
   configSchema: emailConfigSchema,
+  // Most mail servers refuse messages over 25 MB; base64 grows files by a third.
+  limits: { maxTextLength: 100_000, attachments: { mimeTypes: ["*/*"], maxBytes: 18 * 1024 * 1024 }, replyWindow: null },
   start,
   send,
   async fetchAttachment(_ctx, ref) {

@@ -270,6 +270,8 @@ export const telegramConnector: WebhookConnector<TelegramConfig> = {
   title: "Telegram (bot)",
   inbound: "webhook",
   configSchema: telegramConfigSchema,
+  // Split into 4096-character messages; the Bot API uploads files up to 50 MB.
+  limits: { maxTextLength: 4 * TELEGRAM_MAX_TEXT, attachments: { mimeTypes: ["*/*"], maxBytes: 50 * 1024 * 1024 }, replyWindow: null },
 
   verify(ctx, req) {
     if (req.method.toUpperCase() !== "POST") return false;

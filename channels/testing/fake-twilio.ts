@@ -27,6 +27,8 @@ export interface FakeTwilio {
   failFor(ms: number, status?: number): void;
   /** Serves bytes at a Twilio-shaped media URL (behind basic auth) and returns that URL. */
   addMedia(content: Buffer, contentType: string): string;
+  /** A call recording: returns the RecordingUrl Twilio posts (no extension); `${url}.mp3` serves the bytes. */
+  addRecording(content: Buffer): { recordingSid: string; recordingUrl: string };
   close(): Promise<void>;
 }
 
@@ -123,6 +125,12 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
       media.set(path, { content, contentType });
       // The URL Twilio itself would put in MediaUrlN; the connector rebases it onto apiBaseUrl.
       return `https://api.twilio.com${path}`;
+    },
+    addRecording(content) {
+      const recordingSid = `RE${hex(16)}`;
+      const path = `/2010-04-01/Accounts/${opts.accountSid}/Recordings/${recordingSid}`;
+      media.set(`${path}.mp3`, { content, contentType: "audio/mpeg" });
+      return { recordingSid, recordingUrl: `https://api.twilio.com${path}` };
     },
     close: local.close,
   };

@@ -121,6 +121,8 @@ export const twilioSmsConnector: WebhookConnector<TwilioSmsConfig> = {
   title: "SMS (Twilio)",
   inbound: "webhook",
   configSchema: twilioSmsConfigSchema,
+  // Longer texts are split into messages of 1600; three of them is as much as a phone shows well.
+  limits: { maxTextLength: 3 * TWILIO_MAX_BODY, attachments: { mimeTypes: ["image/jpeg", "image/png", "image/gif"], maxBytes: 5 * 1024 * 1024 }, replyWindow: null },
 
   verify(ctx, req: WebhookRequest) {
     const signature = headerValue(req, "x-twilio-signature");

@@ -271,6 +271,7 @@ export const webConnector: WebhookConnector<WebConfig> = {
   title: "Formulir web (/lapor)",
   inbound: "webhook",
   configSchema: webConfigSchema,
+  limits: { maxTextLength: 0, attachments: null, replyWindow: null },
 
   verify(ctx, req) {
     if (req.method.toUpperCase() !== "POST") return false;

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import type { TemplateMessage } from "../../channels/connector.js";
 import { isOpenStatus } from "../domain/ticket/lifecycle.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
@@ -10,6 +11,8 @@ export interface AddMessageInput {
   ticketId: number;
   direction: "note" | "outbound";
   body: string;
+  /** Outbound only: send this approved template (body is its rendered text). The caller checked it is allowed. */
+  template?: TemplateMessage;
 }
 export type AddMessageOutcome = { kind: "ok"; message: Message } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string };
 
@@ -45,7 +48,7 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
   );
   if (input.direction === "outbound") {
     const route = await findReplyRoute(m, ticket);
-    if (route) await queueOutbound(m, ctx, { route, ticket, message, body: message.body, subject: `Re: ${ticket.subject}`.slice(0, 300), automated: false, auditType: "message.reply_outbox" });
+    if (route) await queueOutbound(m, ctx, { route, ticket, message, body: message.body, subject: `Re: ${ticket.subject}`.slice(0, 300), automated: false, auditType: "message.reply_outbox", template: input.template ?? null });
     else {
       const reason = "no channel account reaches this citizen (no channel message, no phone/e-mail account)";
       await repo.update({ id: message.id }, { deliveryStatus: "failed", deliveryError: reason });
@@ -61,7 +64,7 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
     entityType: "message",
     entityId: message.id,
     ticketId: ticket.id,
-    after: { messageId: message.id, direction: message.direction, length: message.body.length },
+    after: { messageId: message.id, direction: message.direction, length: message.body.length, ...(input.template ? { template: input.template.name } : {}) },
     at: ctx.at,
   });
   return { kind: "ok", message };

@@ -50,6 +50,7 @@ export const isStatusQuery = (msg: InboundMessage) => statusQueryNumber(msg) !==
  * address — a phone number in E.164 (+62…), as providers' send APIs want it, however it arrived.
  */
 export function senderAddress(msg: InboundMessage): string {
+  if (msg.replyAddress) return msg.replyAddress;
   if (msg.channelKind === "telegram") return msg.externalThreadId;
   if (msg.sender.email) return msg.sender.email;
   if (msg.sender.phone) return normalizePhone(msg.sender.phone) ?? msg.sender.phone;

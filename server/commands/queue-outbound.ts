@@ -1,4 +1,5 @@
 import { In, IsNull, Not, type EntityManager } from "typeorm";
+import type { TemplateMessage } from "../../channels/connector.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
 import { Contact } from "../entities/contact.entity.js";
 import { Message } from "../entities/message.entity.js";
@@ -94,6 +95,8 @@ export interface QueueOutboundInput {
   automated: boolean;
   /** Audit type, e.g. "message.acknowledgement_queued". */
   auditType: string;
+  /** A provider-approved template to send instead of free text; `body` is its rendered text. */
+  template?: TemplateMessage | null;
 }
 
 /**
@@ -139,6 +142,7 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
       ticketNumber: ticket?.number ?? null,
       inReplyTo: route.inReplyTo,
       referencesJson: route.references.length ? JSON.stringify(route.references) : null,
+      templateJson: input.template ? JSON.stringify(input.template) : null,
       automated: input.automated,
       state: "pending",
       attempts: 0,
@@ -158,7 +162,7 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
     entityType: "outbox",
     entityId: item.id,
     ticketId: ticket?.id ?? null,
-    after: { outboxId: item.id, messageId: message?.id ?? null, channelAccountId: route.account.id, automated: input.automated, length: input.body.length },
+    after: { outboxId: item.id, messageId: message?.id ?? null, channelAccountId: route.account.id, automated: input.automated, length: input.body.length, ...(input.template ? { template: input.template.name } : {}) },
     at: ctx.at,
   });
   afterCommit(m, { type: "outbox", outboxId: item.id, at: ctx.at });

@@ -29,6 +29,34 @@ export const DEMO_CHANNEL_CONFIGS: Record<string, { name: string; config: Record
     },
   },
   web: { name: "Formulir web /lapor", config: { formSecret: "demo-web-form-secret-0123456789abcdef" } },
+  "whatsapp-cloud": {
+    name: "WhatsApp resmi (Cloud API, demo)",
+    config: {
+      phoneNumberId: "100000000000001",
+      verifyToken: "demo-meta-verify-token-0001",
+      appSecret: "0123456789abcdef0123456789abcdef",
+      accessToken: "EAADemoAccessTokenForTheSimulator000001",
+      templates: [{ name: "tindak_lanjut_aduan", language: "id", body: "Halo, ada kabar baru untuk aduan {{1}}: {{2}}. Balas pesan ini untuk melanjutkan." }],
+    },
+  },
+  facebook: {
+    name: "Halaman Facebook Pemprov (demo)",
+    config: { pageId: "100000000000002", verifyToken: "demo-meta-verify-token-0001", appSecret: "0123456789abcdef0123456789abcdef", accessToken: "EAADemoPageTokenForTheSimulator0000001" },
+  },
+  instagram: {
+    name: "Instagram @pemprov (demo)",
+    config: { instagramAccountId: "17841400000000003", verifyToken: "demo-meta-verify-token-0001", appSecret: "0123456789abcdef0123456789abcdef", accessToken: "EAADemoPageTokenForTheSimulator0000001" },
+  },
+  x: {
+    name: "X @pemprov (demo)",
+    config: { userId: "1470000000000000004", username: "pemprov", consumerKey: "demo-consumer-key-0001", consumerSecret: "demo-consumer-secret-0123456789abcdef", accessToken: "1470000000000000004-demotoken", accessTokenSecret: "demo-access-token-secret-0001" },
+  },
+  "twilio-voice": {
+    name: "Telepon pengaduan (IVR, demo)",
+    config: { accountSid: `AC${"0".repeat(31)}1`, authToken: "demo-twilio-auth-token-0001", phoneNumber: "+6271100000001", smsFrom: "+6281100000001", operatorClients: ["operator-demo"] },
+  },
+  // whatsapp-web has no demo account: its session would start Chromium and try to reach WhatsApp
+  // (no login, no internet on a demo box). Add one in the console and scan its QR code.
 };
 
 /** Creates the demo accounts the registry has connectors for, once (nothing if any account exists). */

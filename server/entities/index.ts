@@ -23,9 +23,11 @@ import { TrackingCode } from "./tracking-code.entity.js";
 import { PublicThrottle } from "./public-throttle.entity.js";
 import { TicketRating } from "./ticket-rating.entity.js";
 import { Open311Key } from "./open311-key.entity.js";
+import { Call } from "./call.entity.js";
+import { SessionLease } from "./session-lease.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
-export { ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Call, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
@@ -55,6 +57,8 @@ export const entities = [
   ChannelAccount,
   InboundReceipt,
   OutboxItem,
+  Call,
+  SessionLease,
   ReplyTemplate,
   TrackingCode,
   PublicThrottle,

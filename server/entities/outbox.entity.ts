@@ -18,6 +18,8 @@ export class OutboxItem {
   @StrColumn("ticket_number", 20, { nullable: true }) ticketNumber: string | null;
   @StrColumn("in_reply_to", 191, { nullable: true }) inReplyTo: string | null;
   @TextColumn("references_json", { nullable: true }) referencesJson: string | null;
+  /** JSON of a TemplateMessage (name, language, parameters) to send instead of `body` (which holds the rendered text). */
+  @TextColumn("template_json", { nullable: true }) templateJson?: string | null;
   @BoolColumn("automated", { default: false }) automated: boolean;
   @StrColumn("state", 12) state: OutboxState;
   @IntColumn("attempts", { default: 0 }) attempts: number;

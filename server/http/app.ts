@@ -15,6 +15,7 @@ import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { laporRoutes } from "./public/lapor.js";
 import { consoleRoutes } from "./console.js";
 import { attachmentRoutes } from "./routes/attachments.routes.js";
+import { voiceRoutes } from "./voice.js";
 import { lacakRoutes } from "./public/lacak.js";
 import { laporanRoutes } from "./public/laporan.js";
 import { open311Routes } from "./public/open311.js";
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   const ingest = new IngestBatcher(deps);
   app.locals.ingest = ingest;
   app.use("/webhooks", webhookRoutes(deps, ingest));
+  app.use("/voice", voiceRoutes(deps));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
   app.use("/publik", assetRoutes());

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LessThan } from "typeorm";
-import type { SendResult } from "../../channels/connector.js";
+import type { SendResult, TemplateMessage } from "../../channels/connector.js";
 import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
 import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
 import { Attachment } from "../entities/attachment.entity.js";
@@ -15,6 +15,7 @@ import type { Config } from "../config/env.js";
 import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
+import { replyWindowState } from "../queries/reply-options.js";
 
 export interface ChannelJobDeps {
   db: Db;
@@ -43,6 +44,14 @@ async function accountContext(deps: ChannelJobDeps, accountId: number) {
 async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult> {
   const a = await accountContext(deps, item.channelAccountId);
   if ("error" in a) return { status: "failed", retryable: false, reason: a.error ?? "unusable account" };
+  const template = item.templateJson ? (JSON.parse(item.templateJson) as TemplateMessage) : undefined;
+  if (!template) {
+    // Queued while the window was open (or automated), sent after it closed: free text must not go out.
+    const window = await replyWindowState(deps.db.manager, a.connector, a.account.id, item.toAddress, deps.clock.now());
+    if (window && !window.open) {
+      return { status: "failed", retryable: false, reason: `outside the ${window.hours}-hour customer-service window: only an approved template can be sent (di luar jendela ${window.hours} jam; kirim templat)` };
+    }
+  }
   try {
     return await a.connector.send(a.ctx, {
       to: item.toAddress,
@@ -53,6 +62,7 @@ async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult>
       ...(item.referencesJson ? { references: JSON.parse(item.referencesJson) as string[] } : {}),
       idempotencyKey: `outbox-${item.id}`,
       automated: item.automated,
+      ...(template ? { template } : {}),
     });
   } catch (err) {
     // A connector should answer with a value; an exception is treated as a transient fault.

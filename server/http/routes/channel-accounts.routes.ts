@@ -5,6 +5,7 @@ import { saveChannelAccount } from "../../commands/save-channel-account.js";
 import { saveReplyTemplate } from "../../commands/save-reply-template.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { ReplyTemplate } from "../../entities/reply-template.entity.js";
+import { SessionLease } from "../../entities/session-lease.entity.js";
 import { conflict, notFound } from "../../lib/errors.js";
 import { simpleList } from "../../queries/simple-list.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
@@ -80,6 +81,27 @@ export function channelAccountRoutes(router: Router, deps: AppDeps) {
     async handler({ params, viewer, now }) {
       const out = unwrap(await deps.db.tx((m) => saveChannelAccount(m, commandContext(deps, viewer, now), deps.config.encryptionKey, params.id, { active: false })));
       return present(out.value, out.config);
+    },
+  });
+  addRoute(router, deps, {
+    method: "get", path: "/channel-accounts/:id/session", summary: "Health of a session account (WhatsApp Web, IMAP): owner, state, and the login QR code while it needs login", tag: "channels", roles: ADMIN, params: idParams,
+    async handler({ params, now }) {
+      const account = await load(params.id);
+      const connector = findConnector(account.connector);
+      if (connector?.inbound !== "session") throw conflict(`connector ${account.connector} has no session`);
+      const lease = await deps.db.manager.getRepository(SessionLease).findOneBy({ channelAccountId: account.id });
+      const alive = !!lease && lease.expiresAt.getTime() > now.getTime();
+      return {
+        channelAccountId: account.id,
+        // "no-owner": no sessions process holds the account (none running, or the owner died and its lease lapsed).
+        state: !lease ? "not-started" : alive ? lease.state : "no-owner",
+        needsLogin: alive && lease?.state === "needs-auth",
+        qr: alive && lease?.state === "needs-auth" ? lease.qr : null,
+        detail: lease?.detail ?? null,
+        owner: alive ? lease!.owner : null,
+        leaseExpiresAt: lease?.expiresAt ?? null,
+        stateAt: lease?.stateAt ?? null,
+      };
     },
   });
   addRoute(router, deps, {

@@ -3,11 +3,14 @@ import { In } from "typeorm";
 import { z } from "zod";
 import { addMessage } from "../../commands/add-message.js";
 import { assignForward } from "../../commands/assign-forward.js";
+import { Call } from "../../entities/call.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
 import { Message } from "../../entities/message.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import { User } from "../../entities/user.entity.js";
-import { badRequest, forbidden, notFound } from "../../lib/errors.js";
+import { checkLimits, renderTemplateBody } from "../../../channels/connector.js";
+import { badRequest, forbidden, HttpError, notFound } from "../../lib/errors.js";
+import { replyOptions, type ReplyOptions } from "../../queries/reply-options.js";
 import { findVisibleTicket } from "../../queries/tickets.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
 import { simpleList } from "../../queries/simple-list.js";
@@ -88,12 +91,85 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     summary: "Add an internal note, or (command center) a reply to the citizen on the ticket's channel",
     tag: "messages",
     roles: READERS,
-    body: z.object({ ticketId: id, direction: z.enum(["note", "outbound"]), body: z.string().trim().min(1).max(10000) }).strict(),
+    body: z
+      .object({
+        ticketId: id,
+        direction: z.enum(["note", "outbound"]),
+        body: z.string().trim().min(1).max(10000).optional(),
+        template: z
+          .object({ name: z.string().min(1).max(512), language: z.string().min(2).max(15), parameters: z.array(z.string().trim().min(1).max(1024)).max(20).default([]) })
+          .strict()
+          .optional()
+          .describe("Outbound only: an approved template (WhatsApp outside the 24-hour window), see GET /tickets/:id/reply-options"),
+      })
+      .strict()
+      .refine((b) => (b.body === undefined) !== (b.template === undefined), { message: "give either body or template", path: ["body"] })
+      .refine((b) => b.template === undefined || b.direction === "outbound", { message: "a template is only sent to the citizen (direction outbound)", path: ["template"] }),
     async handler({ body, viewer, now }) {
       if (body.direction === "outbound" && isOpdViewer(viewer)) throw forbidden("OPD users answer through the answer action; replies to citizens are sent by the command center");
-      if (!(await findVisibleTicket(deps.db.manager, viewer, body.ticketId))) throw notFound(`ticket ${body.ticketId}`);
-      const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), body)));
+      const ticket = await findVisibleTicket(deps.db.manager, viewer, body.ticketId);
+      if (!ticket) throw notFound(`ticket ${body.ticketId}`);
+      let text = body.body ?? "";
+      if (body.direction === "outbound") {
+        const options = await replyOptions(deps.db.manager, deps.config.encryptionKey, ticket, now);
+        if (options.reachable) text = checkReply(options, body.body, body.template);
+      }
+      const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), { ticketId: body.ticketId, direction: body.direction, body: text, ...(body.template ? { template: body.template } : {}) })));
       return presentMessage(viewer, out.message);
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/calls",
+    summary: "The call log: phone calls (answered or missed) with duration and recording, by contact or ticket",
+    tag: "messages",
+    roles: ["operator", "supervisor"],
+    list: true,
+    query: raListQuery(
+      z.object({ id: idList.optional(), contactId: id.optional(), ticketId: id.optional(), answered: z.boolean().optional() }).strict(),
+      ["id", "createdAt", "durationSeconds"] as const,
+      ["createdAt", "DESC"],
+    ),
+    async handler({ query }) {
+      const { rows, total } = await simpleList(
+        deps.db.manager.getRepository(Call),
+        query,
+        { id: "id", contactId: "contact_id", ticketId: "ticket_id", answered: "answered", createdAt: "created_at", durationSeconds: "duration_seconds" },
+        [],
+      );
+      return {
+        resource: "calls",
+        start: query.range.start,
+        total,
+        rows: rows.map((c) => ({
+          id: c.id,
+          channelAccountId: c.channelAccountId,
+          callSid: c.callSid,
+          contactId: c.contactId,
+          ticketId: c.ticketId,
+          direction: c.direction,
+          from: c.fromAddress,
+          status: c.status,
+          answered: c.answered,
+          durationSeconds: c.durationSeconds,
+          recordingRef: c.recordingRef,
+          endedAt: c.endedAt,
+          createdAt: c.createdAt,
+        })),
+      };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/tickets/:id/reply-options",
+    summary: "How the citizen can be answered now: channel, limits, whether free text is allowed (WhatsApp 24-hour window) and which templates",
+    tag: "messages",
+    roles: ["operator", "supervisor"],
+    params: idParams,
+    async handler({ params, viewer, now }) {
+      const ticket = await findVisibleTicket(deps.db.manager, viewer, params.id);
+      if (!ticket) throw notFound(`ticket ${params.id}`);
+      return presentReplyOptions(await replyOptions(deps.db.manager, deps.config.encryptionKey, ticket, now));
     },
   });
 
@@ -147,4 +223,54 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
       return presentForward(out.forward);
     },
   });
+}
+
+function presentReplyOptions(o: ReplyOptions) {
+  if (!o.reachable) return { reachable: false, reason: o.reason, freeText: false, window: null, templates: [], limits: null };
+  const l = o.connector.limits;
+  return {
+    reachable: true,
+    channel: o.route.account.kind,
+    connector: o.connector.id,
+    channelAccountId: o.route.account.id,
+    freeText: o.freeText,
+    window: o.window,
+    // Shown in the console when free text is not allowed (Bahasa Indonesia, English after the slash).
+    notice: o.freeText
+      ? null
+      : o.templates.length === 0
+        ? `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: saluran ini tidak dapat dibalas sampai warga menulis lagi; hubungi lewat saluran lain. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: this channel cannot be answered until they write again; use another channel.`
+        : `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: hanya templat yang disetujui yang dapat dikirim. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: only an approved template can be sent.`,
+    templates: o.templates,
+    limits: { maxTextLength: l.maxTextLength, attachments: l.attachments },
+  };
+}
+
+/**
+ * The text to store for an outbound reply, after checking it against the channel: length, the
+ * reply window (409 reply_window_closed, with the templates that may be sent instead) and, for a
+ * template, that it is one of the account's approved templates with all its values.
+ */
+function checkReply(o: Extract<ReplyOptions, { reachable: true }>, body: string | undefined, template: { name: string; language: string; parameters: string[] } | undefined): string {
+  if (template) {
+    if (!o.connector.limits.replyWindow) throw badRequest(`${o.connector.id} does not send templates; write the reply as text`);
+    const t = o.templates.find((x) => x.name === template.name && x.language === template.language);
+    if (!t) throw badRequest(`template ${template.name} (${template.language}) is not approved for this account`, { templates: o.templates });
+    if (template.parameters.length !== t.parameters) throw badRequest(`template ${t.name} needs ${t.parameters} value(s), got ${template.parameters.length}`);
+    return renderTemplateBody(t.body, template.parameters);
+  }
+  const text = body ?? "";
+  if (!o.freeText) {
+    throw new HttpError(
+      409,
+      "reply_window_closed",
+      o.templates.length
+        ? `outside the ${o.window?.hours ?? 24}-hour customer-service window of ${o.connector.title}: only an approved template can be sent (di luar jendela ${o.window?.hours ?? 24} jam: kirim templat yang disetujui)`
+        : `outside the ${o.window?.hours ?? 24}-hour messaging window of ${o.connector.title}: it cannot be answered until the citizen writes again (di luar jendela ${o.window?.hours ?? 24} jam)`,
+      { window: o.window, templates: o.templates },
+    );
+  }
+  const violations = checkLimits(o.connector.limits, { text });
+  if (violations.length) throw new HttpError(422, "channel_limit", `${o.connector.title}: ${violations.map((v) => v.reason).join("; ")}`, { violations });
+  return text;
 }
