@@ -10,17 +10,16 @@
  * `--senders`: the number of distinct citizens; each one's first message opens a ticket (ticket
  * number, SLA clocks, acknowledgement in the outbox, audit events), later ones join it.
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { createServer } from "node:net";
 import { formBody, twilioSignature, type FormParams } from "../channels/testing.js";
 import { saveChannelAccount } from "../server/commands/save-channel-account.js";
 import { SYSTEM_ACTOR } from "../server/commands/append-audit-event.js";
 import { dbServerCpuMs, machineLoad } from "./support/cpu.js";
 import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { fmtInt, fmtMs, fmtRatio, summarize, table } from "./support/stats.js";
+import { freePort, waitHealthy, stop, procCpuMs } from "./support/server-process.js";
 
 const TWILIO = { accountSid: `AC${"b".repeat(32)}`, authToken: "bench-twilio-auth-token-0123456789", fromNumber: "+6281100000001" };
 const PUBLIC_URL = "http://aduan.bench";
@@ -46,33 +45,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown option ${arg}`);
   }
   return a;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
-
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      /* not yet */
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server at ${url} did not start`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 interface LoadResult {
@@ -116,13 +88,6 @@ async function load(port: number, path: string, seconds: number, concurrency: nu
   r.seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   return r;
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
 async function benchEngine(engine: BenchEngine, a: Args) {

@@ -10,9 +10,7 @@
  * (HTML plus the stylesheet, no photos; target ≤ 60 kB).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { Agent, request } from "node:http";
-import { createServer } from "node:net";
 import { SYSTEM_ACTOR } from "../server/commands/append-audit-event.js";
 import { saveChannelAccount } from "../server/commands/save-channel-account.js";
 import { machineLoad } from "./support/cpu.js";
@@ -20,6 +18,7 @@ import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { seedProgressBar } from "./support/progress.js";
 import { benchTrackingSecret, seedBulk } from "./support/seed-bulk.js";
 import { fmtBytes, fmtDuration, fmtInt, fmtMs, summarize, table } from "./support/stats.js";
+import { freePort, waitHealthy, stop } from "./support/server-process.js";
 
 const PUBLIC_URL = "http://aduan.bench";
 const KEY = Buffer.alloc(32, 3);
@@ -54,27 +53,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown option ${arg}`);
   }
   return a;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      /* not yet */
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server at ${url} did not start`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 interface LoadResult {
@@ -121,13 +99,6 @@ async function load(port: number, seconds: number, concurrency: number, path: (i
   r.seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   return r;
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
 export default async function main(argv: string[]): Promise<void> {

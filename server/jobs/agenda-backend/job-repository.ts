@@ -358,6 +358,7 @@ export class SqlJobRepository implements JobRepository {
       disabled: p.disabled ? 1 : 0,
       unique_key: uniqueKey,
       debounce_started_at: toSqlTime(debounceStartedAt),
+      // Processor fields are only ever set here by direct repository use (tests, imports).
       locked_at: toSqlTime(p.lockedAt),
       lock_token: null,
       last_run_at: toSqlTime(p.lastRunAt),
@@ -372,29 +373,11 @@ export class SqlJobRepository implements JobRepository {
   }
 
   private async insert(q: Sql, p: JobParameters, by: string | null, uniqueKey: string | null, debounceStartedAt: Date | null): Promise<StoredJob> {
-    const now = toSqlTime(new Date());
-    const row: Omit<JobRow, "id"> = {
-      name: p.name,
-      ...(Object.fromEntries(SAVED_COLUMNS.map((c, i) => [c, savedValues(p, by)[i]])) as Pick<JobRow, (typeof SAVED_COLUMNS)[number]>),
-      next_run_at: toSqlTime(p.nextRunAt),
-      disabled: p.disabled ? 1 : 0,
-      unique_key: uniqueKey,
-      debounce_started_at: toSqlTime(debounceStartedAt),
-      // Processor fields are only ever set here by direct repository use (tests, imports).
-      locked_at: toSqlTime(p.lockedAt),
-      lock_token: null,
-      last_run_at: toSqlTime(p.lastRunAt),
-      last_finished_at: toSqlTime(p.lastFinishedAt),
-      failed_at: toSqlTime(p.failedAt),
-      fail_count: p.failCount ?? null,
-      fail_reason: p.failReason ?? null,
-      progress: p.progress ?? null,
-      schedule_rev: 0,
-    };
-    const columns = [...Object.keys(row), "created_at", "updated_at"];
-    const values = [...(Object.values(row) as Param[]), now, now];
-    const { insertId } = await q.run(`INSERT INTO jobs (${columns.join(", ")}) VALUES (${placeholders(columns.length)})`, values);
-    return rowToJob({ ...row, id: insertId });
+    const row = this.newRow(p, by, uniqueKey, debounceStartedAt);
+    const columns = Object.keys(row);
+    const { insertId } = await q.run(`INSERT INTO jobs (${columns.join(", ")}) VALUES (${placeholders(columns.length)})`, Object.values(row) as Param[]);
+    const { created_at: _c, updated_at: _u, ...job } = row;
+    return rowToJob({ ...job, id: insertId });
   }
 
   /**
