@@ -106,7 +106,8 @@ async function threadTicket(m: EntityManager, account: ChannelAccount, msg: Inbo
     if (hinted && hinted.contactId === contactId) ticket = hinted;
   }
   if (ticket && ticket.isOpen) return ticket;
-  if (contactId === null) return null;
+  // Each web-form submission is a complaint of its own: it never joins the citizen's open ticket.
+  if (contactId === null || msg.channelKind === "web") return null;
   return tickets.findOne({ where: { contactId, channel: msg.channelKind, isOpen: true }, order: { id: "DESC" } });
 }
 

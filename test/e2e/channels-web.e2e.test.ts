@@ -112,5 +112,36 @@ for (const target of await testTargets()) {
       const sixth = await http().post("/lapor").type("form").send({ _token: token, uraian: "Pengiriman keenam dalam sepuluh menit.", telepon: "081234567002" });
       assert.equal(sixth.status, 429);
     });
+
+    it("in English on ?lang=en; a second complaint from the same citizen is a ticket of its own", async () => {
+      t.clock.advance(11 * 60_000);
+      const en = await http().get("/lapor?lang=en");
+      assert.equal(en.status, 200);
+      assert.match(en.text, /<html lang="en"/);
+      assert.match(en.text, /Submit a complaint/);
+      assert.match(en.text, /Confidential — the complaint is not shown to the public/);
+      assert.match(en.text, /action="\/lapor\?lang=en"/, "errors and the answer stay in English");
+      const token = /name="_token" value="([^"]+)"/.exec(en.text)![1]!.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+      t.clock.advance(20_000);
+      const invalid = await http().post("/lapor?lang=en").type("form").send({ _token: token, uraian: "short", telepon: "" });
+      assert.equal(invalid.status, 422);
+      assert.match(invalid.text, /at least 10 characters/);
+      assert.match(invalid.text, /Give a phone number or an e-mail address/);
+
+      const submit = async (text: string) => {
+        const form = await http().get("/lapor?lang=en");
+        const tok = /name="_token" value="([^"]+)"/.exec(form.text)![1]!.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+        t.clock.advance(20_000);
+        const res = await http().post("/lapor?lang=en").type("form").send({ _token: tok, website: "", uraian: text, privasi: "publik", telepon: "0812 3456 7009" });
+        assert.equal(res.status, 201, res.text);
+        assert.match(res.text, /Your complaint was received with the number/);
+        return /ADU-\d{4}-\d{5,}/.exec(res.text)![0];
+      };
+      const first = await submit("Lampu penerangan jalan di Jl. Anggrek mati sejak seminggu.");
+      const second = await submit("Selokan di depan Puskesmas Sukamaju tersumbat sampah.");
+      assert.notEqual(first, second, "two submissions, two complaints");
+      const [a, b] = await Promise.all([first, second].map((number) => m().getRepository(Ticket).findOneByOrFail({ number })));
+      assert.equal(a!.contactId, b!.contactId, "one citizen");
+    });
   });
 }

@@ -20,15 +20,26 @@ import { Category } from "../../entities/category.entity.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import type { AppDeps } from "../types.js";
-import { page as publicPage } from "./layout.js";
+import { langOf, page as publicPage, tr, type Lang } from "./layout.js";
 
 const esc = (s: string | null | undefined) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Submissions per address per window (on top of the token's minimum fill time). */
 const RATE = { max: 5, windowMs: 10 * 60_000 };
 
-/** The shared public shell (stylesheet, landmarks, navigation; the form itself is Indonesian). */
-const page = (title: string, body: string): string => publicPage({ lang: "id", self: "/lapor", title, body });
+/** The shared public shell (stylesheet, landmarks, navigation, the language switch). */
+const page = (lang: Lang, title: string, body: string): string => publicPage({ lang, self: "/lapor", title, body });
+
+/** The web connector's field errors are in Bahasa Indonesia; their English by field. */
+function errorText(lang: Lang, key: string, text: string): string {
+  if (lang === "id") return text;
+  if (key === "description") return "Please describe the complaint (at least 10 characters).";
+  if (key === "privacy") return "Unknown privacy choice.";
+  if (key === "email") return "The e-mail address is not valid.";
+  if (key === "phone") return /^Isi/.test(text) ? "Give a phone number or an e-mail address so that we can tell you what happens next." : "The phone number is not valid.";
+  if (key === "photos") return "Check the photos: JPEG, PNG, WebP or HEIC, within the number and size limits.";
+  return text;
+}
 
 async function webAccount(deps: AppDeps): Promise<{ account: ChannelAccount; config: WebConfig } | null> {
   const connector = findConnector("web");
@@ -41,39 +52,44 @@ async function webAccount(deps: AppDeps): Promise<{ account: ChannelAccount; con
   return null;
 }
 
-async function formPage(deps: AppDeps, config: WebConfig, values: Record<string, string> = {}, errors: WebFormErrors = {}): Promise<string> {
+async function formPage(deps: AppDeps, lang: Lang, config: WebConfig, values: Record<string, string> = {}, errors: WebFormErrors = {}): Promise<string> {
   const categories = await deps.db.manager.getRepository(Category).find({ where: { active: true }, order: { name: "ASC" } });
-  const err = (k: keyof WebFormErrors) => (errors[k] ? ` <span class="err">${esc(errors[k])}</span>` : "");
+  const err = (k: keyof WebFormErrors) => (errors[k] ? ` <span class="err">${esc(errorText(lang, String(k), errors[k]!))}</span>` : "");
+  const t = (id: string, en: string) => tr(lang, id, en);
   const v = (k: string) => esc(values[k]);
   const privacy = values[F.privacy] || "publik";
   const token = issueWebFormToken(config, deps.clock.now());
   return page(
-    "Sampaikan pengaduan",
-    `<h1>Sampaikan pengaduan</h1>
-<p>Pengaduan, aspirasi atau permintaan informasi tentang layanan pemerintah provinsi. Kami mengabarkan tindak lanjutnya lewat telepon (SMS) atau e-mail Anda.</p>
+    lang,
+    t("Sampaikan pengaduan", "Submit a complaint"),
+    `<h1>${t("Sampaikan pengaduan", "Submit a complaint")}</h1>
+<p>${t(
+      "Pengaduan, aspirasi atau permintaan informasi tentang layanan pemerintah provinsi. Kami mengabarkan tindak lanjutnya lewat telepon (SMS) atau e-mail Anda.",
+      "Complaints, suggestions or requests for information about the province's public services. We tell you what happens next by phone (SMS) or e-mail.",
+    )}</p>
 ${errors.form ? `<p class="err">${esc(errors.form)}</p>` : ""}
-<form method="post" action="/lapor" enctype="multipart/form-data">
+<form method="post" action="/lapor${lang === "en" ? "?lang=en" : ""}" enctype="multipart/form-data">
 <input type="hidden" name="${F.token}" value="${esc(token)}">
-<div class="hp" aria-hidden="true"><label>Situs web <input name="${F.honeypot}" tabindex="-1" autocomplete="off"></label></div>
-<label for="k">Kategori</label><select id="k" name="${F.category}"><option value="">(tidak tahu)</option>${categories
+<div class="hp" aria-hidden="true"><label>${t("Situs web", "Website")} <input name="${F.honeypot}" tabindex="-1" autocomplete="off"></label></div>
+<label for="k">${t("Kategori", "Category")}</label><select id="k" name="${F.category}"><option value="">${t("(tidak tahu)", "(don't know)")}</option>${categories
       .map((c) => `<option value="${esc(c.code)}"${values[F.category] === c.code ? " selected" : ""}>${esc(c.name)}</option>`)
       .join("")}</select>
-<label for="u">Uraian aduan *${err("description")}</label><textarea id="u" name="${F.description}" required minlength="10" maxlength="${config.maxDescriptionChars}">${v(F.description)}</textarea>
-<label for="l">Lokasi kejadian</label><input id="l" name="${F.location}" value="${v(F.location)}" maxlength="300">
-<label for="f">Foto (paling banyak ${config.maxPhotos}, masing-masing ≤ ${Math.floor(config.maxPhotoBytes / (1024 * 1024))} MB)${err("photos")}</label><input id="f" type="file" name="${F.photos}" accept="image/jpeg,image/png,image/webp,image/heic" multiple>
-<fieldset><legend>Kerahasiaan${err("privacy")}</legend>
+<label for="u">${t("Uraian aduan", "Description")} *${err("description")}</label><textarea id="u" name="${F.description}" required minlength="10" maxlength="${config.maxDescriptionChars}">${v(F.description)}</textarea>
+<label for="l">${t("Lokasi kejadian", "Location")}</label><input id="l" name="${F.location}" value="${v(F.location)}" maxlength="300">
+<label for="f">${t(`Foto (paling banyak ${config.maxPhotos}, masing-masing ≤ ${Math.floor(config.maxPhotoBytes / (1024 * 1024))} MB)`, `Photos (at most ${config.maxPhotos}, each ≤ ${Math.floor(config.maxPhotoBytes / (1024 * 1024))} MB)`)}${err("photos")}</label><input id="f" type="file" name="${F.photos}" accept="image/jpeg,image/png,image/webp,image/heic" multiple>
+<fieldset><legend>${t("Kerahasiaan", "Privacy")}${err("privacy")}</legend>
 ${[
-  ["publik", "Publik — isi aduan dapat ditampilkan, nama Anda tidak"],
-  ["anonim", "Anonim — identitas Anda tidak diberikan kepada OPD"],
-  ["rahasia", "Rahasia — aduan tidak ditampilkan kepada publik"],
+  ["publik", t("Publik — isi aduan dapat ditampilkan, nama Anda tidak", "Public — the complaint may be shown, your name is not")],
+  ["anonim", t("Anonim — identitas Anda tidak diberikan kepada OPD", "Anonymous — the agency is not given your identity")],
+  ["rahasia", t("Rahasia — aduan tidak ditampilkan kepada publik", "Confidential — the complaint is not shown to the public")],
 ]
   .map(([value, label]) => `<div><input type="radio" id="p-${value}" name="${F.privacy}" value="${value}"${privacy === value ? " checked" : ""}> <label for="p-${value}" class="inline">${label}</label></div>`)
   .join("")}</fieldset>
-<label for="n">Nama</label><input id="n" name="${F.name}" value="${v(F.name)}" maxlength="200">
-<label for="t">Nomor telepon${err("phone")}</label><input id="t" name="${F.phone}" value="${v(F.phone)}" inputmode="tel" placeholder="0812…">
+<label for="n">${t("Nama", "Name")}</label><input id="n" name="${F.name}" value="${v(F.name)}" maxlength="200">
+<label for="t">${t("Nomor telepon", "Phone number")}${err("phone")}</label><input id="t" name="${F.phone}" value="${v(F.phone)}" inputmode="tel" placeholder="0812…">
 <label for="e">E-mail${err("email")}</label><input id="e" type="email" name="${F.email}" value="${v(F.email)}">
-<small>Isi salah satu: nomor telepon atau e-mail.</small>
-<button type="submit">Kirim pengaduan</button>
+<small>${t("Isi salah satu: nomor telepon atau e-mail.", "Give one of them: a phone number or an e-mail address.")}</small>
+<button type="submit">${t("Kirim pengaduan", "Send the complaint")}</button>
 </form>`,
   );
 }
@@ -91,11 +107,18 @@ export function laporRoutes(deps: AppDeps): Router {
   };
   const html = (res: Response, status: number, body: string) => res.status(status).type("html").setHeader("Cache-Control", "no-store").send(body);
 
-  router.get("/", async (_req, res, next) => {
+  const unavailable = (lang: Lang) =>
+    page(
+      lang,
+      tr(lang, "Formulir tidak tersedia", "Form unavailable"),
+      `<h1>${tr(lang, "Formulir belum tersedia", "The form is not available yet")}</h1><p>${tr(lang, "Silakan sampaikan pengaduan lewat SMS, e-mail atau telepon.", "Please send your complaint by SMS, e-mail or phone.")}</p>`,
+    );
+  router.get("/", async (req, res, next) => {
     try {
+      const lang = langOf(req, res);
       const web = await webAccount(deps);
-      if (!web) return html(res, 503, page("Formulir tidak tersedia", "<h1>Formulir belum tersedia</h1><p>Silakan sampaikan pengaduan lewat SMS, e-mail atau telepon.</p>"));
-      html(res, 200, await formPage(deps, web.config));
+      if (!web) return html(res, 503, unavailable(lang));
+      html(res, 200, await formPage(deps, lang, web.config));
     } catch (err) {
       next(err);
     }
@@ -103,11 +126,13 @@ export function laporRoutes(deps: AppDeps): Router {
 
   router.post("/", express.raw({ type: () => true, limit: "32mb" }), async (req: Request, res: Response, next) => {
     try {
+      const lang = langOf(req, res);
+      const t = (id: string, en: string) => tr(lang, id, en);
       const web = await webAccount(deps);
-      if (!web) return html(res, 503, page("Formulir tidak tersedia", "<h1>Formulir belum tersedia</h1>"));
-      if (limited(req.ip ?? "")) return html(res, 429, page("Terlalu sering", "<h1>Terlalu banyak pengiriman</h1><p>Silakan coba lagi beberapa menit lagi.</p>"));
+      if (!web) return html(res, 503, unavailable(lang));
+      if (limited(req.ip ?? "")) return html(res, 429, page(lang, t("Terlalu sering", "Too often"), `<h1>${t("Terlalu banyak pengiriman", "Too many submissions")}</h1><p>${t("Silakan coba lagi beberapa menit lagi.", "Please try again in a few minutes.")}</p>`));
       const connector = findConnector("web")!;
-      if (connector.inbound !== "webhook") return html(res, 503, page("Formulir tidak tersedia", "<h1>Formulir belum tersedia</h1>"));
+      if (connector.inbound !== "webhook") return html(res, 503, unavailable(lang));
       const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, web.account, web.config);
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const wreq = { method: "POST", url: `${deps.config.publicUrl}${req.originalUrl}`, headers: req.headers, rawBody, query: {} };
@@ -115,18 +140,18 @@ export function laporRoutes(deps: AppDeps): Router {
       try {
         body = readWebFormBody(wreq);
       } catch {
-        return html(res, 400, await formPage(deps, web.config, {}, { form: "Formulir tidak terbaca. Silakan isi kembali." }));
+        return html(res, 400, await formPage(deps, lang, web.config, {}, { form: t("Formulir tidak terbaca. Silakan isi kembali.", "The form could not be read. Please fill it in again.") }));
       }
       const now = deps.clock.now();
       // The signature check: a valid, unexpired token this server issued.
       const token = connector.verify(ctx, wreq) ? checkWebFormToken(web.config, body.fields[F.token], now) : { ok: false as const, reason: "bad token" };
-      if (!token.ok) return html(res, 400, await formPage(deps, web.config, body.fields, { form: "Formulir kedaluwarsa atau tidak sah. Silakan kirim ulang." }));
+      if (!token.ok) return html(res, 400, await formPage(deps, lang, web.config, body.fields, { form: t("Formulir kedaluwarsa atau tidak sah. Silakan kirim ulang.", "The form expired or is not valid. Please send it again.") }));
       const result = interpretWebForm(web.config, body, token, now);
       if (result.kind === "spam") {
         deps.logger.info({ reason: result.reason, ip: req.ip }, "web form refused as spam");
-        return html(res, 400, await formPage(deps, web.config, body.fields, { form: "Pengiriman terlalu cepat atau tidak wajar. Periksa isian lalu kirim ulang." }));
+        return html(res, 400, await formPage(deps, lang, web.config, body.fields, { form: t("Pengiriman terlalu cepat atau tidak wajar. Periksa isian lalu kirim ulang.", "Sent too fast or in an unusual way. Check the form and send it again.") }));
       }
-      if (result.kind === "invalid") return html(res, 422, await formPage(deps, web.config, body.fields, result.errors));
+      if (result.kind === "invalid") return html(res, 422, await formPage(deps, lang, web.config, body.fields, result.errors));
       const out = await deps.db.tx((m) => ingestInboundMessage(m, { actor: SYSTEM_ACTOR, at: now, secretKey: deps.config.sessionSecret }, { account: web.account, message: result.message, publicUrl: deps.config.publicUrl }));
       if (out.kind === "created") {
         const link = `${deps.config.publicUrl}/lacak/${out.ticket.number}?k=${out.trackingSecret}`;
@@ -134,16 +159,25 @@ export function laporRoutes(deps: AppDeps): Router {
           res,
           201,
           page(
-            `Pengaduan ${out.ticket.number} diterima`,
-            `<div class="ok"><h1>Terima kasih</h1><p>Pengaduan Anda diterima dengan nomor <strong>${esc(out.ticket.number)}</strong>.</p>
-<p>Pantau perkembangannya di <a href="${esc(link)}">${esc(link)}</a>. Simpan tautan ini: tautan juga kami kirim ke telepon atau e-mail Anda.</p></div>`,
+            lang,
+            t(`Pengaduan ${out.ticket.number} diterima`, `Complaint ${out.ticket.number} received`),
+            `<div class="ok"><h1>${t("Terima kasih", "Thank you")}</h1><p>${t("Pengaduan Anda diterima dengan nomor", "Your complaint was received with the number")} <strong>${esc(out.ticket.number)}</strong>.</p>
+<p>${t("Pantau perkembangannya di", "Follow it at")} <a href="${esc(link)}">${esc(link)}</a>. ${t("Simpan tautan ini: tautan juga kami kirim ke telepon atau e-mail Anda.", "Keep this link: we also send it to your phone or e-mail.")}</p></div>`,
           ),
         );
       }
       // The same form sent again (double click, refresh): the first submission stands.
       const ticketId = out.kind === "duplicate" ? out.receipt.ticketId : out.kind === "appended" ? out.ticket.id : null;
       const ticket = ticketId ? await deps.db.manager.getRepository(Ticket).findOneBy({ id: ticketId }) : null;
-      return html(res, 200, page("Pengaduan sudah diterima", `<div class="ok"><h1>Pengaduan sudah diterima</h1><p>${ticket ? `Nomor pengaduan: <strong>${esc(ticket.number)}</strong>. ` : ""}Tautan pelacakan telah dikirim kepada Anda.</p></div>`));
+      return html(
+        res,
+        200,
+        page(
+          lang,
+          t("Pengaduan sudah diterima", "Complaint already received"),
+          `<div class="ok"><h1>${t("Pengaduan sudah diterima", "Complaint already received")}</h1><p>${ticket ? `${t("Nomor pengaduan", "Complaint number")}: <strong>${esc(ticket.number)}</strong>. ` : ""}${t("Tautan pelacakan telah dikirim kepada Anda.", "The tracking link has been sent to you.")}</p></div>`,
+        ),
+      );
     } catch (err) {
       next(err);
     }
