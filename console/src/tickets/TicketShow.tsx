@@ -362,23 +362,27 @@ function ForwardButton({ ticket, run }: { ticket: RaRecord; run: (b: { action: s
   );
 }
 
-/** The supervisor (re)assigns a ticket to an operator; "Tugas saya" in the queue follows it. */
-function AssignOperator({ ticket }: { ticket: RaRecord }) {
+/**
+ * Who a ticket or forward is assigned to: active users, picked from a list; the server decides
+ * who may be chosen. Supervisors reassign tickets to operators ("Tugas saya" in the queue follows
+ * it); OPD heads assign forwards to their staff.
+ */
+function AssigneeSelect({ resource, record, id, label, sx }: { resource: "tickets" | "forwards"; record: RaRecord; id: string; label: string; sx?: object }) {
   const translate = useTranslate();
   const dp = useDataProvider<AduanDataProvider>();
   const notify = useNotify();
   const refresh = useRefresh();
   const { data: staff } = useGetList("users", { pagination: { page: 1, perPage: 200 }, sort: { field: "name", order: "ASC" }, filter: { active: true } });
   return (
-    <FormControl size="small" fullWidth sx={{ mt: 2 }}>
-      <InputLabel id="assignee-label">{translate("resources.tickets.fields.assigneeUserId")}</InputLabel>
+    <FormControl size="small" fullWidth sx={sx}>
+      <InputLabel id={id}>{translate(label)}</InputLabel>
       <Select
-        labelId="assignee-label"
-        label={translate("resources.tickets.fields.assigneeUserId")}
-        value={ticket.assigneeUserId ?? ""}
+        labelId={id}
+        label={translate(label)}
+        value={record.assigneeUserId ?? ""}
         onChange={async (e) => {
           try {
-            await dp.update("tickets", { id: ticket.id, data: { assigneeUserId: e.target.value === "" ? null : Number(e.target.value) }, previousData: ticket });
+            await dp.update(resource, { id: record.id, data: { assigneeUserId: e.target.value === "" ? null : Number(e.target.value) }, previousData: record });
             notify("aduan.ticket.done", { type: "success" });
             refresh();
           } catch (err) {
@@ -428,43 +432,11 @@ function CenterActions({ ticket }: { ticket: RaRecord }) {
           <>
             <Divider sx={{ my: 2 }} />
             <Classification ticket={ticket} />
-            {role === "supervisor" ? <AssignOperator ticket={ticket} /> : null}
+            {role === "supervisor" ? <AssigneeSelect resource="tickets" record={ticket} id="assignee-label" label="resources.tickets.fields.assigneeUserId" sx={{ mt: 2 }} /> : null}
           </>
         ) : null}
       </CardContent>
     </Card>
-  );
-}
-
-function AssignStaff({ forward }: { forward: RaRecord }) {
-  const translate = useTranslate();
-  const dp = useDataProvider<AduanDataProvider>();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const { data: staff } = useGetList("users", { pagination: { page: 1, perPage: 100 }, sort: { field: "name", order: "ASC" }, filter: { active: true } });
-  return (
-    <FormControl size="small" fullWidth>
-      <InputLabel id="assign-label">{translate("aduan.ticket.assign")}</InputLabel>
-      <Select
-        labelId="assign-label"
-        label={translate("aduan.ticket.assign")}
-        value={forward.assigneeUserId ?? ""}
-        onChange={async (e) => {
-          try {
-            await dp.update("forwards", { id: forward.id, data: { assigneeUserId: e.target.value === "" ? null : Number(e.target.value) }, previousData: forward });
-            notify("aduan.ticket.done", { type: "success" });
-            refresh();
-          } catch (err) {
-            notify((err as Error).message, { type: "error" });
-          }
-        }}
-      >
-        <MenuItem value="">—</MenuItem>
-        {(staff ?? []).map((u) => (
-          <MenuItem key={u.id} value={u.id}>{u.name}</MenuItem>
-        ))}
-      </Select>
-    </FormControl>
   );
 }
 
@@ -491,7 +463,7 @@ function OpdActions({ ticket }: { ticket: RaRecord }) {
             <TextActionButton label="aduan.ticket.answer" field="response" fieldLabel="aduan.ticket.response" required minLength={3} variant="contained" onSubmit={(response) => run({ action: "answer", response })} />
             <TextActionButton label="aduan.ticket.request_info" field="message" fieldLabel="aduan.ticket.info_message" onSubmit={(message) => run(message ? { action: "request_info", message } : { action: "request_info" })} />
             <TextActionButton label="aduan.ticket.return" field="reason" fieldLabel="aduan.ticket.return_reason" required color="error" onSubmit={(reason) => run({ action: "return", reason })} />
-            {role === "opd_head" ? <AssignStaff forward={f} /> : null}
+            {role === "opd_head" ? <AssigneeSelect resource="forwards" record={f} id="assign-label" label="aduan.ticket.assign" /> : null}
           </Stack>
         ) : null}
       </CardContent>
