@@ -33,7 +33,15 @@ export function isPlainMessage(msg: InboundMessage): boolean {
   if (msg.inReplyToExternalId || msg.references?.length || msg.ticketNumberHint) return false;
   if (msg.attachments.length) return false;
   if (isStatusQuery(msg)) return false;
-  return identityKeys(contactInputOf(msg)).keys.length > 0;
+  return keysOfMessage(msg).keys.length > 0;
+}
+
+/** A sender's identities, normalized once per message (phone parsing showed in the ingest profile). */
+const senderKeys = new WeakMap<InboundMessage, ReturnType<typeof identityKeys>>();
+function keysOfMessage(msg: InboundMessage): ReturnType<typeof identityKeys> {
+  let k = senderKeys.get(msg);
+  if (!k) senderKeys.set(msg, (k = identityKeys(contactInputOf(msg))));
+  return k;
 }
 
 const key = (accountId: number, externalId: string) => `${accountId}\u0000${externalId}`;
@@ -118,7 +126,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const keysOf = new Map<Planned, ReturnType<typeof identityKeys>>();
   const byChannel = new Map<string, Set<string>>();
   for (const p of live) {
-    const k = identityKeys(contactInputOf(p.input.message));
+    const k = keysOfMessage(p.input.message);
     keysOf.set(p, k);
     for (const x of k.keys) byChannel.set(x.channel, (byChannel.get(x.channel) ?? new Set()).add(x.address));
   }
