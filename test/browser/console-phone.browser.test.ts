@@ -74,8 +74,9 @@ describe("console: recording a phone complaint (acceptance 2)", { skip: browserS
     assert.equal(second.contactId, contact.id, "the same citizen");
 
     await page.getByRole("link", { name: "Riwayat tiket" }).click();
-    await page.getByText(ticket.number).waitFor();
-    await page.getByText(second.number).waitFor();
+    // exact: the "Tiket … dibuat" notice of the second call may still be showing.
+    await page.getByText(ticket.number, { exact: true }).waitFor();
+    await page.getByText(second.number, { exact: true }).waitFor();
     assert.match(await page.getByTestId("identities").innerText(), /6281277773001/);
     await screenshot(page, "12-citizen-page");
   });
