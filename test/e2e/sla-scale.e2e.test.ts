@@ -172,7 +172,10 @@ for (const target of targets) {
       );
       assert.equal(perWorker.reduce((a, b) => a + b, 0) + sweptHere, TICKETS * expected.length, `per worker ${perWorker.join(", ")}, here ${sweptHere}`);
       tc.diagnostic(`events recorded per worker: ${perWorker.join(", ")}; by the test process: ${sweptHere}`);
-      assert.ok(perWorker.filter((n) => n > 0).length >= 2, `the work was shared: ${perWorker.join(", ")} (+${sweptHere} here)`);
+      // Exactly-once only means something if processes really competed: at least two of the four
+      // contenders (the workers and this process) recorded events. Which ones depends on start-up
+      // order: the first worker's immediate sweep may take most before the others are up.
+      assert.ok([...perWorker, sweptHere].filter((n) => n > 0).length >= 2, `the work was shared: ${perWorker.join(", ")} (+${sweptHere} here)`);
     });
   });
 }
