@@ -8,6 +8,14 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/console/",
   plugins: [react()],
+  resolve: {
+    // react-router 7's package exports only its development build (extra checks and warnings on
+    // every navigation); the console ships its production build.
+    alias: [
+      { find: /^react-router$/, replacement: fileURLToPath(new URL("../node_modules/react-router/dist/production/index.mjs", import.meta.url)) },
+      { find: /^react-router\/dom$/, replacement: fileURLToPath(new URL("../node_modules/react-router/dist/production/dom-export.mjs", import.meta.url)) },
+    ],
+  },
   logLevel: "warn",
   build: {
     outDir: "dist",

@@ -1,8 +1,11 @@
 import { HttpError } from "react-admin";
+import { takePrefetched } from "./boot/prefetch";
 
 /** Same-origin JSON calls to the Aduan API; the httpOnly session cookie travels by itself. */
 export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; headers: Headers; json: T }> {
-  const res = await fetch(`/api${path}`, {
+  // The first screen's reads were started by boot.ts while the app loaded: use them if they match.
+  const prefetched = (init.method ?? "GET") === "GET" && init.body === undefined ? takePrefetched(path) : null;
+  const res = (prefetched && (await prefetched.catch(() => null))) || await fetch(`/api${path}`, {
     method: init.method ?? "GET",
     credentials: "same-origin",
     headers: init.body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },

@@ -1,5 +1,6 @@
 import type { AuthProvider } from "react-admin";
 import { api } from "./api";
+import { setBootHint } from "./boot/prefetch";
 
 export type Role = "admin" | "supervisor" | "operator" | "opd_head" | "opd_staff";
 export interface Me {
@@ -17,9 +18,13 @@ let fetchedAt = 0;
 function me(fresh = false): Promise<Me> {
   if (!current || fresh || Date.now() - fetchedAt > 15_000) {
     fetchedAt = Date.now();
-    current = api<Me>("/auth/me").then((r) => r.json);
+    current = api<Me>("/auth/me").then((r) => {
+      setBootHint(r.json.role);
+      return r.json;
+    });
     current.catch(() => {
       current = null;
+      setBootHint(null);
     });
   }
   return current;
@@ -30,9 +35,11 @@ export const authProvider: AuthProvider = {
     const { json } = await api<Me>("/auth/login", { method: "POST", body: { email: username, password } });
     current = Promise.resolve(json);
     fetchedAt = Date.now();
+    setBootHint(json.role);
   },
   async logout() {
     current = null;
+    setBootHint(null);
     await api("/auth/logout", { method: "POST", body: {} }).catch(() => undefined);
   },
   async checkAuth() {
@@ -46,6 +53,7 @@ export const authProvider: AuthProvider = {
   async checkError(error: { status?: number }) {
     if (error?.status === 401) {
       current = null;
+      setBootHint(null);
       throw new Error("aduan.auth.session_expired");
     }
   },

@@ -1,26 +1,12 @@
 import type { DataProvider, Identifier, RaRecord } from "react-admin";
 import { api } from "./api";
+import { cleanFilter, listPath, manyPath } from "./boot/urls";
 
 /**
  * The simple-REST dialect of server/http/middleware/ra-list.ts (sort, range, filter as JSON;
  * Content-Range answers the total), over fetch with the session cookie. Updates send only the
  * fields that changed, because the server's schemas are strict about what may be edited.
  */
-const qs = (o: Record<string, unknown>) =>
-  Object.entries(o)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(JSON.stringify(v))}`)
-    .join("&");
-
-function cleanFilter(filter: Record<string, unknown>) {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(filter ?? {})) {
-    if (v === "" || v === null || v === undefined) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
 function totalOf(headers: Headers, fallback: number) {
   const range = headers.get("Content-Range");
   const total = range ? Number(range.split("/").pop()) : NaN;
@@ -47,9 +33,7 @@ export interface AduanDataProvider extends DataProvider {
 export const dataProvider: AduanDataProvider = {
   async getList(resource, params) {
     const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
-    const sort = params.sort && params.sort.field ? [params.sort.field, params.sort.order] : undefined;
-    const q = qs({ sort, range: [(page - 1) * perPage, page * perPage - 1], filter: cleanFilter(params.filter) });
-    const { json, headers } = await api<RaRecord[]>(`/${resource}?${q}`);
+    const { json, headers } = await api<RaRecord[]>(listPath(resource, { page, perPage, sort: params.sort, filter: params.filter }));
     return { data: json as never[], total: totalOf(headers, json.length) };
   },
   async getOne(resource, params) {
@@ -59,14 +43,13 @@ export const dataProvider: AduanDataProvider = {
   async getMany(resource, params) {
     const ids = params.ids.map(Number).filter((n) => Number.isInteger(n) && n > 0);
     if (ids.length === 0) return { data: [] };
-    const { json } = await api<RaRecord[]>(`/${resource}?${qs({ filter: { id: ids }, range: [0, ids.length - 1] })}`);
+    const { json } = await api<RaRecord[]>(manyPath(resource, ids));
     return { data: json as never[] };
   },
   async getManyReference(resource, params) {
     const { page, perPage } = params.pagination;
-    const sort = params.sort && params.sort.field ? [params.sort.field, params.sort.order] : undefined;
     const filter = { ...cleanFilter(params.filter), [params.target]: params.id };
-    const { json, headers } = await api<RaRecord[]>(`/${resource}?${qs({ sort, range: [(page - 1) * perPage, page * perPage - 1], filter })}`);
+    const { json, headers } = await api<RaRecord[]>(listPath(resource, { page, perPage, sort: params.sort, filter }));
     return { data: json as never[], total: totalOf(headers, json.length) };
   },
   async create(resource, params) {

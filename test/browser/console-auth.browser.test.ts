@@ -101,4 +101,60 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
     await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await page.close();
   });
+
+  it("a signed-in browser fetches the first screen's data while the console loads, and uses exactly that; a signed-out one fetches nothing", async () => {
+    const ctx = await browser.context();
+    const signInPage = await ctx.newPage();
+    await signInPage.goto(`${server.url}/console/#/login`);
+    await signIn(signInPage, DEMO.operator);
+    await signInPage.locator("tbody tr td.column-number").first().waitFor();
+    await signInPage.close();
+
+    type Boot = { issued: string[]; taken: string[]; left: string[] };
+    const load = async (hash: string, visible: string) => {
+      const page = await ctx.newPage();
+      const requests: string[] = [];
+      page.on("request", (r) => {
+        const u = new URL(r.url());
+        if (u.pathname.startsWith("/api/")) requests.push(`${u.pathname.slice(4)}${u.search}`);
+      });
+      await page.goto(`${server.url}/console/${hash}`);
+      await page.locator(visible).first().waitFor();
+      const boot = await page.evaluate(() => {
+        const p = (window as unknown as { __aduanPrefetch?: { issued: string[]; taken: string[]; pending: Record<string, unknown> } }).__aduanPrefetch;
+        return { issued: p?.issued ?? [], taken: p?.taken ?? [], left: Object.keys(p?.pending ?? {}) };
+      });
+      await page.close();
+      return { boot: boot as Boot, requests };
+    };
+
+    // The queue: the session, the first page of open tickets (the queue's own sort, range and
+    // filter) and the two name lists start before the app runs, and the app asks for each of them.
+    const queue = await load("#/tickets", "tbody tr td.column-number");
+    assert.ok(queue.boot.issued.includes("/auth/me"));
+    const list = queue.boot.issued.find((p) => p.startsWith("/tickets?"));
+    assert.ok(list, `the queue's first page is prefetched: ${queue.boot.issued.join(", ")}`);
+    assert.match(decodeURIComponent(list), /sort=\["dueAt","ASC"\]&range=\[0,24\]&filter=\{"isOpen":true\}/);
+    assert.deepEqual([...queue.boot.taken].sort(), [...queue.boot.issued].sort(), "every prefetched response was used");
+    assert.deepEqual(queue.boot.left, []);
+    for (const path of queue.boot.issued) assert.equal(queue.requests.filter((r) => r === path).length, 1, `${path} requested once`);
+
+    // The ticket page: the ticket, its conversation and its attachments.
+    const show = await load(`#/tickets/${ticket.id}/show`, '[data-testid="conversation"] li');
+    assert.ok(show.boot.issued.includes(`/tickets/${ticket.id}`));
+    assert.ok(show.boot.issued.some((p) => p.startsWith("/messages?")));
+    assert.deepEqual([...show.boot.taken].sort(), [...show.boot.issued].sort());
+    for (const path of show.boot.issued) assert.equal(show.requests.filter((r) => r === path).length, 1, `${path} requested once`);
+
+    // Signed out: the hint is gone, nothing is fetched ahead, the login page shows.
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/console/#/tickets`);
+    await page.locator("tbody tr td.column-number").first().waitFor();
+    await page.getByRole("button", { name: "Operator Pusat Kendali" }).click();
+    await page.getByRole("menuitem", { name: /Keluar|Logout/ }).click();
+    await page.getByRole("button", { name: "Masuk" }).waitFor();
+    await page.close();
+    const out = await load("#/tickets", 'button[type="submit"]');
+    assert.deepEqual(out.boot.issued, [], "no data is asked for without a session");
+  });
 });

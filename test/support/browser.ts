@@ -24,21 +24,31 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+/**
+ * A browser with a profile on disk (`userDataDir`), like an operator's own browser: unlike the
+ * off-the-record contexts of launchBrowser(), it keeps V8's code cache between page loads.
+ */
+export async function launchPersistentContext(userDataDir: string, options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, locale: "id-ID", timezoneId: "Asia/Jakarta", ...options });
+}
+
 export async function launchBrowser(): Promise<TestBrowser> {
   // playwright gives every launch a fresh temporary profile (the --user-data-dir the probe used).
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const contexts: BrowserContext[] = [];
   return {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AppBar, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
+import { AppBar, type AppBarProps, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
 import { Badge, Box, Button, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
 import InboxIcon from "@mui/icons-material/Inbox";
@@ -63,9 +63,10 @@ function AduanUserMenu() {
   );
 }
 
-function AduanAppBar() {
+/** Always shown (no hide-on-scroll): the bell and the language switch stay in reach, and the page skips a scroll watcher's forced layouts while it boots. */
+function AduanAppBar(props: AppBarProps) {
   return (
-    <AppBar userMenu={<AduanUserMenu />} toolbar={<><Who /><LanguageSwitch /><NotificationsBell /><LoadingIndicator /></>}>
+    <AppBar {...props} alwaysOn userMenu={<AduanUserMenu />} toolbar={<><Who /><LanguageSwitch /><NotificationsBell /><LoadingIndicator /></>}>
       <TitlePortal />
     </AppBar>
   );
@@ -92,7 +93,7 @@ function AduanMenu() {
 
 export function AduanLayout({ children }: { children: ReactNode }) {
   return (
-    <Layout appBar={AduanAppBar} menu={AduanMenu}>
+    <Layout appBar={AduanAppBar} menu={AduanMenu} appBarAlwaysOn>
       {children}
     </Layout>
   );

@@ -55,30 +55,33 @@ export function MergeButton({ ticket }: { ticket: RaRecord }) {
   return (
     <>
       <Button variant="outlined" onClick={() => setOpen(true)} fullWidth>{translate("aduan.ticket.merge")}</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="merge-title">
-        <DialogTitle id="merge-title">{translate("aduan.ticket.merge")}</DialogTitle>
-        <DialogContent>
-          <Typography variant="subtitle2" component="h3">{translate("aduan.ticket.duplicates")}</Typography>
-          {isPending && open ? <Typography>{translate("ra.page.loading")}…</Typography> : null}
-          {suggestions && suggestions.length === 0 ? <Typography color="text.secondary">{translate("aduan.ticket.no_duplicates")}</Typography> : null}
-          <List dense aria-label={translate("aduan.ticket.duplicates")}>
-            {(suggestions ?? []).map((s) => (
-              <ListItemButton key={s.id} disabled={busy} onClick={() => merge(s.id)} data-duplicate={s.number}>
-                <ListItemText
-                  primary={`${s.number} · ${translate(`aduan.status.${s.status}`)} · ${Math.round(s.score * 100)}%`}
-                  secondary={`${s.description.slice(0, 120)} — ${translate("aduan.ticket.merge_into")}`}
-                />
-              </ListItemButton>
-            ))}
-          </List>
-          <Alert severity="info" sx={{ my: 1 }}>{ticket.number} → ?</Alert>
-          <TextField id="merge-target" label={translate("aduan.ticket.merge_target")} value={target} onChange={(e) => setTarget(e.target.value)} fullWidth margin="dense" />
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
-          <Button variant="contained" disabled={!target.trim() || busy} onClick={resolveTarget}>{translate("ra.action.confirm")}</Button>
-        </DialogActions>
-      </Dialog>
+      {/* Mounted only while open: a closed dialog still costs a render on every update of the page. */}
+      {open ? (
+        <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="merge-title">
+          <DialogTitle id="merge-title">{translate("aduan.ticket.merge")}</DialogTitle>
+          <DialogContent>
+            <Typography variant="subtitle2" component="h3">{translate("aduan.ticket.duplicates")}</Typography>
+            {isPending && open ? <Typography>{translate("ra.page.loading")}…</Typography> : null}
+            {suggestions && suggestions.length === 0 ? <Typography color="text.secondary">{translate("aduan.ticket.no_duplicates")}</Typography> : null}
+            <List dense aria-label={translate("aduan.ticket.duplicates")}>
+              {(suggestions ?? []).map((s) => (
+                <ListItemButton key={s.id} disabled={busy} onClick={() => merge(s.id)} data-duplicate={s.number}>
+                  <ListItemText
+                    primary={`${s.number} · ${translate(`aduan.status.${s.status}`)} · ${Math.round(s.score * 100)}%`}
+                    secondary={`${s.description.slice(0, 120)} — ${translate("aduan.ticket.merge_into")}`}
+                  />
+                </ListItemButton>
+              ))}
+            </List>
+            <Alert severity="info" sx={{ my: 1 }}>{ticket.number} → ?</Alert>
+            <TextField id="merge-target" label={translate("aduan.ticket.merge_target")} value={target} onChange={(e) => setTarget(e.target.value)} fullWidth margin="dense" />
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
+            <Button variant="contained" disabled={!target.trim() || busy} onClick={resolveTarget}>{translate("ra.action.confirm")}</Button>
+          </DialogActions>
+        </Dialog>
+      ) : null}
     </>
   );
 }

@@ -4,6 +4,7 @@ import {
 } from "react-admin";
 import { useMemo } from "react";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
+import { NAME_LISTS, QUEUE, queueStoreKey } from "../boot/urls";
 import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } from "./bits";
 
 function endOfToday() {
@@ -79,10 +80,11 @@ function reporterText(r: RaRecord, translate: (k: string) => string) {
 
 export function TicketList() {
   const translate = useTranslate();
-  const names = useNames();
   const { permissions: role } = usePermissions();
   const center = role === "operator" || role === "supervisor";
-  const filters = [
+  // Stable filters and columns: the rows (an optimized Datagrid body) render once per page of data,
+  // not again whenever the list's parent re-renders (permissions, identity, the name lists arriving).
+  const filters = useMemo(() => [
     <SearchInput key="q" source="q" alwaysOn placeholder={translate("resources.tickets.fields.q")} />,
     <SelectInput key="status" source="status" choices={STATUSES.map((s) => ({ id: s, name: `aduan.status.${s}` }))} />,
     <SelectInput key="channel" source="channel" choices={CHANNELS.map((s) => ({ id: s, name: `aduan.channel.${s}` }))} />,
@@ -97,62 +99,73 @@ export function TicketList() {
         ]
       : []),
     <SelectInput key="privacy" source="privacy" choices={PRIVACY.map((s) => ({ id: s, name: `aduan.privacy.${s}` }))} />,
-  ];
+  ], [center, translate]);
+  const columns = useMemo(() => queueColumns(center, translate), [center, translate]);
   return (
     <List
       title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}
       filters={filters}
-      filterDefaultValues={{ isOpen: true }}
-      sort={{ field: "dueAt", order: "ASC" }}
-      perPage={25}
+      filterDefaultValues={QUEUE.filter}
+      sort={QUEUE.sort}
+      perPage={QUEUE.perPage}
       actions={<ListActions />}
       empty={false}
       queryOptions={{ refetchInterval: 10_000 }}
       disableSyncWithLocation={false}
-      storeKey={`tickets.${role ?? "x"}`}
+      storeKey={queueStoreKey(role)}
     >
       <SavedViews />
-      <Datagrid rowClick="show" bulkActionButtons={false} empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
-        {/* A real link, so that keyboard users can Tab to each ticket (row clicks are mouse-only). */}
-        <FunctionField source="number" sortBy="number" render={(r: RaRecord) => <Link to={`/tickets/${r.id}/show`} onClick={(e: React.MouseEvent) => e.stopPropagation()}>{r.number}</Link>} />
-        <FunctionField source="channel" sortable={false} render={(r: RaRecord) => <ChannelIcon channel={r.channel} />} />
-        <FunctionField label="resources.tickets.fields.reporter" sortable={false} render={(r: RaRecord) => reporterText(r, translate)} />
-        <FunctionField
-          source="subject"
-          sortable={false}
-          render={(r: RaRecord) => {
-            const text = r.subject || r.description || "";
-            return <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
-          }}
-        />
-        <FunctionField source="categoryId" sortable={false} render={(r: RaRecord) => (r.categoryId ? names.categories.get(r.categoryId) ?? "…" : "—")} />
-        {center ? (
-          <FunctionField
-            label="resources.tickets.fields.agencyId"
-            sortable={false}
-            render={(r: RaRecord) => (r.agencyIds?.length ? (r.agencyIds as number[]).map((id) => names.agencies.get(id) ?? "…").join(", ") : "—")}
-          />
-        ) : null}
-        <FunctionField source="status" sortable render={(r: RaRecord) => <StatusChip status={r.status} />} />
-        <FunctionField source="dueAt" sortable render={(r: RaRecord) => <SlaCountdown dueAt={r.dueAt} open={r.isOpen} />} />
+      <Datagrid rowClick="show" bulkActionButtons={false} optimized empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
+        {columns}
       </Datagrid>
     </List>
   );
+}
+
+/** The queue's columns (the Datagrid's children), built once per role and language. */
+function queueColumns(center: boolean, translate: (k: string) => string) {
+  const columns = [
+    // A real link, so that keyboard users can Tab to each ticket (row clicks are mouse-only).
+    <FunctionField key="number" source="number" sortBy="number" render={(r: RaRecord) => <Link to={`/tickets/${r.id}/show`} onClick={(e: React.MouseEvent) => e.stopPropagation()}>{r.number}</Link>} />,
+    <FunctionField key="channel" source="channel" sortable={false} render={(r: RaRecord) => <ChannelIcon channel={r.channel} />} />,
+    <FunctionField key="reporter" label="resources.tickets.fields.reporter" sortable={false} render={(r: RaRecord) => reporterText(r, translate)} />,
+    <FunctionField
+      key="subject"
+      source="subject"
+      sortable={false}
+      render={(r: RaRecord) => {
+        const text = r.subject || r.description || "";
+        return <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
+      }}
+    />,
+    <FunctionField key="category" source="categoryId" sortable={false} render={(r: RaRecord) => (r.categoryId ? <CategoryName id={r.categoryId} /> : "—")} />,
+  ];
+  if (center) {
+    columns.push(
+      <FunctionField key="agency" label="resources.tickets.fields.agencyId" sortable={false} render={(r: RaRecord) => (r.agencyIds?.length ? <AgencyNames ids={r.agencyIds as number[]} /> : "—")} />,
+    );
+  }
+  columns.push(
+    <FunctionField key="status" source="status" sortable render={(r: RaRecord) => <StatusChip status={r.status} />} />,
+    <FunctionField key="dueAt" source="dueAt" sortable render={(r: RaRecord) => <SlaCountdown dueAt={r.dueAt} open={r.isOpen} />} />,
+  );
+  return columns;
+}
+
+function CategoryName({ id }: { id: number }) {
+  return <>{useNameMap("categories").get(id) ?? "…"}</>;
+}
+
+function AgencyNames({ ids }: { ids: number[] }) {
+  const names = useNameMap("agencies");
+  return <>{ids.map((id) => names.get(id) ?? "…").join(", ")}</>;
 }
 
 /**
  * Category and OPD names for the rows, from two small lists fetched once and cached: cheaper to
  * render than a reference component in every cell (the queue is the screen that must be fast).
  */
-function useNames() {
-  const opts = { staleTime: 5 * 60_000 };
-  const { data: categories } = useGetList("categories", { pagination: { page: 1, perPage: 500 }, sort: { field: "id", order: "ASC" } }, opts);
-  const { data: agencies } = useGetList("agencies", { pagination: { page: 1, perPage: 500 }, sort: { field: "id", order: "ASC" } }, opts);
-  return useMemo(
-    () => ({
-      categories: new Map((categories ?? []).map((c) => [c.id as number, String(c.name)])),
-      agencies: new Map((agencies ?? []).map((a) => [a.id as number, String(a.shortName)])),
-    }),
-    [categories, agencies],
-  );
+function useNameMap(resource: "categories" | "agencies"): Map<number, string> {
+  const { data } = useGetList(resource, NAME_LISTS[resource], { staleTime: 5 * 60_000 });
+  return useMemo(() => new Map((data ?? []).map((r) => [r.id as number, String(resource === "agencies" ? r.shortName : r.name)])), [data, resource]);
 }

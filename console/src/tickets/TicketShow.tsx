@@ -8,6 +8,7 @@ import {
   FormControlLabel, FormGroup, FormLabel, InputLabel, MenuItem, Select, Stack, TextField, Typography,
 } from "@mui/material";
 import type { AduanDataProvider } from "../dataProvider";
+import { attachmentParams, conversationParams } from "../boot/urls";
 import { ChannelIcon, PRIVACY, SlaCountdown, StatusChip } from "./bits";
 import { TextActionButton, useTransition } from "./actions";
 import { MergeButton } from "./MergeDialog";
@@ -98,12 +99,12 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
   // New messages appear without reloading: the conversation polls every 5 s.
   const { data, isPending, error } = useGetList(
     "messages",
-    { filter: { ticketId: ticket.id }, sort: { field: "createdAt", order: "ASC" }, pagination: { page: 1, perPage: 200 } },
+    conversationParams(ticket.id),
     { refetchInterval: 5_000 },
   );
   const { data: attachments } = useGetList(
     "attachments",
-    { filter: { ticketId: ticket.id }, sort: { field: "id", order: "ASC" }, pagination: { page: 1, perPage: 200 } },
+    attachmentParams(ticket.id),
     { refetchInterval: 10_000 },
   );
   return (
@@ -331,33 +332,36 @@ function ForwardButton({ ticket, run }: { ticket: RaRecord; run: (b: { action: s
   return (
     <>
       <Button variant="contained" onClick={openDialog} fullWidth>{translate("aduan.ticket.forward")}</Button>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="fwd-title">
-        <form onSubmit={async (e) => {
-          e.preventDefault();
-          if (await run({ action: "forward", agencyIds: chosen, instruction: instruction.trim() })) setOpen(false);
-        }}>
-          <DialogTitle id="fwd-title">{translate("aduan.ticket.forward")}</DialogTitle>
-          <DialogContent>
-            <FormControl component="fieldset" fullWidth>
-              <FormLabel component="legend">{translate("aduan.ticket.agencies")}</FormLabel>
-              <FormGroup>
-                {(agencies ?? []).map((a) => (
-                  <FormControlLabel
-                    key={a.id}
-                    control={<Checkbox checked={chosen.includes(a.id as number)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, a.id as number] : c.filter((x) => x !== a.id)))} />}
-                    label={a.name}
-                  />
-                ))}
-              </FormGroup>
-            </FormControl>
-            <TextField id="fwd-instruction" label={translate("aduan.ticket.instruction")} value={instruction} onChange={(e) => setInstruction(e.target.value)} required multiline minRows={2} fullWidth margin="dense" />
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
-            <Button type="submit" variant="contained" disabled={chosen.length === 0 || instruction.trim().length < 3}>{translate("ra.action.confirm")}</Button>
-          </DialogActions>
-        </form>
-      </Dialog>
+      {/* Mounted only while open: a closed dialog still costs a render on every update of the page. */}
+      {open ? (
+        <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="fwd-title">
+          <form onSubmit={async (e) => {
+            e.preventDefault();
+            if (await run({ action: "forward", agencyIds: chosen, instruction: instruction.trim() })) setOpen(false);
+          }}>
+            <DialogTitle id="fwd-title">{translate("aduan.ticket.forward")}</DialogTitle>
+            <DialogContent>
+              <FormControl component="fieldset" fullWidth>
+                <FormLabel component="legend">{translate("aduan.ticket.agencies")}</FormLabel>
+                <FormGroup>
+                  {(agencies ?? []).map((a) => (
+                    <FormControlLabel
+                      key={a.id}
+                      control={<Checkbox checked={chosen.includes(a.id as number)} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, a.id as number] : c.filter((x) => x !== a.id)))} />}
+                      label={a.name}
+                    />
+                  ))}
+                </FormGroup>
+              </FormControl>
+              <TextField id="fwd-instruction" label={translate("aduan.ticket.instruction")} value={instruction} onChange={(e) => setInstruction(e.target.value)} required multiline minRows={2} fullWidth margin="dense" />
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
+              <Button type="submit" variant="contained" disabled={chosen.length === 0 || instruction.trim().length < 3}>{translate("ra.action.confirm")}</Button>
+            </DialogActions>
+          </form>
+        </Dialog>
+      ) : null}
     </>
   );
 }

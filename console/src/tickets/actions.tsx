@@ -51,45 +51,48 @@ export function TextActionButton(props: {
       <Button variant={props.variant ?? "outlined"} color={props.color ?? "primary"} onClick={() => setOpen(true)} fullWidth>
         {translate(props.label)}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby={`${id}-title`}>
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (!ok) return;
-            setBusy(true);
-            const done = await props.onSubmit(text.trim());
-            setBusy(false);
-            if (done) {
-              setOpen(false);
-              setText("");
-            }
-          }}
-        >
-          <DialogTitle id={`${id}-title`}>{translate(props.label)}</DialogTitle>
-          <DialogContent>
-            {props.children}
-            <TextField
-              id={id}
-              name={props.field}
-              label={translate(props.fieldLabel)}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              required={props.required}
-              multiline={props.multiline ?? true}
-              minRows={props.multiline === false ? undefined : 3}
-              fullWidth
-              autoFocus
-              margin="dense"
-            />
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
-            <Button type="submit" variant="contained" disabled={!ok || busy}>
-              {translate("ra.action.confirm")}
-            </Button>
-          </DialogActions>
-        </form>
-      </Dialog>
+      {/* Mounted only while open: a closed dialog still costs a render on every update of the page. */}
+      {open ? (
+        <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby={`${id}-title`}>
+          <form
+            onSubmit={async (e) => {
+              e.preventDefault();
+              if (!ok) return;
+              setBusy(true);
+              const done = await props.onSubmit(text.trim());
+              setBusy(false);
+              if (done) {
+                setOpen(false);
+                setText("");
+              }
+            }}
+          >
+            <DialogTitle id={`${id}-title`}>{translate(props.label)}</DialogTitle>
+            <DialogContent>
+              {props.children}
+              <TextField
+                id={id}
+                name={props.field}
+                label={translate(props.fieldLabel)}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                required={props.required}
+                multiline={props.multiline ?? true}
+                minRows={props.multiline === false ? undefined : 3}
+                fullWidth
+                autoFocus
+                margin="dense"
+              />
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={() => setOpen(false)}>{translate("ra.action.cancel")}</Button>
+              <Button type="submit" variant="contained" disabled={!ok || busy}>
+                {translate("ra.action.confirm")}
+              </Button>
+            </DialogActions>
+          </form>
+        </Dialog>
+      ) : null}
     </>
   );
 }
