@@ -1,9 +1,11 @@
-import { In, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { linkHash, ticketChain } from "../audit/chain.js";
 import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
 import { isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { canonicalJson } from "../lib/crypto.js";
+import { insertMany } from "../lib/insert-many.js";
+import { placeholders, selectEntities } from "../lib/select-entities.js";
 
 export interface Actor {
   userId: number | null;
@@ -40,7 +42,6 @@ const chainKeyOf = (input: AuditInput) => (input.ticketId ? ticketChain(input.ti
 export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
   const mysql = m.connection.options.type === "mysql";
-  const heads = m.getRepository(AuditChainHead);
   const keys = [...new Set(inputs.map(chainKeyOf))].sort();
   const at0 = new Date(Math.floor(inputs[0].at.getTime()));
   // InnoDB: locking a head row that does not exist yet takes a gap lock, and two writers starting
@@ -50,7 +51,7 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
   if (mysql) {
     await m.query(`INSERT IGNORE INTO audit_chain_heads (chain_key, seq, hash, updated_at) VALUES ${keys.map(() => "(?, 0, '', ?)").join(", ")}`, keys.flatMap((k) => [k, at0]));
   }
-  const found = await heads.find({ where: { chainKey: In(keys) }, order: { chainKey: "ASC" }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+  const found = await selectEntities(m, AuditChainHead, `chain_key IN (${placeholders(keys.length)})`, keys, `ORDER BY chain_key${mysql ? " FOR UPDATE" : ""}`);
   const state = new Map(keys.map((k) => [k, { row: found.find((h) => h.chainKey === k) ?? null, seq: 0, hash: null as string | null, at: at0 }]));
   for (const st of state.values()) if (st.row && st.row.seq > 0) Object.assign(st, { seq: st.row.seq, hash: st.row.hash });
   const events = inputs.map((input) => {
@@ -75,7 +76,7 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
     return { ...link, hash };
   });
   try {
-    for (let i = 0; i < events.length; i += 500) await m.getRepository(AuditEvent).insert(events.slice(i, i + 500));
+    await insertMany(m, AuditEvent, events);
     // Every head in one statement: on MySQL the rows exist and are locked (above); SQLite has one writer.
     const moved = [...state.entries()];
     const upsert = mysql

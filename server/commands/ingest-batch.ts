@@ -1,4 +1,4 @@
-import { In, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { InboundMessage } from "../../channels/connector.js";
 import type { ChannelAccount } from "../entities/channel-account.entity.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
@@ -11,6 +11,7 @@ import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
 import { randomToken } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
+import { placeholders, selectEntities } from "../lib/select-entities.js";
 import { newTicketClocks, type NewTicketClocks } from "../sla/clocks.js";
 import { slaSettingsFor } from "../sla/settings.js";
 import { appendAuditEvents, type Actor, type AuditInput } from "./append-audit-event.js";
@@ -105,8 +106,10 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const byAccount = new Map<number, string[]>();
   for (const p of plans) byAccount.set(p.input.account.id, [...(byAccount.get(p.input.account.id) ?? []), p.externalId]);
   const stored = new Map<string, InboundReceipt>();
-  for (const [accountId, ids] of byAccount) {
-    for (const r of await m.getRepository(InboundReceipt).findBy({ channelAccountId: accountId, externalId: In([...new Set(ids)]) })) stored.set(key(accountId, r.externalId), r);
+  for (const [accountId, list] of byAccount) {
+    const ids = [...new Set(list)];
+    const found = await selectEntities(m, InboundReceipt, `channel_account_id = ? AND external_id IN (${placeholders(ids.length)})`, [accountId, ...ids]);
+    for (const r of found) stored.set(key(accountId, r.externalId), r);
   }
   const firstOf = new Map<string, Planned>();
   const live: Planned[] = [];
@@ -131,8 +134,12 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     for (const x of k.keys) byChannel.set(x.channel, (byChannel.get(x.channel) ?? new Set()).add(x.address));
   }
   const known = new Map<string, number>();
-  const where = [...byChannel].map(([channel, addresses]) => ({ channel: channel as ContactIdentity["channel"], address: In([...addresses]) }));
-  for (const row of await m.getRepository(ContactIdentity).find({ select: { contactId: true, channel: true, address: true }, where })) known.set(idKey(row), row.contactId);
+  const clauses = [...byChannel].map(([, addresses]) => `(channel = ? AND address IN (${placeholders(addresses.size)}))`);
+  const identityRowsFound = (await m.query(
+    `SELECT contact_id AS contactId, channel, address FROM contact_identities WHERE ${clauses.join(" OR ")}`,
+    [...byChannel].flatMap(([channel, addresses]) => [channel, ...addresses]),
+  )) as { contactId: number | string; channel: string; address: string }[];
+  for (const row of identityRowsFound) known.set(idKey(row), Number(row.contactId));
   const fresh = new Map<string, Pending>();
   const newContacts: Pending[] = [];
   const audit: AuditInput[] = [];
@@ -177,7 +184,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   //    phones and e-mails they lacked filled in.
   const knownIds = [...new Set(live.map((p) => p.contact).filter((c): c is number => typeof c === "number"))].sort((a, b) => a - b);
   if (knownIds.length) {
-    const rows = await m.getRepository(Contact).find({ where: { id: In(knownIds) }, order: { id: "ASC" }, ...(mysql ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const rows = await selectEntities(m, Contact, `id IN (${placeholders(knownIds.length)})`, knownIds, `ORDER BY id${mysql ? " FOR UPDATE" : ""}`);
     const byId = new Map(rows.map((c) => [c.id, c]));
     for (const p of live) {
       const c = typeof p.contact === "number" ? byId.get(p.contact) : undefined;
@@ -202,7 +209,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const channels = [...new Set(live.map((p) => p.input.message.channelKind))];
   for (const channel of channels) {
     const ids = [...new Set(live.filter((p) => p.input.message.channelKind === channel).map((p) => contactId(p.contact)))];
-    const tickets = await m.getRepository(Ticket).find({ where: { contactId: In(ids), channel, isOpen: true }, order: { id: "DESC" } });
+    const tickets = await selectEntities(m, Ticket, `contact_id IN (${placeholders(ids.length)}) AND channel = ? AND is_open = 1`, [...ids, channel], "ORDER BY id DESC");
     for (const t of tickets) if (!open.has(`${t.contactId}\u0000${channel}`)) open.set(`${t.contactId}\u0000${channel}`, t);
   }
   const newTickets: PendingTicket[] = [];
@@ -384,7 +391,10 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
 
   // 8. Tickets that were joined move on: updated now, and a citizen's reply ends waiting on them.
   const joined = [...new Set(live.map((p) => p.ticket).filter((t): t is Ticket => t instanceof Ticket))];
-  if (joined.length) await m.getRepository(Ticket).update({ id: In(joined.map((t) => t.id)) }, { updatedAt: at });
+  if (joined.length) {
+    const updatedAt = m.connection.driver.preparePersistentValue(at, m.connection.getMetadata(Ticket).findColumnWithPropertyName("updatedAt")!);
+    await m.query(`UPDATE tickets SET updated_at = ? WHERE id IN (${placeholders(joined.length)})`, [updatedAt, ...joined.map((t) => t.id)]);
+  }
   for (const t of joined) {
     t.updatedAt = at;
     if (t.status === "waiting_on_citizen") {
@@ -407,7 +417,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   for (const t of newTickets) afterCommit(m, { type: "sla-next", ticketId: t.id!, at: clocks?.nextEventAt ?? null });
   for (const id of outboxIds) afterCommit(m, { type: "outbox", outboxId: id, at });
 
-  const ticketEntity = (t: Ticket | PendingTicket): Ticket => (t instanceof Ticket ? t : m.getRepository(Ticket).create({ ...t.row, id: t.id! }));
+  const ticketEntity = (t: Ticket | PendingTicket): Ticket => (t instanceof Ticket ? t : Object.assign(new Ticket(), t.row, { id: t.id! }));
   const entities = new Map<Ticket | PendingTicket, Ticket>();
   const entityOf = (t: Ticket | PendingTicket) => entities.get(t) ?? entities.set(t, ticketEntity(t)).get(t)!;
   live.forEach((p) => {
@@ -420,7 +430,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     if (!p.duplicateOf) continue;
     const first = p.duplicateOf;
     const i = live.indexOf(first);
-    const receipt = m.getRepository(InboundReceipt).create({ ...receiptRows[i]!, id: receiptIds[i]! });
+    const receipt = Object.assign(new InboundReceipt(), receiptRows[i]!, { id: receiptIds[i]! });
     outcomes[p.slot] = { kind: "duplicate", receipt };
   }
 }
