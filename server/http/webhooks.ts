@@ -127,8 +127,13 @@ export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps)):
   return router;
 }
 
+/**
+ * The connector's answer as is (TwiML, a challenge echo…). Written with end(), not express's
+ * send(): providers never revalidate, so an ETag (a hash of every body) would be wasted work.
+ */
 function sendReply(res: Response, reply: { status: number; headers: Record<string, string>; body: string }) {
-  res.status(reply.status);
+  res.statusCode = reply.status;
   for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
-  res.send(reply.body);
+  res.setHeader("Content-Length", Buffer.byteLength(reply.body));
+  res.end(reply.body);
 }

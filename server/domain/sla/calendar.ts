@@ -73,16 +73,24 @@ export function hhmmToMinutes(hhmm: string): number {
 }
 
 /** True for zone names Intl knows (IANA names such as Asia/Jakarta, and UTC). */
+const knownTimeZones = new Map<string, boolean>();
+
 export function isValidTimeZone(tz: string): boolean {
   // Intl would also take offsets like "+07:00" on newer engines; admins must pick a region
   // name so that a future rule change of the zone is followed.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
+  // Building a formatter is costly and calendars are read on every ingest batch: remember answers.
+  const known = knownTimeZones.get(tz);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
+    ok = true;
   } catch {
-    return false;
+    ok = false;
   }
+  if (knownTimeZones.size < 1000) knownTimeZones.set(tz, ok);
+  return ok;
 }
 
 const workingSpanSchema = z
