@@ -34,15 +34,17 @@ export class IngestBatcher {
   private readonly maxInFlight: number;
 
   /**
-   * `maxInFlight`: batches written at once. On MySQL/MariaDB two overlap (one waits on the
-   * database while the other is built); SQLite has one writer anyway.
+   * `maxInFlight`: batches written at once. One by default: two overlapping batches on MariaDB
+   * often share a citizen (1,000 senders, 32 at a time), so the second waited on the first's row
+   * locks anyway, and one batch at a time measured fewer statements per message (0.9 against 1.5),
+   * less database CPU and a lower p99 at the same throughput. SQLite has one writer anyway.
    */
   constructor(
     private readonly deps: BatcherDeps,
     private readonly maxBatch = 64,
     maxInFlight?: number,
   ) {
-    this.maxInFlight = maxInFlight ?? (deps.db.dialect === "mysql" ? 2 : 1);
+    this.maxInFlight = maxInFlight ?? 1;
   }
 
   /** Resolves with the message's outcome once it is committed; rejects if it could not be stored. */
