@@ -8,6 +8,7 @@ import { Public1764600000000 } from "./1764600000000-public.js";
 import { ChannelsTwo1764700000000 } from "./1764700000000-channels-two.js";
 import { Calls1764710000000 } from "./1764710000000-calls.js";
 import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
+import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
 
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ChannelsTwo1764700000000,
   Calls1764710000000,
   SessionLeases1764720000000,
+  AnswerAttachments1764730000000,
 ];

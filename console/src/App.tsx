@@ -15,7 +15,12 @@ const admin = {
   users: { list: lazy(() => import("./users").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./users").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./users").then((m) => ({ default: m.default.create }))) },
   replyTemplates: { list: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.edit }))) },
   calendars: { list: lazy(() => import("./sla").then((m) => ({ default: m.calendars.list }))), edit: lazy(() => import("./sla").then((m) => ({ default: m.calendars.edit }))) },
-  slaPolicies: { list: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.list }))), show: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.show }))) },
+  slaPolicies: {
+    list: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.list }))),
+    show: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.show }))),
+    edit: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.edit }))),
+    create: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.create }))),
+  },
   channelAccounts: { list: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.create }))) },
 };
 const Overview = lazy(() => import("./supervisor/Overview"));

@@ -14,7 +14,8 @@ export interface AgencyInput {
   active?: boolean;
 }
 
-export type SaveOutcome<T> = { kind: "ok"; value: T } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string };
+/** `code` names a violation the console translates (the HTTP error code; "conflict" without it). */
+export type SaveOutcome<T> = { kind: "ok"; value: T } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string; code?: string };
 
 /** Creates (id null) or updates an OPD; the head must be an opd_head of that OPD. */
 export async function saveAgency(m: EntityManager, ctx: CommandContext, id: number | null, input: AgencyInput): Promise<SaveOutcome<Agency>> {

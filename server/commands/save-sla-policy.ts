@@ -39,14 +39,14 @@ export async function saveSlaPolicy(m: EntityManager, ctx: CommandContext, id: n
   if (input.calendarId !== undefined) row.calendarId = input.calendarId;
   if (input.definition !== undefined) row.definition = JSON.stringify(input.definition);
   if (input.active !== undefined) row.active = input.active;
-  if (row.categoryId != null && row.complaintClass != null) return { kind: "violation", reason: "a policy applies to a category or to a complaint class, not both" };
+  if (row.categoryId != null && row.complaintClass != null) return { kind: "violation", code: "sla_policy_scope", reason: "a policy applies to a category or to a complaint class, not both" };
   if (row.active) {
     const clash = (await repo.find({ where: { active: true } })).find(
       (p) => p.id !== row.id && (p.categoryId ?? null) === (row.categoryId ?? null) && (p.complaintClass ?? null) === (row.complaintClass ?? null),
     );
-    if (clash) return { kind: "violation", reason: `the active policy ${clash.id} (${clash.name}) already applies to the same ${row.categoryId != null ? "category" : row.complaintClass != null ? "complaint class" : "default scope"}` };
+    if (clash) return { kind: "violation", code: "sla_policy_clash", reason: `the active policy ${clash.id} (${clash.name}) already applies to the same ${row.categoryId != null ? "category" : row.complaintClass != null ? "complaint class" : "default scope"}` };
   } else if (existing?.active && row.categoryId == null && row.complaintClass == null) {
-    return { kind: "violation", reason: "the default policy cannot be deactivated; edit it instead" };
+    return { kind: "violation", code: "sla_default_policy", reason: "the default policy cannot be deactivated; edit it instead" };
   }
   row.updatedAt = ctx.at;
   const saved = await repo.save(row);

@@ -1,6 +1,7 @@
-import type { EntityManager } from "typeorm";
+import { IsNull, type EntityManager } from "typeorm";
 import { decide, isOpenStatus, type ForwardChange, type TicketCommand, type TicketState } from "../domain/ticket/lifecycle.js";
 import { Agency } from "../entities/agency.entity.js";
+import { Attachment } from "../entities/attachment.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
@@ -228,7 +229,7 @@ async function applyForwardChange(
     case "answer":
       Object.assign(patch, { status: "answered", isOpen: false, dueAt: null, answeredAt: at, answeredByUserId: userId, response: input.action === "answer" ? input.response.trim() : null });
       if (change.implicitAcknowledge) Object.assign(patch, { acknowledgedAt: at, acknowledgedByUserId: userId });
-      await m.getRepository(Message).insert({
+      const inserted = await m.getRepository(Message).insert({
         ticketId: ticket.id,
         direction: "answer",
         channel: ticket.channel,
@@ -244,6 +245,8 @@ async function applyForwardChange(
         sentAt: at,
         createdAt: at,
       });
+      // Files the OPD attached before answering are part of this answer.
+      await m.getRepository(Attachment).update({ forwardId: f.id, messageId: IsNull() }, { messageId: Number(inserted.identifiers[0]?.id) });
       break;
     case "return":
       Object.assign(patch, { status: "returned", isOpen: false, dueAt: null, returnedAt: at, returnedByUserId: userId, returnReason: input.action === "return" ? input.reason.trim() : null });

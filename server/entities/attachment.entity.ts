@@ -7,6 +7,8 @@ export class Attachment {
   @IdColumn() id: number;
   @IntColumn("ticket_id") ticketId: number;
   @IntColumn("message_id", { nullable: true }) messageId: number | null;
+  /** Set on files an OPD attaches to its answer: only the command center and that forward's OPD read them. */
+  @IntColumn("forward_id", { nullable: true }) forwardId?: number | null;
   @StrColumn("file_name", 255) fileName: string;
   @StrColumn("mime_type", 127) mimeType: string;
   @IntColumn("size_bytes", { default: 0 }) sizeBytes: number;

@@ -14,7 +14,7 @@ import { webhookRoutes } from "./webhooks.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
 import { laporRoutes } from "./public/lapor.js";
 import { consoleRoutes } from "./console.js";
-import { attachmentRoutes } from "./routes/attachments.routes.js";
+import { ANSWER_UPLOAD_BODY_LIMIT, attachmentRoutes } from "./routes/attachments.routes.js";
 import { voiceRoutes } from "./voice.js";
 import { lacakRoutes } from "./public/lacak.js";
 import { laporanRoutes } from "./public/laporan.js";
@@ -63,6 +63,8 @@ export function createApp(deps: AppDeps) {
     next();
   });
   api.use(requireJsonForMutations);
+  // An OPD's answer file comes as base64 in JSON: a larger limit on that route only (the next parser skips a parsed body).
+  api.use("/forwards/:id/attachments", express.json({ limit: ANSWER_UPLOAD_BODY_LIMIT, strict: true }));
   api.use(express.json({ limit: deps.config.apiBodyLimit, strict: true }));
   api.use(authenticate(deps));
   authRoutes(api, deps);

@@ -1,13 +1,12 @@
 // Thin job modules of the channels: deliver-outbound, outbox-sweep and fetch-attachment.
 // Each calls commands; the connector is the only thing that talks to a provider.
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { LessThan } from "typeorm";
 import type { SendResult, TemplateMessage } from "../../channels/connector.js";
 import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
 import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
 import { Attachment } from "../entities/attachment.entity.js";
+import { attachmentStorageKey, writeAttachmentFile } from "../lib/attachment-files.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
 import { Message } from "../entities/message.entity.js";
 import type { OutboxItem } from "../entities/outbox.entity.js";
@@ -107,8 +106,6 @@ export async function runOutboxSweep(deps: ChannelJobDeps, onRetry?: (outboxId: 
   return counts;
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(-80) || "file";
-
 /**
  * fetch-attachment {attachmentId}: asks the account's connector for the bytes and keeps them under
  * DATA_DIR/attachments/<ticket>/. Idempotent: a fetched attachment is left alone.
@@ -136,9 +133,8 @@ export async function runFetchAttachment(deps: ChannelJobDeps, attachmentId: num
   }
   if (r.status === "failed") return fail(r.reason, r.retryable);
   if (r.content.length > MAX_ATTACHMENT_BYTES) return fail(`larger than ${MAX_ATTACHMENT_BYTES} bytes`, false);
-  const storageKey = join("attachments", String(att.ticketId), `${att.id}-${safeName(r.fileName ?? att.fileName)}`);
-  await mkdir(join(deps.config.dataDir, "attachments", String(att.ticketId)), { recursive: true });
-  await writeFile(join(deps.config.dataDir, storageKey), r.content);
+  const storageKey = attachmentStorageKey(att.ticketId, att.id, r.fileName ?? att.fileName);
+  await writeAttachmentFile(deps.config.dataDir, storageKey, r.content);
   await deps.db.tx((m) =>
     m.getRepository(Attachment).update(
       { id: att.id, fetchState: "pending" },

@@ -5,7 +5,7 @@ import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
-import { Agency, Forward, Ticket, User } from "../../server/entities/index.js";
+import { Agency, Attachment, AuditEvent, Forward, Ticket, User } from "../../server/entities/index.js";
 
 /**
  * Issue 5, the OPD inbox beyond answering: the head assigns a ticket to a staff member, asks the
@@ -73,6 +73,63 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await page.close();
+  });
+
+  it("the head answers with a PDF attached; the operator sees the file on the ticket page and downloads it", async () => {
+    const m = t.database.db.manager;
+    const pu = await m.getRepository(Agency).findOneByOrFail({ code: "DPU" });
+    const operatorApi = await t.loginAs(DEMO.operator);
+    const created = await operatorApi.post("/api/tickets").send({ description: "Gorong-gorong di Jalan Merdeka ambrol, air meluap ke rumah warga.", caller: { phone: "081234567001" } });
+    assert.equal(created.status, 201);
+    const ticket = created.body as { id: number; number: string };
+    assert.equal((await operatorApi.post(`/api/tickets/${ticket.id}/transitions`).send({ action: "verify" })).status, 200);
+    assert.equal((await operatorApi.post(`/api/tickets/${ticket.id}/transitions`).send({ action: "forward", agencyIds: [pu.id], instruction: "Mohon diperbaiki." })).status, 200);
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+    const head = await login(DEMO.headPU);
+    await head.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await head.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
+    await head.getByRole("button", { name: "Kirim tanggapan resmi" }).click();
+    const dialog = head.getByRole("dialog");
+    await dialog.getByLabel("Tanggapan").fill("Gorong-gorong sudah diganti; berita acara terlampir.");
+    const files = dialog.getByLabel("Lampiran (PDF, JPEG, PNG, WebP; maks. 10 MB per berkas)");
+    // A file of the wrong kind is refused at once, in Bahasa Indonesia.
+    await files.setInputFiles({ name: "catatan.txt", mimeType: "text/plain", buffer: Buffer.from("bukan pdf") });
+    await dialog.getByRole("alert").getByText("catatan.txt bukan PDF, JPEG, PNG atau WebP.").waitFor();
+    await files.setInputFiles({ name: "berita-acara.pdf", mimeType: "application/pdf", buffer: pdf });
+    await dialog.getByTestId("answer-files").getByText(/^berita-acara\.pdf \(1 kB\)$/).waitFor();
+    await screenshot(head, "52-opd-answer-with-attachment");
+    await dialog.getByRole("button", { name: "Konfirmasi" }).click();
+    await head.locator('[data-forward-status="answered"]').waitFor();
+    await head.locator('[data-direction="answer"]').getByRole("link", { name: "berita-acara.pdf" }).waitFor();
+    await head.close();
+
+    const saved = await m.getRepository(Attachment).findOneByOrFail({ ticketId: ticket.id, fileName: "berita-acara.pdf" });
+    assert.equal(saved.mimeType, "application/pdf");
+    assert.ok(saved.messageId, "the file belongs to the answer message");
+    assert.equal(await m.getRepository(AuditEvent).count({ where: { ticketId: ticket.id, type: "attachment.added" } }), 1);
+
+    const op = await login(DEMO.operator);
+    await op.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await op.locator('[data-status="answered"]').waitFor();
+    const inAnswer = op.locator('[data-direction="answer"]').getByRole("link", { name: "berita-acara.pdf" });
+    await inAnswer.waitFor();
+    await op.getByTestId("forward-files").getByRole("link", { name: "berita-acara.pdf" }).waitFor();
+    await screenshot(op, "53-operator-sees-answer-attachment");
+    const [download] = await Promise.all([op.waitForEvent("download"), inAnswer.click()]);
+    assert.equal(download.suggestedFilename(), "berita-acara.pdf");
+    const { readFile } = await import("node:fs/promises");
+    assert.ok(Buffer.compare(await readFile((await download.path())!), pdf) === 0, "the operator gets the same PDF");
+    await op.close();
+
+    // The head of another OPD never sees the ticket, let alone the file.
+    const dinkes = await login(DEMO.headDinkes);
+    await dinkes.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await dinkes.waitForTimeout(1500);
+    assert.equal(await dinkes.getByRole("heading", { level: 1, name: ticket.number }).count(), 0);
+    assert.equal(await dinkes.getByRole("link", { name: "berita-acara.pdf" }).count(), 0);
+    assert.equal(await dinkes.evaluate(async (id) => (await fetch(`/api/attachments/${id}/content`)).status, saved.id), 404);
+    await dinkes.close();
   });
 
   it("the head returns a ticket as not their authority with a reason; the operator sees it and the reason", async () => {

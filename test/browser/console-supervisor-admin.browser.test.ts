@@ -6,7 +6,8 @@ import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
-import { CalendarHoliday, ChannelAccount, Notification, Ticket, User } from "../../server/entities/index.js";
+import { Calendar, CalendarHoliday, Category, ChannelAccount, Notification, SlaPolicyRow, Ticket, User } from "../../server/entities/index.js";
+import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
 
 /**
  * Issue 5, supervisor and admin screens: after a week in which clocks ran out, the supervisor
@@ -143,7 +144,7 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     await page.getByRole("menuitem", { name: "Kalender kerja" }).click();
     await page.locator("#react-admin-title").getByText("Kalender kerja").waitFor();
     await page.getByRole("row").nth(1).click();
-    await page.getByRole("button", { name: "Tambah" }).click();
+    await page.getByRole("button", { name: "Tambah", exact: true }).click();
     const last = page.locator(".RaSimpleFormIterator-line").last();
     await last.getByLabel("Tanggal").fill("2026-12-28");
     await last.getByLabel("Nama hari libur").fill("Hari Jadi Provinsi");
@@ -153,6 +154,94 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     assert.equal(await m.getRepository(CalendarHoliday).count(), before + 1);
     assert.equal((await m.getRepository(CalendarHoliday).findOneByOrFail({ date: "2026-12-28" })).name, "Hari Jadi Provinsi");
     await screenshot(page, "43-admin-calendar");
+    await page.close();
+  });
+
+  it("the admin creates, edits and deactivates an SLA policy and edits office hours; errors are said in Bahasa Indonesia", async () => {
+    const m = t.database.db.manager;
+    const page = await newPage(true);
+    // A wrong password: the server's code is said in Bahasa Indonesia, not the server's English text.
+    await page.goto(`${server.url}/console/#/login`);
+    await page.getByLabel(/^(Email|Username)/).first().fill(DEMO.admin);
+    await page.getByLabel(/^(Kata sandi|Password)/).first().fill(`${DEMO_PASSWORD}-salah`);
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.getByText("Email atau kata sandi salah.", { exact: true }).waitFor();
+    assert.equal(await page.getByText(/wrong e-mail or password/).count(), 0);
+    await signIn(page, DEMO.admin);
+
+    await page.getByRole("menuitem", { name: "Kebijakan SLA" }).click();
+    await page.locator("#react-admin-title").getByText("Kebijakan SLA").waitFor();
+    await page.getByRole("link", { name: "Buat" }).click();
+    await page.waitForFunction(() => location.hash === "#/sla-policies/create");
+    await page.getByRole("textbox", { name: /^Nama( \*)?$/ }).fill("SLA jalan dan jembatan");
+    // Starts as a copy of the default policy's clocks; a zero deadline is refused in the form.
+    const followup = page.getByRole("group", { name: "Tindak lanjut OPD" });
+    const amount = followup.getByRole("spinbutton", { name: "Batas waktu" });
+    assert.equal(await amount.inputValue(), "5");
+    await amount.fill("0");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await followup.getByText("Harus lebih dari nol.").waitFor();
+    await amount.fill("3");
+    // Without a category it would be a second default policy: the server refuses, the pop-up says why in Bahasa Indonesia.
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.getByText(/^Sudah ada kebijakan SLA aktif untuk cakupan yang sama/).waitFor();
+    assert.equal(await page.getByText(/already applies/).count(), 0);
+    await screenshot(page, "44-admin-sla-policy-error");
+    await page.getByLabel("Kategori").click();
+    await page.getByRole("option", { name: "Jalan dan jembatan" }).click();
+    await followup.getByLabel("Satuan").click();
+    await page.getByRole("option", { name: "hari kalender" }).click();
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForFunction(() => location.hash.startsWith("#/sla-policies") && !location.hash.includes("create"));
+    const roads = await m.getRepository(Category).findOneByOrFail({ code: "jalan-jembatan" });
+    const created = await m.getRepository(SlaPolicyRow).findOneByOrFail({ name: "SLA jalan dan jembatan" });
+    assert.equal(created.categoryId, roads.id);
+    assert.equal(created.active, true);
+    assert.deepEqual(JSON.parse(created.definition).clocks.opd_followup.target, { amount: 3, unit: "calendar_days" });
+    await page.getByRole("row", { name: /SLA jalan dan jembatan/ }).getByText(/Tindak lanjut OPD: 3 hari kalender/).waitFor();
+    await screenshot(page, "45-admin-sla-policies");
+
+    // Edit: warn at half the time; then deactivate it.
+    await page.getByRole("row", { name: /SLA jalan dan jembatan/ }).click();
+    await page.waitForFunction((id) => location.hash === `#/sla-policies/${id}`, created.id);
+    const verify = page.getByRole("group", { name: "Verifikasi dan disposisi" });
+    await verify.getByRole("spinbutton", { name: "Peringatan pada (% waktu)" }).fill("50");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForFunction(() => !/#\/sla-policies\/\d+/.test(location.hash));
+    assert.equal(JSON.parse((await m.getRepository(SlaPolicyRow).findOneByOrFail({ id: created.id })).definition).clocks.verify_forward.warningFraction, 0.5);
+    await page.getByRole("row", { name: /SLA jalan dan jembatan/ }).click();
+    await page.getByRole("button", { name: "Nonaktifkan" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Konfirmasi" }).click();
+    await page.getByText('Kebijakan "SLA jalan dan jembatan" dinonaktifkan').waitFor();
+    assert.equal((await m.getRepository(SlaPolicyRow).findOneByOrFail({ id: created.id })).active, false);
+    await page.locator(".MuiCircularProgress-root").waitFor({ state: "detached" });
+    assert.deepEqual((await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious"), []);
+
+    // Office hours: Friday afternoon until 17:00, and Saturday mornings; a span that ends before it starts is refused.
+    await page.getByRole("menuitem", { name: "Kalender kerja" }).click();
+    await page.locator("#react-admin-title").getByText("Kalender kerja").waitFor();
+    await page.getByRole("row").nth(1).click();
+    await page.getByTestId("office-hours").waitFor();
+    await page.getByRole("group", { name: "Jumat" }).getByLabel("Selesai 2").fill("17:00");
+    const saturday = page.getByRole("group", { name: "Sabtu" });
+    await saturday.getByText("Libur").waitFor();
+    await saturday.getByRole("button", { name: "Tambah jam (Sabtu)" }).click();
+    await saturday.getByLabel("Selesai 1").fill("07:00");
+    await saturday.getByText("Jam selesai harus setelah jam mulai.").waitFor();
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForTimeout(500);
+    const unchanged = await m.getRepository(Calendar).findOneByOrFail({ isDefault: true });
+    assert.deepEqual(JSON.parse(unchanged.workingHours)["6"], [], "nothing saved while the form is invalid");
+    await saturday.getByLabel("Selesai 1").fill("12:00");
+    await screenshot(page, "46-admin-office-hours");
+    await page.locator(".MuiCircularProgress-root").waitFor({ state: "detached" });
+    assert.deepEqual((await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious"), []);
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForFunction(() => !location.hash.includes("/calendars/"));
+    const hours = JSON.parse((await m.getRepository(Calendar).findOneByOrFail({ id: unchanged.id })).workingHours);
+    assert.deepEqual(hours["6"], [{ start: "07:30", end: "12:00" }]);
+    assert.equal(hours["5"][1].end, "17:00");
+    assert.deepEqual(hours["7"], []);
     await page.close();
   });
 });

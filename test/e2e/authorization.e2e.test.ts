@@ -45,6 +45,7 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "get /canned-replies": { url: "/api/canned-replies" },
     "get /attachments": { url: `/api/attachments?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /attachments/:id/content": { url: "/api/attachments/999999/content" },
+    "post /forwards/:id/attachments": { url: `/api/forwards/${f.puForward.id}/attachments`, body: { fileName: "berita-acara.pdf", mimeType: "application/pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64") } },
     "post /tickets/:id/transitions": { url: `/api/tickets/${t}/transitions`, body: { action: "request_info", message: "Mohon foto lokasi" } },
     "get /messages": { url: `/api/messages?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /messages/:id": { url: "/api/messages/1" },

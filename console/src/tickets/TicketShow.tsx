@@ -12,6 +12,7 @@ import { attachmentParams, conversationParams } from "../boot/urls";
 import { ChannelIcon, PRIVACY, SlaCountdown, StatusChip } from "./bits";
 import { TextActionButton, useTransition } from "./actions";
 import { MergeButton } from "./MergeDialog";
+import { AnswerButton } from "./AnswerDialog";
 
 const fmt = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");
 
@@ -102,11 +103,7 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
     conversationParams(ticket.id),
     { refetchInterval: 5_000 },
   );
-  const { data: attachments } = useGetList(
-    "attachments",
-    attachmentParams(ticket.id),
-    { refetchInterval: 10_000 },
-  );
+  const attachments = useTicketAttachments(ticket.id as number);
   return (
     <Card component="section" aria-labelledby="conv-heading">
       <CardContent>
@@ -148,6 +145,16 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
   );
 }
 
+/** The ticket's files the viewer may see (an OPD: the citizen's and its own); one cached query for the whole page. */
+function useTicketAttachments(ticketId: number) {
+  const { data } = useGetList(
+    "attachments",
+    attachmentParams(ticketId),
+    { refetchInterval: 10_000 },
+  );
+  return data;
+}
+
 /** Photos are shown (through the authenticated API); other files are links. */
 function Attachments({ items }: { items: RaRecord[] }) {
   const translate = useTranslate();
@@ -166,6 +173,23 @@ function Attachments({ items }: { items: RaRecord[] }) {
         ),
       )}
     </Stack>
+  );
+}
+
+/** The files an OPD attached to its answer on this forward, as download links. */
+function ForwardFiles({ items }: { items: RaRecord[] }) {
+  const translate = useTranslate();
+  if (items.length === 0) return null;
+  return (
+    <Box data-testid="forward-files">
+      <Typography variant="body2" component="span"><strong>{translate("aduan.answer_files.files")}:</strong> </Typography>
+      {items.map((a, i) => (
+        <span key={a.id}>
+          {i > 0 ? ", " : null}
+          <a href={a.url} download={a.fileName}>{a.fileName}</a>
+        </span>
+      ))}
+    </Box>
   );
 }
 
@@ -464,7 +488,7 @@ function OpdActions({ ticket }: { ticket: RaRecord }) {
         {open ? (
           <Stack spacing={1}>
             {f.status === "pending" ? <Button variant="contained" color="secondary" disabled={busy} onClick={() => run({ action: "acknowledge" })}>{translate("aduan.ticket.acknowledge")}</Button> : null}
-            <TextActionButton label="aduan.ticket.answer" field="response" fieldLabel="aduan.ticket.response" required minLength={3} variant="contained" onSubmit={(response) => run({ action: "answer", response })} />
+            <AnswerButton forwardId={f.id} run={run} />
             <TextActionButton label="aduan.ticket.request_info" field="message" fieldLabel="aduan.ticket.info_message" onSubmit={(message) => run(message ? { action: "request_info", message } : { action: "request_info" })} />
             <TextActionButton label="aduan.ticket.return" field="reason" fieldLabel="aduan.ticket.return_reason" required color="error" onSubmit={(reason) => run({ action: "return", reason })} />
             {role === "opd_head" ? <AssigneeSelect resource="forwards" record={f} id="assign-label" label="aduan.ticket.assign" /> : null}
@@ -481,6 +505,7 @@ function Forwards({ ticket }: { ticket: RaRecord }) {
   const ids = [...new Set(forwards.map((f) => f.agencyId as number))];
   const { data: agencies } = useGetMany("agencies", { ids }, { enabled: ids.length > 0 });
   const nameOf = (id: number) => agencies?.find((a) => a.id === id)?.shortName ?? `#${id}`;
+  const attachments = useTicketAttachments(ticket.id as number);
   return (
     <Card component="section" aria-labelledby="fwd-heading">
       <CardContent>
@@ -494,6 +519,7 @@ function Forwards({ ticket }: { ticket: RaRecord }) {
               <Typography variant="body2"><strong>{translate("aduan.ticket.instruction")}:</strong> {f.instruction}</Typography>
               {f.response ? <Typography variant="body2" sx={{ whiteSpace: "pre-wrap" }}><strong>{translate("aduan.ticket.response")}:</strong> {f.response}</Typography> : null}
               {f.returnReason ? <Typography variant="body2"><strong>{translate("aduan.ticket.return_reason")}:</strong> {f.returnReason}</Typography> : null}
+              <ForwardFiles items={(attachments ?? []).filter((a) => a.forwardId === f.id)} />
             </Box>
           ))}
         </Stack>

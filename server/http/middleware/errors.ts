@@ -19,7 +19,7 @@ export function errorHandler(logger: Logger) {
       body = { error: "malformed_json", message: `request body is not valid JSON: ${e.message}` };
     } else if (e?.type === "entity.too.large") {
       status = 413;
-      body = { error: "payload_too_large", message: "request body is too large" };
+      body = { error: "payload_too_large", message: "request body is too large (permintaan terlalu besar)" };
     } else if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
       status = 415;
       body = { error: "unsupported_encoding", message: e.message };
