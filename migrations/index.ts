@@ -9,6 +9,7 @@ import { ChannelsTwo1764700000000 } from "./1764700000000-channels-two.js";
 import { Calls1764710000000 } from "./1764710000000-calls.js";
 import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
+import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
 
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Calls1764710000000,
   SessionLeases1764720000000,
   AnswerAttachments1764730000000,
+  EarlyDeliveryUpdates1764740000000,
 ];

@@ -25,6 +25,11 @@ export interface FakeTwilio {
   failNext(count: number, status?: number): void;
   /** Answer every message creation with this status for `ms` milliseconds. */
   failFor(ms: number, status?: number): void;
+  /**
+   * Runs before the next message creation is answered, with that message (its sid assigned):
+   * e.g. a status callback that overtakes the API's answer, as Twilio's can.
+   */
+  beforeAnswer(hook: (m: FakeTwilioMessage) => Promise<void>): void;
   /** Serves bytes at a Twilio-shaped media URL (behind basic auth) and returns that URL. */
   addMedia(content: Buffer, contentType: string): string;
   /** A call recording: returns the RecordingUrl Twilio posts (no extension); `${url}.mp3` serves the bytes. */
@@ -43,10 +48,11 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
   const messages: FakeTwilioMessage[] = [];
   const requests: FakeTwilio["requests"] = [];
   const failures = new FailureSwitch<number>();
+  const hooks: ((m: FakeTwilioMessage) => Promise<void>)[] = [];
   const media = new Map<string, { content: Buffer; contentType: string }>();
   const expectedAuth = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString("base64")}`;
 
-  const local = await startLocalServer((req, body, res) => {
+  const local = await startLocalServer(async (req, body, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     requests.push({
       method: req.method ?? "",
@@ -81,6 +87,8 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
       const cb = p.get("StatusCallback");
       if (cb) m.statusCallback = cb;
       messages.push(m);
+      const hook = hooks.shift();
+      if (hook) await hook(m);
       const now = twilioDate();
       const uri = `/2010-04-01/Accounts/${opts.accountSid}/Messages/${sid}.json`;
       return sendJson(res, 201, {
@@ -120,6 +128,7 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
     requests,
     failNext: (count, status = 500) => failures.next(count, status),
     failFor: (ms, status = 500) => failures.forMs(ms, status),
+    beforeAnswer: (hook) => void hooks.push(hook),
     addMedia(content, contentType) {
       const path = `/2010-04-01/Accounts/${opts.accountSid}/Messages/MM${hex(16)}/Media/ME${hex(16)}`;
       media.set(path, { content, contentType });

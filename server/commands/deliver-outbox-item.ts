@@ -3,6 +3,7 @@ import { Message } from "../entities/message.entity.js";
 import { OutboxItem } from "../entities/outbox.entity.js";
 import { sqlTime, type Db } from "../lib/db.js";
 import { appendAuditEvent, SYSTEM_ACTOR } from "./append-audit-event.js";
+import { applyEarlyDeliveryUpdates } from "./apply-delivery-update.js";
 
 export const OUTBOX_POLICY = {
   /** A claim not completed within this time is considered lost (worker died) and may be retaken. */
@@ -94,6 +95,10 @@ export async function completeOutboxItem(db: Db, item: OutboxItem, result: SendR
         after: { outboxId: item.id, messageId: item.messageId, attempts: item.attempts, ...(outcome.state === "sent" ? { externalId: patch.externalId } : { error: patch.lastError }) },
         at: now,
       });
+    }
+    // Receipts the provider sent before this commit (they overtook our record of the send) apply now, after it.
+    if (outcome.state === "sent" && item.messageId) {
+      await applyEarlyDeliveryUpdates(m, { actor: { userId: null, label: "provider receipt (early)" }, at: now, secretKey: "" }, item.channelAccountId, patch.externalId!);
     }
     return outcome;
   });

@@ -25,9 +25,10 @@ import { TicketRating } from "./ticket-rating.entity.js";
 import { Open311Key } from "./open311-key.entity.js";
 import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
+import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
-export { Call, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
@@ -59,6 +60,7 @@ export const entities = [
   OutboxItem,
   Call,
   SessionLease,
+  EarlyDeliveryUpdate,
   ReplyTemplate,
   TrackingCode,
   PublicThrottle,

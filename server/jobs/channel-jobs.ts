@@ -1,5 +1,6 @@
 // Thin job modules of the channels: deliver-outbound, outbox-sweep and fetch-attachment.
 // Each calls commands; the connector is the only thing that talks to a provider.
+import { forgetStaleEarlyDeliveryUpdates } from "../commands/apply-delivery-update.js";
 import { createHash } from "node:crypto";
 import { LessThan } from "typeorm";
 import type { SendResult, TemplateMessage } from "../../channels/connector.js";
@@ -101,6 +102,7 @@ export async function runOutboxSweep(deps: ChannelJobDeps, onRetry?: (outboxId: 
     }
     if (ids.length < 50 || progressed === 0) break;
   }
+  await deps.db.tx((m) => forgetStaleEarlyDeliveryUpdates(m, deps.clock.now()));
   const pending = await deps.db.manager.getRepository(Attachment).find({ select: { id: true }, where: { fetchState: "pending", fetchAttempts: LessThan(MAX_FETCH_ATTEMPTS) }, take: 50 });
   for (const a of pending) if ((await runFetchAttachment(deps, a.id)).state === "fetched") counts.attachments++;
   return counts;

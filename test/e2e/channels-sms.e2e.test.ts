@@ -8,7 +8,7 @@ import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, jobDepsOf, newSid, pathOf, postTwilio, statusCallback, TWILIO } from "../support/channels.js";
 import { runDeliverOutbound, runOutboxSweep } from "../../server/jobs/channel-jobs.js";
-import { Attachment, AuditEvent, Contact, InboundReceipt, Message, OutboxItem, SlaClock, Ticket } from "../../server/entities/index.js";
+import { Attachment, AuditEvent, Contact, EarlyDeliveryUpdate, InboundReceipt, Message, OutboxItem, SlaClock, Ticket } from "../../server/entities/index.js";
 import { decryptSecret } from "../../server/lib/crypto.js";
 import { ChannelAccount } from "../../server/entities/channel-account.entity.js";
 
@@ -112,6 +112,30 @@ for (const target of await testTargets()) {
       // Running the job again sends nothing more.
       assert.equal((await sweep()).sent, 0);
       assert.equal(twilio.messages.filter((x) => x.body.includes(ticket.number)).length, 1);
+    });
+
+    it("a delivery receipt that overtakes the record of its send is kept and applied once the send is recorded", async () => {
+      const from = "+6281234500077";
+      const sid = newSid();
+      await postTwilio(http(), account.webhookUrl, inboundSms(from, "Drainase tersumbat di Jalan Sudirman.", sid)).expect(200);
+      const ticket = await ticketOf(sid);
+      // Twilio calls the status webhook before it answers our send: the message has no sid yet.
+      const early: { status: number; text: string }[] = [];
+      twilio.beforeAnswer(async (msg) => {
+        const r = await postTwilio(http(), account.webhookUrl, statusCallback(msg.sid, "delivered", from));
+        early.push({ status: r.status, text: r.text });
+      });
+      assert.equal((await sweep()).sent, 1);
+      assert.equal(early.length, 1);
+      assert.equal(early[0]!.status, 200, "the receipt is acknowledged: it is stored");
+      assert.match(early[0]!.text, /delivery:early/);
+      const out = await m().getRepository(Message).findOneByOrFail({ ticketId: ticket.id, direction: "outbound" });
+      assert.equal(out.externalId, twilio.messages.at(-1)!.sid);
+      assert.equal(out.deliveryStatus, "delivered", "applied when the send was recorded");
+      assert.equal(await m().getRepository(EarlyDeliveryUpdate).countBy({ externalId: out.externalId! }), 0, "and then forgotten");
+      const events = await m().getRepository(AuditEvent).find({ where: { ticketId: ticket.id }, order: { seq: "ASC" } });
+      const types = events.map((e) => e.type);
+      assert.ok(types.indexOf("message.delivery_updated") > types.indexOf("message.sent"), types.join(", "));
     });
 
     it("an operator's reply from the console reaches the citizen by SMS; forwarding notifies the citizen from the template", async () => {
