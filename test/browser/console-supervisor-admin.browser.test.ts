@@ -145,6 +145,8 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     await page.locator("#react-admin-title").getByText("Kalender kerja").waitFor();
     await page.getByRole("row").nth(1).click();
     await page.getByRole("button", { name: "Tambah", exact: true }).click();
+    // Calendars cannot be deleted (policies refer to them): no button offers it.
+    assert.equal(await page.locator(".ra-delete-button").count(), 0);
     const last = page.locator(".RaSimpleFormIterator-line").last();
     await last.getByLabel("Tanggal").fill("2026-12-28");
     await last.getByLabel("Nama hari libur").fill("Hari Jadi Provinsi");

@@ -125,10 +125,17 @@ function CalendarList() {
 }
 
 /** A business calendar: office hours per weekday and holidays (national, cuti bersama, regional). */
+/** Calendars are kept (policies refer to them): the form saves, it has no delete button. */
+const CalendarToolbar = () => (
+  <Toolbar>
+    <SaveButton />
+  </Toolbar>
+);
+
 function CalendarEdit() {
   return (
     <Edit mutationMode="pessimistic">
-      <SimpleForm>
+      <SimpleForm toolbar={<CalendarToolbar />}>
         <TextInput source="name" validate={[required(), minLength(2), maxLength(100)]} />
         <SelectInput source="timeZone" choices={["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"].map((z) => ({ id: z, name: z }))} validate={required()} />
         <OfficeHoursInput source="workingHours" />
