@@ -55,8 +55,8 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   canceled: "failed",
 };
 
-/** Form body -> params object; a repeated key becomes an array (as twilio.validateRequest expects). */
-function formParams(rawBody: Buffer): Record<string, string | string[]> {
+/** Form body -> params object; a repeated key becomes an array (as twilio.validateRequest expects). Also used by twilio-voice. */
+export function formParams(rawBody: Buffer): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(rawBody.toString("utf8"))) {
     const prev = out[k];
@@ -65,7 +65,7 @@ function formParams(rawBody: Buffer): Record<string, string | string[]> {
   return out;
 }
 
-function single(params: Record<string, string | string[]>, key: string): string | undefined {
+export function single(params: Record<string, string | string[] | undefined>, key: string): string | undefined {
   const v = params[key];
   return Array.isArray(v) ? v[0] : v;
 }

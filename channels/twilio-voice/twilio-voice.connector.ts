@@ -9,6 +9,7 @@
 // Call status callbacks (answered or missed, with duration) go to /voice/:account/call-status.
 import twilio from "twilio";
 import { z } from "zod";
+import { formParams, single } from "../twilio-sms/twilio-sms.connector.js";
 import {
   errorMessage,
   fetchDataRef,
@@ -86,19 +87,6 @@ export const IVR_TEXT = {
 
 const SAY_LANGUAGE: Record<VoiceLang, "id-ID" | "en-US"> = { id: "id-ID", en: "en-US" };
 export const OPERATOR_QUEUE = "aduan-operator";
-
-function formParams(rawBody: Buffer): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(rawBody.toString("utf8"))) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
-const single = (p: Record<string, string | string[] | undefined>, k: string) => {
-  const v = p[k];
-  return Array.isArray(v) ? v[0] : v;
-};
 
 /** Twilio's signature over the URL and the form parameters (also for the /voice routes). */
 export function verifyTwilioVoice(config: TwilioVoiceConfig, req: WebhookRequest): boolean {

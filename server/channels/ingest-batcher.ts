@@ -6,20 +6,15 @@
 // so a provider is answered 2xx only for what is stored.
 import { SYSTEM_ACTOR } from "../commands/append-audit-event.js";
 import { ingestInboundBatch } from "../commands/ingest-batch.js";
-import { ingestInboundMessage, type IngestInput, type IngestOutcome } from "../commands/ingest-inbound-message.js";
+import { ingestInboundMessage, senderAddress, type IngestInput, type IngestOutcome } from "../commands/ingest-inbound-message.js";
 import type { ChannelAccount } from "../entities/channel-account.entity.js";
 import type { InboundMessage } from "../../channels/connector.js";
 import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
-import { normalizePhone } from "../domain/contacts/identity.js";
 
 /** Who a message is from, as far as can be told before it is stored (one citizen, one key). */
-function senderKey(input: IngestInput): string {
-  const s = input.message.sender;
-  const who = s.phone ? (normalizePhone(s.phone) ?? s.phone) : s.email ? s.email.trim().toLowerCase() : s.externalId;
-  return `${input.message.channelKind}:${who}`;
-}
+const senderKey = (input: IngestInput) => `${input.message.channelKind}:${senderAddress(input.message)}`;
 
 export interface BatcherDeps {
   db: Db;

@@ -8,7 +8,7 @@ import { Message } from "../entities/message.entity.js";
 import { OutboxItem } from "../entities/outbox.entity.js";
 import { SlaClock } from "../entities/sla.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { afterCommit, isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { randomToken } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
 import { placeholders, selectEntities } from "../lib/select-entities.js";
@@ -392,8 +392,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   // 8. Tickets that were joined move on: updated now, and a citizen's reply ends waiting on them.
   const joined = [...new Set(live.map((p) => p.ticket).filter((t): t is Ticket => t instanceof Ticket))];
   if (joined.length) {
-    const updatedAt = m.connection.driver.preparePersistentValue(at, m.connection.getMetadata(Ticket).findColumnWithPropertyName("updatedAt")!);
-    await m.query(`UPDATE tickets SET updated_at = ? WHERE id IN (${placeholders(joined.length)})`, [updatedAt, ...joined.map((t) => t.id)]);
+    await m.query(`UPDATE tickets SET updated_at = ? WHERE id IN (${placeholders(joined.length)})`, [sqlTime(m, at), ...joined.map((t) => t.id)]);
   }
   for (const t of joined) {
     t.updatedAt = at;

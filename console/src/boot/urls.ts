@@ -91,7 +91,7 @@ export function firstScreenPaths(hash: string, role: string, stored: unknown): s
       filter: s.filter && typeof s.filter === "object" ? (s.filter as Record<string, unknown>) : QUEUE.filter,
     };
     paths.push(listPath("tickets", params));
-    for (const l of Object.values(NAME_LISTS)) paths.push(listPath(l === NAME_LISTS.categories ? "categories" : "agencies", { ...l.pagination, sort: l.sort }));
+    for (const [resource, l] of Object.entries(NAME_LISTS)) paths.push(listPath(resource, { ...l.pagination, sort: l.sort }));
   }
   return paths;
 }
