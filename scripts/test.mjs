@@ -1,44 +1,221 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under server/, channels/ and test/ with node's test runner (through tsx).
+// Runs every *.test.ts under server/, channels/ and test/ with node's test runner (through tsx),
+// one process per file, and proves that each file ran all its tests:
+// - the file's process must end by itself (no --test-force-exit, which on Node 20 could end a
+//   file before all its suites ran, with exit 0 and no failure);
+// - node's runner must report the file's closing summary, and every test it enqueued must have
+//   completed: a file that exits early (even with code 0) fails the run, named;
+// - a file whose tests are all done but whose process stays alive (an open server, pool, timer…)
+//   is stopped after TEST_HANDLE_GRACE_S seconds and fails, named, with its open handles listed;
+// - a file still running after TEST_FILE_TIMEOUT_S seconds is stopped and fails, with the tests
+//   that were running.
+// Prints each file's counts and one closing line "total: N passed, N failed[, N skipped]".
 // CI=true means nothing is skipped: MariaDB must be reachable and the browser tests run.
+//
 // Usage: npm test [-- <path filter>...]
-import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+//        node scripts/test.mjs --paths <file>...   run exactly these files (any name), no typecheck
+// Environment: TEST_JOBS (files at once, default 1), TEST_FILE_TIMEOUT_S (default 600),
+//              TEST_HANDLE_GRACE_S (default 20), SKIP_TYPECHECK=1.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./ensure-chromium.mjs";
 
-const roots = ["server", "channels", "test"];
-const filters = process.argv.slice(2);
-const files = [];
-function walk(dir) {
-  for (const name of readdirSync(dir)) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith(".test.ts")) files.push(p);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const here = (p) => join(root, "scripts", p);
+const argv = process.argv.slice(2);
+const pathsMode = argv[0] === "--paths";
+const strict = process.env.CI === "true" || process.env.CI === "1";
+const jobs = Math.max(1, Number(process.env.TEST_JOBS ?? 1) || 1);
+const fileTimeoutMs = (Number(process.env.TEST_FILE_TIMEOUT_S ?? 600) || 600) * 1000;
+const handleGraceMs = (Number(process.env.TEST_HANDLE_GRACE_S ?? 20) || 20) * 1000;
+
+function discover(filters) {
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      if (name === "node_modules" || name.startsWith(".")) continue;
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith(".test.ts")) files.push(p);
+    }
+  };
+  for (const r of ["server", "channels", "test"]) {
+    try {
+      walk(join(root, r));
+    } catch {
+      /* folder may not exist yet */
+    }
   }
+  return files
+    .map((f) => relative(root, f))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
 }
-for (const r of roots) {
-  try { walk(r); } catch { /* folder may not exist yet */ }
-}
-const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+
+const selected = pathsMode ? argv.slice(1) : discover(argv);
 if (selected.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
 // Browser tests (*.browser.test.ts) need Debian's Chromium: installed here when missing.
-const strict = process.env.CI === "true" || process.env.CI === "1";
-if (selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && strict) {
+if (!pathsMode && selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && strict) {
   console.error("CI=true and Chromium is missing: the browser tests cannot run");
   process.exit(1);
 }
-const typecheck = process.env.SKIP_TYPECHECK
-  ? { status: 0 }
-  : [spawnSync("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"], { stdio: "inherit" }), spawnSync("npx", ["tsc", "-p", "console/tsconfig.json"], { stdio: "inherit" })].find((r) => r.status !== 0) ?? { status: 0 };
-if (typecheck.status !== 0) {
-  console.error("typecheck failed");
-  process.exit(1);
+if (!pathsMode && !process.env.SKIP_TYPECHECK) {
+  for (const project of ["tsconfig.json", "console/tsconfig.json"]) {
+    const r = spawnSync("npx", ["tsc", "-p", project, ...(project === "tsconfig.json" ? ["--noEmit"] : [])], { stdio: "inherit", cwd: root });
+    if (r.status !== 0) {
+      console.error(`typecheck failed (${project})`);
+      process.exit(1);
+    }
+  }
 }
-const args = ["--import", "tsx", "--test", "--test-force-exit", "--test-concurrency=1", "--test-reporter=spec", ...selected];
-const run = spawnSync(process.execPath, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" } });
-process.exit(run.status ?? 1);
+
+console.log(`node ${process.version}; ${selected.length} test file(s), ${jobs} at a time${strict ? "; CI=true: nothing skipped" : ""}`);
+
+/**
+ * Runs one file in its own process. Its spec output goes to our stdout (buffered when several
+ * files run at once); node's test events come as JSON lines in a file of their own, written by
+ * scripts/test-events.mjs (and by scripts/test-child.mjs for the open handles), read as they grow.
+ */
+function runFile(file) {
+  return new Promise((resolveRun) => {
+    const started = Date.now();
+    const eventsFile = join(eventsDir, `${runFile.n = (runFile.n ?? 0) + 1}.jsonl`);
+    const args = [
+      "--import", "tsx",
+      "--import", here("test-child.mjs"),
+      "--test-reporter=spec", "--test-reporter-destination=stdout",
+      `--test-reporter=${here("test-events.mjs")}`, `--test-reporter-destination=${eventsFile}`,
+      file,
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: process.env.LOG_LEVEL ?? "silent", ADUAN_TEST_EVENTS: eventsFile },
+    });
+    const buffered = jobs > 1;
+    let out = "";
+    const write = (chunk) => (buffered ? (out += chunk) : process.stdout.write(chunk));
+    child.stdout.on("data", write);
+    child.stderr.on("data", write);
+
+    const st = { enqueued: 0, completed: 0, passed: 0, failed: 0, skipped: 0, summary: null, running: new Map(), handles: null };
+    let readUpTo = 0;
+    function readEvents() {
+      let text;
+      try {
+        text = readFileSync(eventsFile, "utf8");
+      } catch {
+        return; // not written yet
+      }
+      const end = text.lastIndexOf("\n") + 1;
+      if (end <= readUpTo) return;
+      for (const line of text.slice(readUpTo, end).split("\n")) if (line) onEvent(JSON.parse(line));
+      readUpTo = end;
+      armHandleTimer();
+    }
+    const poll = setInterval(readEvents, 500);
+    const key = (e) => `${e.nesting}:${e.line}:${e.column}:${e.name}`;
+    function onEvent(e) {
+      if (e.type === "test:enqueue") st.enqueued++;
+      // dequeue and complete are emitted as they happen (start/pass/fail come later, in report order)
+      else if (e.type === "test:dequeue") st.running.set(key(e), e.name);
+      else if (e.type === "test:complete") {
+        st.completed++;
+        st.running.delete(key(e));
+      } else if (e.type === "test:pass" || e.type === "test:fail") {
+        // Suites are containers; count the tests (leaves and tests with subtests alike), as node's summary does.
+        if (e.suite) return;
+        if (e.type === "test:fail") st.failed++;
+        else if (e.skip || e.todo) st.skipped++;
+        else st.passed++;
+      } else if (e.type === "test:summary") st.summary = e.counts;
+      else if (e.type === "handles") st.handles = e.handles;
+    }
+
+    // All enqueued tests done but the process still alive: something it opened is still open.
+    let handleTimer = null;
+    function armHandleTimer() {
+      if (handleTimer) clearTimeout(handleTimer);
+      handleTimer = null;
+      if (st.summary || st.enqueued === 0 || st.completed < st.enqueued) return;
+      handleTimer = setTimeout(() => stop("handles"), handleGraceMs);
+    }
+    let stoppedFor = null;
+    function stop(reason) {
+      if (stoppedFor || child.exitCode !== null) return;
+      stoppedFor = reason;
+      child.kill("SIGUSR2"); // scripts/test-child.mjs reports the open handles, then we end it
+      setTimeout(() => child.kill("SIGKILL"), 1500).unref();
+    }
+    const fileTimer = setTimeout(() => stop("timeout"), fileTimeoutMs);
+
+    child.on("close", (code, signal) => {
+      clearInterval(poll);
+      readEvents();
+      clearTimeout(fileTimer);
+      if (handleTimer) clearTimeout(handleTimer);
+      if (buffered) process.stdout.write(out);
+      const problems = [];
+      if (stoppedFor === "handles") {
+        problems.push(`its tests finished but the process did not exit within ${handleGraceMs / 1000} s: it left handles open (close every server, pool, DataSource, scheduler, timer and browser it opens)`);
+      } else if (stoppedFor === "timeout") {
+        const running = [...st.running.values()];
+        problems.push(`still running after ${fileTimeoutMs / 1000} s${running.length ? `; running: ${running.map((n) => JSON.stringify(n)).join(", ")}` : ""}`);
+      } else if (!st.summary) {
+        const seen = st.enqueued ? `${st.completed} of ${st.enqueued} enqueued tests completed` : "none of its test events reached the runner";
+        problems.push(`ended (exit ${signal ?? code}) before node's test runner reported its summary (${seen}): not all of its tests ran`);
+      } else if (st.completed < st.enqueued) {
+        problems.push(`${st.enqueued - st.completed} enqueued test(s) never completed`);
+      }
+      if (stoppedFor && st.handles?.length) problems.push(`open handles: ${st.handles.join("; ")}`);
+      if (st.summary && st.summary.tests === 0) problems.push("declares no test");
+      if (st.summary && (st.summary.passed !== st.passed || st.summary.failed + st.summary.cancelled !== st.failed)) {
+        problems.push(`counts disagree: node's summary says ${st.summary.passed} passed / ${st.summary.failed + st.summary.cancelled} failed, the events ${st.passed} / ${st.failed}`);
+      }
+      if (code !== 0 && st.failed === 0 && !stoppedFor && st.summary) problems.push(`exited with ${signal ?? code}`);
+      resolveRun({ file, passed: st.passed, failed: st.failed, skipped: st.skipped, problems, ms: Date.now() - started });
+    });
+  });
+}
+
+const eventsDir = mkdtempSync(join(tmpdir(), "aduan-test-events-"));
+const results = [];
+const queue = [...selected];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const r = await runFile(file);
+      results.push(r);
+      const bad = r.failed > 0 || r.problems.length > 0;
+      const skipped = r.skipped ? `, ${r.skipped} skipped` : "";
+      console.log(`${bad ? "✖" : "✔"} ${r.file}: ${r.passed} passed, ${r.failed} failed${skipped} (${(r.ms / 1000).toFixed(1)} s)`);
+      for (const p of r.problems) console.log(`  ✖ ${r.file}: ${p}`);
+    }
+  }),
+);
+
+rmSync(eventsDir, { recursive: true, force: true });
+results.sort((a, b) => a.file.localeCompare(b.file));
+const broken = results.filter((r) => r.problems.length > 0);
+const failing = results.filter((r) => r.failed > 0 || r.problems.length > 0);
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
+// A file that broke without a failing test still counts as one failure, so the total never says 0.
+const failed = sum("failed") + broken.filter((r) => r.failed === 0).length;
+console.log("");
+console.log("per file:");
+for (const r of results) console.log(`  ${String(r.passed + r.failed + r.skipped).padStart(4)}  ${r.file}${r.failed || r.problems.length ? "  ✖" : ""}`);
+if (failing.length) {
+  console.log("");
+  console.log("failing files:");
+  for (const r of failing) console.log(`  ${r.file}${r.problems.length ? `: ${r.problems[0]}` : `: ${r.failed} failed`}`);
+}
+console.log("");
+const skipped = sum("skipped");
+console.log(`total: ${sum("passed")} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exitCode = failed > 0 ? 1 : 0;
