@@ -1,5 +1,5 @@
 # Production image: api + worker + sessions in one process by default (--roles to split).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV PUPPETEER_SKIP_DOWNLOAD=true NODE_ENV=production
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ chromium && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
