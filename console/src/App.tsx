@@ -29,6 +29,12 @@ const Notifications = lazy(() => import("./supervisor/Notifications"));
 const theme = {
   ...defaultTheme,
   palette: { ...defaultTheme.palette, primary: { main: "#0d47a1" }, secondary: { main: "#00695c" }, error: { main: "#b71c1c" }, warning: { main: "#8a4b00" }, success: { main: "#1b5e20" } },
+  components: {
+    ...defaultTheme.components,
+    // react-admin's loading spinners are ARIA progressbars: screen readers need a name for them
+    // (axe: aria-progressbar-name). The theme is built before the locale is known, so both languages.
+    MuiCircularProgress: { defaultProps: { "aria-label": "Memuat… / Loading…" } },
+  },
 };
 
 export function App() {
