@@ -11,7 +11,7 @@ import { UNPUBLISHED_STATUSES } from "../../domain/privacy/publication.js";
 import { exportPublicReports, getPublicReport, listPublicReports, lookups, type PublicReportFilter } from "../../queries/public-reports.js";
 import { OPEN_DATA_FIELDS, presentOpenDataRecord, presentPublicReport, type PublicReport } from "../presenters/public-report.presenter.js";
 import type { AppDeps } from "../types.js";
-import { cachePublic, esc, fmtDate, fmtTime, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
+import { brandOf, cachePublic, esc, type Brand, fmtDate, fmtTime, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
 import { TICKET_NUMBER } from "./lacak.js";
 
 const PAGE_SIZE = 20;
@@ -79,6 +79,7 @@ async function listPage(deps: AppDeps, lang: Lang, self: string, q: ReportQuery)
   const pager = `<nav class="pager" aria-label="${tr(lang, "Halaman", "Pages")}">${q.sebelum ? `<a href="/laporan${esc(queryString(q))}">${tr(lang, "← Terbaru", "← Newest")}</a>` : "<span></span>"}${result.nextBefore ? `<a href="/laporan${esc(queryString(q, { sebelum: result.nextBefore }))}">${tr(lang, "Lebih lama →", "Older →")}</a>` : ""}</nav>`;
   const downloads = `<p class="muted">${tr(lang, "Unduh hasil ini", "Download these results")}: <a href="/laporan/data.csv${esc(queryString(q))}">CSV</a> · <a href="/laporan/data.json${esc(queryString(q))}">JSON</a> · <a href="/laporan/feed.atom${esc(queryString(q))}">Atom</a> · <a href="/laporan/feed.rss${esc(queryString(q))}">RSS</a></p>`;
   return page({
+    brand: brandOf(deps.config),
     lang,
     self,
     title: tr(lang, "Laporan publik", "Public reports"),
@@ -95,11 +96,12 @@ function reportItem(lang: Lang, r: PublicReport): string {
 <p>${esc(excerpt(r.description))}</p>${answered}</article>`;
 }
 
-function reportPage(lang: Lang, self: string, r: PublicReport): string {
+function reportPage(brand: Brand, lang: Lang, self: string, r: PublicReport): string {
   const answers = r.answers.length
     ? r.answers.map((a) => `<article><h3>${esc(a.agency)} <small><time datetime="${a.at}">${esc(fmtTime(lang, new Date(a.at)))}</time></small></h3><div class="answer">${esc(a.text)}</div></article>`).join("")
     : `<p>${tr(lang, "Belum ada tanggapan.", "No answer yet.")}</p>`;
   return page({
+    brand,
     lang,
     self,
     title: r.subject,
@@ -117,7 +119,7 @@ export function laporanRoutes(deps: AppDeps): Router {
   const parse = (req: Request, res: Response, lang: Lang): ReportQuery | null => {
     const q = reportQuery.safeParse(req.query);
     if (q.success) return q.data;
-    sendHtml(res, 400, messagePage(lang, "/laporan", tr(lang, "Filter tidak valid", "Invalid filter"), q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
+    sendHtml(res, 400, messagePage(brandOf(deps.config), lang, "/laporan", tr(lang, "Filter tidak valid", "Invalid filter"), q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
     return null;
   };
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e: unknown) => void) => fn(req, res).catch(next);
@@ -202,10 +204,10 @@ export function laporanRoutes(deps: AppDeps): Router {
       cachePublic(res);
       if (!r) {
         // The same answer for a number that does not exist and one that is not public.
-        sendHtml(res, 404, messagePage(lang, selfOf(req), tr(lang, "Laporan tidak ditemukan", "Report not found"), tr(lang, "Laporan ini tidak ada atau tidak ditampilkan untuk umum.", "This report does not exist or is not shown publicly.")));
+        sendHtml(res, 404, messagePage(brandOf(deps.config), lang, selfOf(req), tr(lang, "Laporan tidak ditemukan", "Report not found"), tr(lang, "Laporan ini tidak ada atau tidak ditampilkan untuk umum.", "This report does not exist or is not shown publicly.")));
         return;
       }
-      sendHtml(res, 200, reportPage(lang, selfOf(req), presentPublicReport(r, lang)));
+      sendHtml(res, 200, reportPage(brandOf(deps.config), lang, selfOf(req), presentPublicReport(r, lang)));
     }),
   );
   return router;
