@@ -49,7 +49,7 @@ export const KINERJA_LABELS = {
     "Share of follow-ups done within their deadline (counting unanswered ones already past it). Grey: none due yet.",
   ],
   figures: ["Angka per OPD", "Figures per agency"],
-  agency: ["OPD", "Agency"],
+  agency: ["Nama OPD", "Agency"],
   volume: ["Volume", "Volume"],
   median: ["Median hari kerja", "Median working days"],
   returned: ["Bukan wewenang", "Not their authority"],
