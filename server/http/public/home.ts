@@ -65,7 +65,7 @@ function demoSection(lang: Lang): string {
   ).join("");
   return `<section class="demo" aria-labelledby="demo"><h2 id="demo">${L(H.demoTitle)}</h2>
 <p>${L(H.demoPhoneText)}</p><p><a class="btn" href="/demo/warga">${L(H.demoPhone)}</a></p>
-<p>${L(H.demoText)} <code>${esc(DEMO_PASSWORD)}</code></p>
+<p>${L(H.demoText)} <code class="nowrap">${esc(DEMO_PASSWORD)}</code></p>
 <table class="cards"><thead><tr><th scope="col">${L(H.email)}</th><th scope="col">${L(H.role)}</th><th scope="col">${L(H.name)}</th></tr></thead><tbody>${rows}</tbody></table>
 <p><a href="/console/">${L(H.demoConsole)} →</a></p></section>`;
 }
@@ -77,7 +77,7 @@ export function homePage(deps: AppDeps, lang: Lang, self: string): string {
   const province = brand.province ? (lang === "en" ? brand.province.en : brand.province.id) : null;
   const tile = (href: string, title: readonly [string, string], text: readonly [string, string], main = false) =>
     `<li><a class="tile${main ? " main" : ""}" href="${href}"><strong>${L(title)}</strong>${L(text)}</a></li>`;
-  const hero = `<div class="hero"><div class="wrap">${province ? `<p class="muted">${esc(province)}</p>` : ""}<h1>${L(H.heading)}</h1><p>${L(H.intro)}</p></div></div>`;
+  const hero = `<div class="hero"><div class="wrap"><h1>${L(H.heading)}</h1><p>${L(H.intro)}</p></div></div>`;
   const body = `<h2 class="hp">${L(H.services)}</h2><ul class="tiles">${tile("/lapor", H.lapor, H.laporText, true)}${tile("/lacak", H.lacak, H.lacakText)}${tile("/laporan", H.laporan, H.laporanText)}${tile("/kinerja", H.kinerja, H.kinerjaText)}</ul>
 <p>${L(H.channels)}</p>
 <h2>${L(H.how)}</h2><ol class="steps"><li>${L(H.step1)}</li><li>${L(H.step2)}</li><li>${L(H.step3)}</li><li>${L(H.step4)}</li></ol>

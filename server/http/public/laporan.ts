@@ -92,7 +92,7 @@ ${filters}${downloads}<section aria-label="${tr(lang, "Daftar laporan", "Reports
 function reportItem(lang: Lang, r: PublicReport): string {
   const answered = r.answers.length ? `<p class="muted">${tr(lang, "Ditanggapi oleh", "Answered by")} ${esc([...new Set(r.answers.map((a) => a.agency))].join(", "))}</p>` : "";
   return `<article class="report"><h2><a href="/laporan/${esc(r.number)}">${esc(r.subject)}</a></h2>
-<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small>${esc(r.number)} · <time datetime="${r.receivedAt}">${esc(fmtDate(lang, new Date(r.receivedAt)))}</time></small></p>
+<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small><span class="nowrap">${esc(r.number)}</span> · <time datetime="${r.receivedAt}">${esc(fmtDate(lang, new Date(r.receivedAt)))}</time></small></p>
 <p>${esc(excerpt(r.description))}</p>${answered}</article>`;
 }
 
@@ -106,7 +106,7 @@ function reportPage(brand: Brand, lang: Lang, self: string, r: PublicReport): st
     self,
     title: r.subject,
     body: `<p><a href="/laporan">${tr(lang, "← Semua laporan", "← All reports")}</a></p><h1>${esc(r.subject)}</h1>
-<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small>${esc(r.number)} · ${tr(lang, "diterima", "received")} <time datetime="${r.receivedAt}">${esc(fmtTime(lang, new Date(r.receivedAt)))}</time></small></p>
+<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small><span class="nowrap">${esc(r.number)}</span> · ${tr(lang, "diterima", "received")} <time datetime="${r.receivedAt}">${esc(fmtTime(lang, new Date(r.receivedAt)))}</time></small></p>
 ${r.agencies.length ? `<p><strong>OPD:</strong> ${esc(r.agencies.map((a) => a.name).join(", "))}</p>` : ""}
 ${r.location ? `<p><strong>${tr(lang, "Lokasi", "Location")}:</strong> ${esc(r.location)}</p>` : ""}
 <h2>${tr(lang, "Uraian", "Description")}</h2><div class="answer">${esc(r.description)}</div>

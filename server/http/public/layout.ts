@@ -72,7 +72,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 .brand{display:flex;align-items:center;gap:.6rem;color:#fff;text-decoration:none;flex:1 1 12rem;min-width:0}.brand img{width:2.75rem;height:2.75rem;flex:none}
 .brand span{display:block;font-size:.8rem;line-height:1.25}.brand strong{display:block;font-size:1.2rem;line-height:1.2}
 .lang{color:#fff;font-size:.9rem;border:1px solid #fff;border-radius:99px;padding:.1rem .75rem;text-decoration:none;white-space:nowrap}
-.menu{background:var(--bg);border-bottom:1px solid var(--line)}.menu .wrap{display:flex;flex-wrap:wrap;gap:0 1.25rem}
+.menu{background:var(--bg);border-bottom:1px solid var(--line)}.menu .wrap{display:flex;flex-wrap:wrap;gap:0 1.1rem}
 .menu a{display:inline-block;padding:.55rem 0 .35rem;font-weight:600;text-decoration:none;border-bottom:3px solid transparent}.menu a[aria-current=page],.menu a:hover{border-color:var(--b)}
 main{display:block;padding-bottom:2rem}main>.wrap{padding-top:.5rem}
 h1{font-size:1.6rem;line-height:1.25;margin:1rem 0 .75rem}h2{font-size:1.2rem;margin-top:1.75rem}h3{font-size:1.05rem}
@@ -92,17 +92,17 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}caption{text-align:le
 .pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin:1rem 0}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem;min-width:0}legend{font-weight:600}
 .hero{background:var(--t);border-bottom:4px solid var(--b);padding:1.25rem 0 1.5rem}.hero h1{font-size:1.75rem;margin-top:.5rem}.hero p{font-size:1.05rem;max-width:40rem}
-.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,14rem),1fr));gap:1rem;list-style:none;padding:0;margin:1.25rem 0}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr));gap:1rem;list-style:none;padding:0;margin:1.25rem 0}
 .tile{display:block;height:100%;background:var(--bg);border:1px solid var(--line);border-top:5px solid var(--b);border-radius:8px;padding:1rem 1.1rem;color:var(--fg);text-decoration:none}
 .tile strong{display:block;font-size:1.25rem;color:var(--a);margin-bottom:.25rem}.tile:hover,.tile:focus{box-shadow:0 2px 10px rgba(0,0,0,.18)}.tile.main{background:var(--b);border-color:var(--b)}.tile.main,.tile.main strong{color:#fff}
 .steps{counter-reset:s;list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,12rem),1fr));gap:1rem}.steps li{counter-increment:s;padding-left:2.6rem;position:relative}
 .steps li::before{content:counter(s);position:absolute;left:0;top:0;width:2rem;height:2rem;border-radius:50%;background:var(--b);color:#fff;font-weight:700;text-align:center;line-height:2rem}
-.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,9rem),1fr));gap:.75rem;margin:1rem 0}.stat{background:var(--t);border-radius:8px;padding:.6rem .9rem}.stat strong{display:block;font-size:1.6rem;line-height:1.2}
-.demo{border:2px dashed var(--b);border-radius:8px;padding:.25rem 1rem 1rem;margin:2rem 0}code{background:var(--alt);padding:0 .25rem;border-radius:4px}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,6rem),1fr));gap:.75rem;margin:1rem 0}.stat{background:var(--t);border-radius:8px;padding:.6rem .9rem}.stat strong{display:block;font-size:1.6rem;line-height:1.2}
+.demo{border:2px dashed var(--b);border-radius:8px;padding:.25rem 1rem 1rem;margin:2rem 0}code{background:var(--alt);padding:0 .25rem;border-radius:4px}.nowrap{white-space:nowrap}
 footer{background:var(--alt);border-top:1px solid var(--line);font-size:.9rem;padding:1rem 0 2rem}footer p{margin:.35rem 0}footer a{margin-right:.9rem;display:inline-block}
 @media (max-width:40rem){h1{font-size:1.4rem}.hero h1{font-size:1.5rem}
 table.cards thead{position:absolute;left:-10000px}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th{display:block}
-table.cards tr{border:1px solid var(--line);border-radius:8px;margin:.75rem 0;padding:.35rem .75rem}table.cards th,table.cards td{border:0;padding:.2rem 0;text-align:left}
+table.cards caption{display:block}table.cards tr{border:1px solid var(--line);border-radius:8px;margin:.75rem 0;padding:.35rem .75rem}table.cards th,table.cards td{border:0;padding:.2rem 0;text-align:left}
 table.cards td{display:flex;justify-content:space-between;gap:1rem;text-align:right}table.cards td::before{content:attr(data-label);font-weight:600;text-align:left;color:var(--mut)}}
 @media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--alt:#1e2630;--line:#3a3f45;--mut:#bbb;--a:#8ab4f8;--t:#1f2b28}.ok{background:#16301d}.note{background:#3a3000}.err{color:#ff8a80}.skip:focus{background:#121212;color:#eee}}`;
 }
@@ -165,8 +165,8 @@ export const LAYOUT_LABELS = {
   home: ["Beranda", "Home"],
   lapor: ["Lapor", "Report"],
   lacak: ["Lacak", "Track"],
-  laporan: ["Laporan publik", "Public reports"],
-  kinerja: ["Kinerja OPD", "Agency performance"],
+  laporan: ["Laporan", "Reports"],
+  kinerja: ["Kinerja", "Performance"],
   tagline: ["Layanan pengaduan masyarakat", "Public complaints service"],
   openData: ["Data terbuka (CSV)", "Open data (CSV)"],
   staff: ["Petugas", "Staff"],
