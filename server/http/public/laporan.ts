@@ -65,13 +65,16 @@ async function listPage(deps: AppDeps, lang: Lang, self: string, q: ReportQuery)
   const opt = (value: string, label: string, selected: string | undefined) => `<option value="${esc(value)}"${selected === value ? " selected" : ""}>${esc(label)}</option>`;
   const categories = [...lk.categories.values()].filter((c) => c.isPublic && c.active);
   const agencies = [...lk.agencies.values()].filter((a) => a.active);
-  const filters = `<form method="get" action="/laporan" role="search" aria-label="${tr(lang, "Cari laporan", "Search reports")}">
-<div class="filters"><div><label for="q">${tr(lang, "Kata kunci", "Keywords")}</label><input id="q" name="q" value="${esc(q.q)}" maxlength="100"></div>
+  // The keywords always, the other filters folded (open when one is set): on a phone the reports come first.
+  const filtered = Boolean(q.kategori || q.opd || q.status || q.dari || q.sampai);
+  const filters = `<form method="get" action="/laporan" role="search" class="panel" aria-label="${tr(lang, "Cari laporan", "Search reports")}">
+<label for="q">${tr(lang, "Kata kunci", "Keywords")}</label><input id="q" name="q" value="${esc(q.q)}" maxlength="100">
+<details${filtered ? " open" : ""}><summary>${tr(lang, "Saring menurut kategori, OPD, status atau tanggal", "Filter by category, agency, status or date")}</summary><div class="filters">
 <div><label for="kategori">${tr(lang, "Kategori", "Category")}</label><select id="kategori" name="kategori">${opt("", tr(lang, "Semua", "All"), q.kategori ?? "")}${categories.map((c) => opt(c.code, lang === "en" && c.nameEn ? c.nameEn : c.name, q.kategori)).join("")}</select></div>
 <div><label for="opd">OPD</label><select id="opd" name="opd">${opt("", tr(lang, "Semua", "All"), q.opd ?? "")}${agencies.map((a) => opt(a.code, a.name, q.opd)).join("")}</select></div>
 <div><label for="status">Status</label><select id="status" name="status">${opt("", tr(lang, "Semua", "All"), q.status ?? "")}${PUBLIC_STATUSES.map((s) => opt(s, STATUS_LABELS[s][lang], q.status)).join("")}</select></div>
 <div><label for="dari">${tr(lang, "Dari tanggal", "From")}</label><input id="dari" name="dari" type="date" value="${esc(q.dari)}"></div>
-<div><label for="sampai">${tr(lang, "Sampai tanggal", "To")}</label><input id="sampai" name="sampai" type="date" value="${esc(q.sampai)}"></div></div>
+<div><label for="sampai">${tr(lang, "Sampai tanggal", "To")}</label><input id="sampai" name="sampai" type="date" value="${esc(q.sampai)}"></div></div></details>
 <button type="submit">${tr(lang, "Tampilkan", "Show")}</button></form>`;
   const items = reports.length
     ? reports.map((r) => reportItem(lang, r)).join("")
