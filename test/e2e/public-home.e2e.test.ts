@@ -14,6 +14,7 @@ import { KINERJA_LABELS } from "../../server/http/public/kinerja.js";
 import { LAYOUT_LABELS } from "../../server/http/public/layout.js";
 import { DEMO_BRAND } from "../../server/http/public/brand.js";
 import { loadConfig } from "../../server/config/env.js";
+import { createApp } from "../../server/http/app.js";
 
 const LINKS = ["/lapor", "/lacak", "/laporan", "/kinerja", "/console/"];
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => unescapeHtml(m[1]!));
@@ -152,5 +153,14 @@ describe("public: a province's own look (PUBLIC_* settings)", () => {
   it("refuses a colour too light for white text on it", () => {
     assert.throws(() => loadConfig({ NODE_ENV: "test", DATA_DIR: dir, PUBLIC_BRAND_COLOR: "#ffcc00" }), /PUBLIC_BRAND_COLOR: is too light/);
     assert.throws(() => loadConfig({ NODE_ENV: "test", DATA_DIR: dir, PUBLIC_BRAND_COLOR: "red" }), /PUBLIC_BRAND_COLOR/);
+  });
+
+  it("refuses to start with a logo file that is missing, too large or of another type", () => {
+    const withLogo = (logoFile: string) => () => createApp({ ...t.deps, config: { ...t.config, brand: { ...t.config.brand, logoFile } } });
+    assert.throws(withLogo(join(dir, "missing.svg")), /ENOENT/);
+    writeFileSync(join(dir, "big.png"), Buffer.alloc(65 * 1024));
+    assert.throws(withLogo(join(dir, "big.png")), /PUBLIC_LOGO_FILE is larger than 64 kB/);
+    writeFileSync(join(dir, "logo.gif"), "GIF89a");
+    assert.throws(withLogo(join(dir, "logo.gif")), /PUBLIC_LOGO_FILE must be \.svg, \.png or \.webp/);
   });
 });

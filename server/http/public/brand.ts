@@ -118,7 +118,7 @@ function readLogo(file: string): { type: string; body: Buffer } {
 
 const brands = new WeakMap<Config, Brand>();
 
-/** The brand of this deployment (computed once per config; a bad logo file fails at the first page). */
+/** The brand of this deployment, computed once per config (createApp asks first, so a bad logo file fails at start-up). */
 export function brandOf(config: Config): Brand {
   let brand = brands.get(config);
   if (brand) return brand;

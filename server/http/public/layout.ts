@@ -215,6 +215,7 @@ export const LOGO_PATH = "/publik/logo";
 
 /** The stylesheet and the logo: cached a day, revalidated by ETag (the page links the stylesheet by its version). */
 export function assetRoutes(deps: Pick<AppDeps, "config">): Router {
+  brandOf(deps.config); // a missing or oversized PUBLIC_LOGO_FILE stops the start, not the first page
   const router = express.Router();
   const serve = (req: Request, res: Response, type: string, etag: string, body: string | Buffer) => {
     res.setHeader("Cache-Control", "public, max-age=86400");
