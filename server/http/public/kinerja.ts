@@ -102,7 +102,7 @@ function kinerjaPage(brand: Brand, lang: Lang, self: string, report: MonthReport
   const stat = (value: string, l: readonly [string, string]) => `<div class="stat"><strong>${value}</strong>${L(l)}</div>`;
   const body = `<h1>${L(K.title)} — ${esc(monthName(lang, report.month))}</h1>
 <p>${L(K.intro)}</p>
-<form method="get" action="/kinerja" class="panel">${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<label for="bulan">${L(K.month)}</label><select id="bulan" name="bulan">${monthPicker(lang, report.month, current)}</select><button type="submit">${L(K.show)}</button></form>
+<form method="get" action="/kinerja" class="panel">${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<label for="bulan">${L(K.month)}</label><select id="bulan" name="bulan" class="short">${monthPicker(lang, report.month, current)}</select><button type="submit">${L(K.show)}</button></form>
 <nav class="pager" aria-label="${L(K.otherMonths)}"><a href="/kinerja?bulan=${prev}">← ${esc(monthName(lang, prev))}</a>${report.month < current ? `<a href="/kinerja?bulan=${next}">${esc(monthName(lang, next))} →</a>` : ""}</nav>
 <div class="stats">${stat(num(lang, report.totals.volume), K.forwards)}${stat(num(lang, report.totals.followedUp), K.followedUp)}${stat(pct(report.totals.onTimeShare), K.onTime)}</div>
 <figure>${onTimeChart(lang, report.rows, brand.color)}<figcaption class="muted">${L(K.chartCaption)}</figcaption></figure>

@@ -84,13 +84,13 @@ button:hover,.btn:hover{background:var(--bd)}button.secondary{background:var(--b
 .muted,small{color:var(--mut)}.hp{position:absolute;left:-10000px;height:0;overflow:hidden}
 ol.timeline{list-style:none;padding:0;border-left:3px solid var(--b);margin-left:.5rem}ol.timeline li{padding:0 0 1rem 1rem}
 ol.timeline time{display:block;color:var(--mut);font-size:.9rem}.answer{white-space:pre-wrap;background:var(--alt);padding:.6rem .8rem;border-radius:6px;border-left:3px solid var(--b)}
-.report{border:1px solid var(--line);border-radius:8px;padding:.25rem 1rem;margin:.75rem 0}.report h2{margin:.5rem 0 .25rem;font-size:1.1rem}
+.report{border:1px solid var(--line);border-radius:8px;padding:.25rem 1rem;margin:.75rem 0}.report h2{margin:.5rem 0 .25rem;font-size:1.1rem}.report h2 a{text-decoration:none}.report h2 a:hover{text-decoration:underline}small time{white-space:nowrap}
 .tag{display:inline-block;background:var(--t);color:var(--fg);border-radius:99px;padding:0 .55rem;font-size:.85rem;margin:0 .25rem .25rem 0}
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,11rem),1fr));gap:0 1rem}
 .panel{background:var(--alt);border-radius:8px;padding:.25rem 1rem 1rem;margin:1rem 0}
-table{border-collapse:collapse;width:100%;font-size:.95rem}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{border-bottom:1px solid var(--line);padding:.45rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right}
+table{border-collapse:collapse;width:100%;font-size:.95rem;overflow-wrap:break-word}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{border-bottom:1px solid var(--line);padding:.45rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right}
 .pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin:1rem 0}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}summary{margin-top:1rem;cursor:pointer;color:var(--a);font-weight:600}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem;min-width:0}legend{font-weight:600}
+figure{margin:1rem 0}figure svg{width:100%;max-width:28rem;height:auto}.short{max-width:18rem;margin-right:.5rem}summary{margin-top:1rem;cursor:pointer;color:var(--a);font-weight:600}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem;min-width:0}legend{font-weight:600}
 .hero{background:var(--t);border-bottom:4px solid var(--b);padding:1.25rem 0 1.5rem}.hero h1{font-size:1.75rem;margin-top:.5rem}.hero p{font-size:1.05rem;max-width:40rem}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr));gap:1rem;list-style:none;padding:0;margin:1.25rem 0}
 .tile{display:block;height:100%;background:var(--bg);border:1px solid var(--line);border-top:5px solid var(--b);border-radius:8px;padding:1rem 1.1rem;color:var(--fg);text-decoration:none}
