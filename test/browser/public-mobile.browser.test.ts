@@ -100,6 +100,17 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
     await ctx.close();
   });
 
+  it("in dark mode too, axe finds nothing on the phone's pages", async () => {
+    const ctx = await browser.context({ ...phone, colorScheme: "dark", bypassCSP: true });
+    const page = await ctx.newPage();
+    for (const path of ["/", "/lapor", "/laporan", "/kinerja", `/laporan/${longReport}`]) {
+      await page.goto(`${base}${path}`);
+      await noViolations(page, `dark${path.replace(/\//g, "-")}`);
+    }
+    await screenshot(page, "mobile-360-dark-laporan-long-answer-id");
+    await ctx.close();
+  });
+
   for (const javaScriptEnabled of [true, false]) {
     it(`the front door: axe finds nothing, and its links work (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
       const ctx = await browser.context({ javaScriptEnabled, bypassCSP: javaScriptEnabled, viewport: { width: 1280, height: 900 } });
