@@ -179,6 +179,7 @@ export default async function main(argv: string[]): Promise<void> {
     const link = await get(`/lacak/${number}?k=${benchTrackingSecret(number)}`);
     const cookie = (link.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const pages: [string, string, string?][] = [
+      ["front door", "/"],
       ["web form", "/lapor"],
       ["tracking start", "/lacak"],
       ["tracking page", `/lacak/${number}`, cookie],

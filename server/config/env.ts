@@ -66,6 +66,20 @@ export const envSchema = z
       .optional(),
     /** Sender of notification e-mails. */
     SMTP_FROM: z.string().default("Aduan <no-reply@localhost>"),
+    /** The public pages' look (docs/public.md): the government's name, e.g. "Pemerintah Provinsi Jawa Barat". Demo: its own. */
+    PUBLIC_PROVINCE_NAME: z.string().trim().min(2).max(80).optional(),
+    /** The same name in English (default: PUBLIC_PROVINCE_NAME). */
+    PUBLIC_PROVINCE_NAME_EN: z.string().trim().min(2).max(80).optional(),
+    /** The service's own name on the public pages, e.g. "LAPOR Jabar". */
+    PUBLIC_SERVICE_NAME: z.string().trim().min(2).max(40).default("Aduan"),
+    /** Main colour (#rrggbb); white text on it and it as text on white must both be readable (contrast >= 4.5). */
+    PUBLIC_BRAND_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #0b5394")
+      .refine((c) => contrastWithWhite(c) >= 4.5, "is too light: white text on it must have a contrast of at least 4.5:1")
+      .optional(),
+    /** Path of the logo (SVG, PNG or WebP, at most 64 kB), shown in the header of every public page. */
+    PUBLIC_LOGO_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -76,6 +90,16 @@ export const envSchema = z
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** WCAG contrast ratio of a #rrggbb colour against white. */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+  return 1.05 / (l + 0.05);
+}
 
 export interface Config {
   nodeEnv: Env["NODE_ENV"];
@@ -98,6 +122,8 @@ export interface Config {
   jobPollMs: number;
   kominfoAgencyCode: string;
   smtp: { url: string; from: string } | null;
+  /** The public pages' look; unset parts fall back to the demo's look (demo data) or a neutral one. */
+  brand: { provinceName?: string; provinceNameEn?: string; serviceName: string; color?: string; logoFile?: string };
 }
 
 export class ConfigError extends Error {}
@@ -150,5 +176,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: env.JOB_POLL_MS,
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
+    brand: { provinceName: env.PUBLIC_PROVINCE_NAME, provinceNameEn: env.PUBLIC_PROVINCE_NAME_EN, serviceName: env.PUBLIC_SERVICE_NAME, color: env.PUBLIC_BRAND_COLOR?.toLowerCase(), logoFile: env.PUBLIC_LOGO_FILE },
   };
 }

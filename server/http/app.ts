@@ -22,6 +22,7 @@ import { open311Routes } from "./public/open311.js";
 import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
 import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
+import { homeRoutes } from "./public/home.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps) {
   app.use("/voice", voiceRoutes(deps));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
-  app.use("/publik", assetRoutes());
+  app.use("/publik", assetRoutes(deps));
   app.use(["/laporan", "/kinerja", "/open311/v2"], microCache(deps.publicCacheMs ?? 5000));
   app.use("/lapor", laporRoutes(deps));
   app.use("/console", consoleRoutes());
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
   app.use("/laporan", laporanRoutes(deps));
   app.use("/open311/v2", open311Routes(deps));
   app.use("/kinerja", kinerjaRoutes(deps));
+  app.use(homeRoutes(deps)); // the front door "/" and /favicon.ico
 
   const api = express.Router();
   api.use((_req, res, next) => {

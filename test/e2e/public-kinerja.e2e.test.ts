@@ -6,6 +6,7 @@ import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { clearAccountabilityCache } from "../../server/queries/accountability.js";
 import { answerAsHeadPU, recordTicket, verifyAndForward } from "../support/public.js";
 import { TicketRating } from "../../server/entities/index.js";
+import { brandOf } from "../../server/http/public/brand.js";
 
 /** Issue 6: /kinerja — per OPD per month: volume, on-time share, median working days, returned share, rating; SVG chart without JS. */
 for (const target of await testTargets()) {
@@ -59,8 +60,8 @@ for (const target of await testTargets()) {
       const res = await http().get("/kinerja?bulan=2026-11");
       assert.equal(res.status, 200);
       assert.match(res.text, /<svg role="img" aria-labelledby="chart-title"/);
-      assert.match(res.text, /<rect [^>]*fill="#0b5394"/);
-      assert.match(res.text, /<table><caption>Angka per OPD<\/caption>/);
+      assert.match(res.text, new RegExp(`<rect [^>]*fill="${brandOf(t.config).color}"`), "bars in the province's colour");
+      assert.match(res.text, /<table class="cards"><caption>Angka per OPD<\/caption>/);
       assert.match(res.text, /Dinas Pekerjaan Umum dan Penataan Ruang/);
       assert.ok(!/<script/i.test(res.text));
       assert.match(res.headers["cache-control"], /public/);

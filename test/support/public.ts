@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type supertest from "supertest";
-import { Agency, Category } from "../../server/entities/index.js";
+import { Agency, Category, TicketRating } from "../../server/entities/index.js";
 import { DEMO, type TestApp } from "./app.js";
 
 /** A complaint recorded by the operator (as from a phone call): its id, number and tracking link. */
@@ -34,3 +34,43 @@ export async function answerAsHeadPU(t: TestApp, ticketId: number, response: str
 
 /** Decodes the HTML entities our pages write (&#NN;). */
 export const unescapeHtml = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, "&");
+
+/** An OPD answer with long paragraphs, an unbroken word and long URLs: what must still fit a 360-px phone. */
+export const LONG_ANSWER = [
+  "Terima kasih atas laporan Anda. Tim UPT Jalan dan Jembatan Wilayah Timur telah meninjau lokasi pada hari Senin dan menemukan kerusakan sepanjang kurang lebih 120 meter pada kedua lajur.",
+  "Rincian pekerjaan dapat dilihat di https://dpu.provinsi.go.id/pengumuman/2026/11/perbaikan-jalan-provinsi-ruas-cibeunying-kaler-tahap-kedua-dengan-penambalan-dan-pelapisan-ulang-aspal-hotmix?utm_source=aduan&utm_medium=tanggapan&utm_campaign=pemeliharaan-rutin-akhir-tahun",
+  `Kode paket pekerjaan: ${"PEMELIHARAANJALANPROVINSI".repeat(6)}.`,
+  ...Array.from({ length: 12 }, (_, i) => `Tahap ${i + 1}: pekerjaan galian, pemadatan, pelapisan dan pengecatan marka dilaksanakan bertahap pada malam hari agar lalu lintas tidak terganggu; warga diminta berhati-hati ketika melintas.`),
+].join("\n\n");
+
+/**
+ * Enough data to fill every public page: a forward to every demo OPD this month (some answered and
+ * rated, one returned), and a public report whose answer is LONG_ANSWER. Returns that report's number.
+ */
+export async function fillPublicPages(t: TestApp): Promise<{ longReport: string }> {
+  const { DEMO_AGENCIES } = await import("../../server/demo/demo-data.js");
+  const operator = await t.loginAs(DEMO.operator);
+  const long = await recordTicket(operator, {
+    subject: "Jalan provinsi ruas Cibeunying Kaler rusak berat sepanjang seratus dua puluh meter dan belum diperbaiki",
+    description: `Jalan rusak berat, banyak lubang dalam. Foto di https://contoh.example/galeri/${"jalanrusak".repeat(12)}.jpg`,
+    categoryId: await categoryId(t, "jalan-jembatan"),
+  });
+  await verifyAndForward(t, operator, long.id, "DPU");
+  for (const agency of DEMO_AGENCIES) {
+    const tk = await recordTicket(operator, { description: `Pengaduan contoh untuk ${agency.name}, mohon ditindaklanjuti.` });
+    await verifyAndForward(t, operator, tk.id, agency.code);
+  }
+  t.clock.advance(60 * 60_000);
+  await answerAsHeadPU(t, long.id, LONG_ANSWER);
+  await t.database.db.manager.getRepository(TicketRating).insert({ ticketId: long.id, rating: 5, comment: null, createdAt: t.clock.now(), updatedAt: t.clock.now() });
+  return { longReport: long.number };
+}
+
+/** Indonesian labels that differ from their English: none may remain on an English page. */
+export const indonesianOnly = (...sets: Record<string, readonly [string, string]>[]) =>
+  sets
+    .flatMap((s) => Object.values(s))
+    .filter(([id, en]) => id !== en)
+    .map(([id]) => id);
+/** Indonesian month names that are not also English ones (April, September, November are both). */
+export const INDONESIAN_MONTHS = ["Januari", "Februari", "Maret", "Mei", "Juni", "Juli", "Agustus", "Oktober", "Desember"];

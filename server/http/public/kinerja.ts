@@ -6,7 +6,7 @@ import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { accountabilityMonth, type AgencyMonth, type MonthReport } from "../../queries/accountability.js";
 import type { AppDeps } from "../types.js";
-import { cachePublic, esc, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
+import { brandOf, cachePublic, esc, label, langOf, messagePage, page, selfOf, sendHtml, type Brand, type Lang } from "./layout.js";
 
 const monthSchema = z.object({
   bulan: z
@@ -27,46 +27,88 @@ const pct = (x: number | null) => (x == null ? "–" : `${Math.round(x * 100)}%`
 const num = (lang: Lang, x: number | null) => (x == null ? "–" : x.toLocaleString(lang === "en" ? "en-GB" : "id-ID", { maximumFractionDigits: 1 }));
 const monthName = (lang: Lang, month: string) =>
   new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "id-ID", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
+/** How many months back the month picker offers (older ones stay reachable by URL and the pager). */
+const PICKER_MONTHS = 36;
 
-/** Horizontal bars: one per OPD, the share of follow-ups within the clock (grey when none was due). */
-export function onTimeChart(lang: Lang, rows: AgencyMonth[]): string {
-  const barH = 22;
-  const gap = 8;
-  const labelW = 260;
+/** Every label of the page, [Bahasa Indonesia, English] (the English page must hold none of the first). */
+export const KINERJA_LABELS = {
+  title: ["Kinerja OPD", "Agency performance"],
+  intro: [
+    "Seberapa cepat setiap Organisasi Perangkat Daerah (OPD) menindaklanjuti pengaduan yang diteruskan kepadanya pada bulan ini. Batas waktu tindak lanjut dihitung dalam hari kerja.",
+    "How quickly each regional agency (OPD) followed up the complaints forwarded to it this month. Follow-up deadlines count working days.",
+  ],
+  month: ["Bulan", "Month"],
+  show: ["Tampilkan", "Show"],
+  otherMonths: ["Bulan lain", "Other months"],
+  forwards: ["Disposisi diterima", "Forwards received"],
+  followedUp: ["Ditindaklanjuti", "Followed up"],
+  onTime: ["Tepat waktu", "On time"],
+  chartTitle: ["Tindak lanjut tepat waktu per OPD", "Follow-ups within their clock, per agency"],
+  chartCaption: [
+    "Bagian tindak lanjut yang selesai dalam batas waktunya (termasuk yang belum dijawab tetapi sudah lewat batas). Abu-abu: belum ada yang jatuh tempo.",
+    "Share of follow-ups done within their deadline (counting unanswered ones already past it). Grey: none due yet.",
+  ],
+  figures: ["Angka per OPD", "Figures per agency"],
+  agency: ["Nama OPD", "Agency"],
+  volume: ["Volume", "Volume"],
+  median: ["Median hari kerja", "Median working days"],
+  returned: ["Bukan wewenang", "Not their authority"],
+  rating: ["Nilai warga", "Citizen rating"],
+  invalidTitle: ["Bulan tidak valid", "Invalid month"],
+  invalidText: ["Tulis bulan seperti 2026-11.", "Write the month like 2026-11."],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/**
+ * Horizontal bars, one per OPD: its name above its bar so the chart stays readable when it is
+ * scaled down to a phone's width; the share of follow-ups within the clock (grey when none was due).
+ */
+export function onTimeChart(lang: Lang, rows: AgencyMonth[], color = "#0b5394"): string {
+  const barH = 14;
+  const rowH = 40;
   const chartW = 300;
-  const width = labelW + chartW + 60;
-  const height = rows.length * (barH + gap) + 30;
+  const width = chartW + 48;
+  const height = rows.length * rowH + 24;
   const bars = rows
     .map((r, i) => {
-      const y = i * (barH + gap) + 24;
+      const y = i * rowH + 24;
       const w = r.onTimeShare == null ? 0 : Math.round(r.onTimeShare * chartW);
-      const name = r.agencyName.length > 36 ? `${r.agencyName.slice(0, 35)}…` : r.agencyName;
-      return `<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(name)}</text><rect x="${labelW}" y="${y}" width="${chartW}" height="${barH}" fill="#e8eaed"/>${w ? `<rect x="${labelW}" y="${y}" width="${w}" height="${barH}" fill="#0b5394"/>` : ""}<text x="${labelW + chartW + 6}" y="${y + 15}">${pct(r.onTimeShare)}</text>`;
+      const name = r.agencyName.length > 48 ? `${r.agencyName.slice(0, 47)}…` : r.agencyName;
+      return `<text x="0" y="${y + 10}">${esc(name)}</text><rect x="0" y="${y + 16}" width="${chartW}" height="${barH}" rx="3" fill="#e3e6ea"/>${w ? `<rect x="0" y="${y + 16}" width="${w}" height="${barH}" rx="3" fill="${color}"/>` : ""}<text x="${chartW + 6}" y="${y + 27}">${pct(r.onTimeShare)}</text>`;
     })
     .join("");
-  const ticks = [0, 50, 100].map((p) => `<text x="${labelW + (chartW * p) / 100}" y="14" text-anchor="middle" class="muted">${p}%</text>`).join("");
-  const title = tr(lang, "Tindak lanjut tepat waktu per OPD", "Follow-ups within their clock, per agency");
-  return `<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui,sans-serif" fill="currentColor"><title id="chart-title">${esc(title)}</title>${ticks}${bars}</svg>`;
+  const ticks = [0, 50, 100].map((p) => `<text x="${(chartW * p) / 100}" y="12" text-anchor="${p === 0 ? "start" : p === 100 ? "end" : "middle"}">${p}%</text>`).join("");
+  return `<svg role="img" aria-labelledby="chart-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui,sans-serif" fill="currentColor"><title id="chart-title">${esc(label(lang, KINERJA_LABELS.chartTitle))}</title>${ticks}${bars}</svg>`;
 }
 
-function kinerjaPage(lang: Lang, self: string, report: MonthReport, current: string): string {
+/** A month picker in the page's language: a list of months, not the browser's own (locale-bound) month input. */
+function monthPicker(lang: Lang, selected: string, current: string): string {
+  const months = Array.from({ length: PICKER_MONTHS }, (_, i) => shiftMonth(current, -i));
+  if (!months.includes(selected)) months.push(selected);
+  return months.map((m) => `<option value="${m}"${m === selected ? " selected" : ""}>${esc(monthName(lang, m))}</option>`).join("");
+}
+
+function kinerjaPage(brand: Brand, lang: Lang, self: string, report: MonthReport, current: string): string {
+  const L = (l: readonly [string, string]) => label(lang, l);
+  const K = KINERJA_LABELS;
   const prev = shiftMonth(report.month, -1);
   const next = shiftMonth(report.month, 1);
+  const cell = (l: readonly [string, string], value: string) => `<td class="n" data-label="${esc(L(l))}">${value}</td>`;
   const rows = report.rows
     .map(
       (r) =>
-        `<tr><th scope="row"><a href="/laporan?opd=${esc(r.agencyCode)}">${esc(r.agencyName)}</a></th><td class="n">${num(lang, r.volume)}</td><td class="n">${num(lang, r.followedUp)}</td><td class="n">${pct(r.onTimeShare)}</td><td class="n">${num(lang, r.medianWorkingDays)}</td><td class="n">${pct(r.returnedShare)}</td><td class="n">${r.averageRating == null ? "–" : `${num(lang, r.averageRating)} (${r.ratings})`}</td></tr>`,
+        `<tr><th scope="row"><a href="/laporan?opd=${esc(r.agencyCode)}">${esc(r.agencyName)}</a></th>${cell(K.volume, num(lang, r.volume))}${cell(K.followedUp, num(lang, r.followedUp))}${cell(K.onTime, pct(r.onTimeShare))}${cell(K.median, num(lang, r.medianWorkingDays))}${cell(K.returned, pct(r.returnedShare))}${cell(K.rating, r.averageRating == null ? "–" : `${num(lang, r.averageRating)} (${r.ratings})`)}</tr>`,
     )
     .join("");
-  const body = `<h1>${tr(lang, "Kinerja OPD", "Agency performance")} — ${esc(monthName(lang, report.month))}</h1>
-<p>${tr(lang, "Seberapa cepat setiap Organisasi Perangkat Daerah menindaklanjuti pengaduan yang diteruskan kepadanya pada bulan ini. Batas waktu tindak lanjut dihitung dalam hari kerja.", "How quickly each regional agency (OPD) followed up the complaints forwarded to it this month. Follow-up deadlines count working days.")}</p>
-<form method="get" action="/kinerja"><label for="bulan">${tr(lang, "Bulan", "Month")}</label><input id="bulan" name="bulan" type="month" value="${esc(report.month)}" max="${esc(current)}"><button type="submit">${tr(lang, "Tampilkan", "Show")}</button></form>
-<nav class="pager" aria-label="${tr(lang, "Bulan lain", "Other months")}"><a href="/kinerja?bulan=${prev}">← ${esc(monthName(lang, prev))}</a>${report.month < current ? `<a href="/kinerja?bulan=${next}">${esc(monthName(lang, next))} →</a>` : ""}</nav>
-<p><strong>${tr(lang, "Total", "Total")}:</strong> ${num(lang, report.totals.volume)} ${tr(lang, "disposisi", "forwards")}, ${num(lang, report.totals.followedUp)} ${tr(lang, "ditindaklanjuti", "followed up")}, ${pct(report.totals.onTimeShare)} ${tr(lang, "tepat waktu", "within the clock")}.</p>
-<figure>${onTimeChart(lang, report.rows)}<figcaption class="muted">${tr(lang, "Bagian tindak lanjut yang selesai dalam batas waktunya (termasuk yang belum dijawab tetapi sudah lewat batas).", "Share of follow-ups done within their deadline (counting unanswered ones already past it).")}</figcaption></figure>
-<table><caption>${tr(lang, "Angka per OPD", "Figures per agency")}</caption><thead><tr><th scope="col">OPD</th><th scope="col" class="n">${tr(lang, "Volume", "Volume")}</th><th scope="col" class="n">${tr(lang, "Ditindaklanjuti", "Followed up")}</th><th scope="col" class="n">${tr(lang, "Tepat waktu", "On time")}</th><th scope="col" class="n">${tr(lang, "Median hari kerja", "Median working days")}</th><th scope="col" class="n">${tr(lang, "Bukan wewenang", "Not their authority")}</th><th scope="col" class="n">${tr(lang, "Nilai warga", "Citizen rating")}</th></tr></thead><tbody>${rows}</tbody></table>
+  const stat = (value: string, l: readonly [string, string]) => `<div class="stat"><strong>${value}</strong>${L(l)}</div>`;
+  const body = `<h1>${L(K.title)} — ${esc(monthName(lang, report.month))}</h1>
+<p>${L(K.intro)}</p>
+<form method="get" action="/kinerja" class="panel">${lang === "en" ? '<input type="hidden" name="lang" value="en">' : ""}<label for="bulan">${L(K.month)}</label><select id="bulan" name="bulan" class="short">${monthPicker(lang, report.month, current)}</select><button type="submit">${L(K.show)}</button></form>
+<nav class="pager" aria-label="${L(K.otherMonths)}"><a href="/kinerja?bulan=${prev}">← ${esc(monthName(lang, prev))}</a>${report.month < current ? `<a href="/kinerja?bulan=${next}">${esc(monthName(lang, next))} →</a>` : ""}</nav>
+<div class="stats">${stat(num(lang, report.totals.volume), K.forwards)}${stat(num(lang, report.totals.followedUp), K.followedUp)}${stat(pct(report.totals.onTimeShare), K.onTime)}</div>
+<figure>${onTimeChart(lang, report.rows, brand.color)}<figcaption class="muted">${L(K.chartCaption)}</figcaption></figure>
+<table class="cards"><caption>${L(K.figures)}</caption><thead><tr><th scope="col">${L(K.agency)}</th><th scope="col" class="n">${L(K.volume)}</th><th scope="col" class="n">${L(K.followedUp)}</th><th scope="col" class="n">${L(K.onTime)}</th><th scope="col" class="n">${L(K.median)}</th><th scope="col" class="n">${L(K.returned)}</th><th scope="col" class="n">${L(K.rating)}</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="muted"><a href="/kinerja/data.json?bulan=${esc(report.month)}">JSON</a></p>`;
-  return page({ lang, self, title: tr(lang, "Kinerja OPD", "Agency performance"), body });
+  return page({ brand, lang, self, title: L(K.title), body });
 }
 
 export function kinerjaRoutes(deps: AppDeps): Router {
@@ -74,7 +116,7 @@ export function kinerjaRoutes(deps: AppDeps): Router {
   const read = (req: Request, res: Response, lang: Lang) => {
     const q = monthSchema.safeParse(req.query);
     if (!q.success) {
-      sendHtml(res, 400, messagePage(lang, "/kinerja", tr(lang, "Bulan tidak valid", "Invalid month"), tr(lang, "Tulis bulan seperti 2026-11.", "Write the month like 2026-11.")));
+      sendHtml(res, 400, messagePage(brandOf(deps.config), lang, "/kinerja", label(lang, KINERJA_LABELS.invalidTitle), label(lang, KINERJA_LABELS.invalidText)));
       return null;
     }
     const current = currentMonth(deps.clock.now());
@@ -87,7 +129,7 @@ export function kinerjaRoutes(deps: AppDeps): Router {
       if (!q) return;
       const report = await accountabilityMonth(deps.db.manager, q.month, deps.clock.now());
       cachePublic(res, 300);
-      sendHtml(res, 200, kinerjaPage(lang, selfOf(req), report, q.current));
+      sendHtml(res, 200, kinerjaPage(brandOf(deps.config), lang, selfOf(req), report, q.current));
     } catch (err) {
       next(err);
     }

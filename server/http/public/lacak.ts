@@ -25,7 +25,7 @@ import { loadTrackingView } from "../../queries/tracking.js";
 import { readCookie } from "../middleware/authenticate.js";
 import { presentTracking } from "../presenters/public-tracking.presenter.js";
 import type { AppDeps } from "../types.js";
-import { cachePrivate, esc, fmtTime, langOf, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
+import { brandOf, cachePrivate, esc, type Brand, fmtTime, langOf, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
 
 export const TICKET_NUMBER = /^ADU-\d{4}-\d{5,8}$/;
 const numberSchema = z.string().trim().toUpperCase().regex(TICKET_NUMBER);
@@ -66,7 +66,7 @@ async function ticketFromCookie(deps: AppDeps, req: Request, number: string): Pr
 
 const clientKey = (req: Request) => req.ip ?? "unknown";
 
-function startPage(lang: Lang, self: string, opts: { number?: string; error?: string; notice?: string; codeStep?: boolean } = {}): string {
+function startPage(brand: Brand, lang: Lang, self: string, opts: { number?: string; error?: string; notice?: string; codeStep?: boolean } = {}): string {
   const n = esc(opts.number ?? "");
   const body = `<h1>${tr(lang, "Lacak pengaduan", "Track a complaint")}</h1>
 ${opts.error ? `<p class="err" role="alert">${esc(opts.error)}</p>` : ""}${opts.notice ? `<p class="ok" role="status">${esc(opts.notice)}</p>` : ""}
@@ -81,7 +81,7 @@ ${opts.error ? `<p class="err" role="alert">${esc(opts.error)}</p>` : ""}${opts.
 <label for="kode">${tr(lang, "Kode (6 angka)", "Code (6 digits)")}</label><input id="kode" name="kode" required inputmode="numeric" pattern="[0-9 ]{6,8}" autocomplete="one-time-code"${opts.codeStep ? " autofocus" : ""}>
 <button type="submit">${tr(lang, "Buka", "Open")}</button>
 </form>`;
-  return page({ lang, self, title: tr(lang, "Lacak pengaduan", "Track a complaint"), body });
+  return page({ brand, lang, self, title: tr(lang, "Lacak pengaduan", "Track a complaint"), body });
 }
 
 const NOT_FOUND = (lang: Lang) => tr(lang, "Nomor, tautan atau kode tidak cocok, atau sudah kedaluwarsa. Periksa kembali, atau minta kode baru.", "The number, link or code does not match or has expired. Check it, or ask for a new code.");
@@ -99,18 +99,18 @@ export function lacakRoutes(deps: AppDeps): Router {
   const refuse = async (req: Request, res: Response, lang: Lang, opts: { number?: string; codeStep?: boolean } = {}) => {
     const r = await deps.db.tx((m) => hitThrottle(m, `lacak-ip:${clientKey(req)}`, FAILURE_RULE, deps.clock.now()));
     if (!r.allowed) return throttled(res, lang, r.retryAfterSeconds);
-    sendHtml(res, 404, startPage(lang, "/lacak", { ...opts, error: NOT_FOUND(lang) }));
+    sendHtml(res, 404, startPage(brandOf(deps.config), lang, "/lacak", { ...opts, error: NOT_FOUND(lang) }));
   };
   const throttled = (res: Response, lang: Lang, retryAfterSeconds: number) => {
     res.setHeader("Retry-After", String(retryAfterSeconds));
-    sendHtml(res, 429, startPage(lang, "/lacak", { error: THROTTLED(lang) }));
+    sendHtml(res, 429, startPage(brandOf(deps.config), lang, "/lacak", { error: THROTTLED(lang) }));
   };
   const blocked = (req: Request) => throttleBlocked(deps.db.manager, `lacak-ip:${clientKey(req)}`, deps.clock.now());
 
   router.get("/", (req, res) => {
     const lang = langOf(req, res);
     const number = typeof req.query.nomor === "string" ? req.query.nomor.slice(0, 20) : undefined;
-    sendHtml(res, 200, startPage(lang, selfOf(req), { number }));
+    sendHtml(res, 200, startPage(brandOf(deps.config), lang, selfOf(req), { number }));
   });
 
   router.post("/kode", form, async (req, res, next) => {
@@ -119,7 +119,7 @@ export function lacakRoutes(deps: AppDeps): Router {
       const number = numberSchema.safeParse(req.body?.nomor);
       const limit = await deps.db.tx((m) => hitThrottle(m, `kode-ip:${clientKey(req)}`, CODE_REQUEST_RULE, deps.clock.now()));
       if (!limit.allowed) return throttled(res, lang, limit.retryAfterSeconds);
-      if (!number.success) return sendHtml(res, 400, startPage(lang, "/lacak", { error: tr(lang, "Tulis nomor pengaduan seperti ADU-2611-00042.", "Write the complaint number like ADU-2611-00042.") }));
+      if (!number.success) return sendHtml(res, 400, startPage(brandOf(deps.config), lang, "/lacak", { error: tr(lang, "Tulis nomor pengaduan seperti ADU-2611-00042.", "Write the complaint number like ADU-2611-00042.") }));
       const perNumber = await deps.db.tx((m) => hitThrottle(m, `kode-no:${number.data}`, CODE_PER_NUMBER_RULE, deps.clock.now()));
       if (perNumber.allowed) {
         const out = await deps.db.tx((m) => issueTrackingCode(m, ctx(), { number: number.data, locale: lang }));
@@ -129,7 +129,7 @@ export function lacakRoutes(deps: AppDeps): Router {
       sendHtml(
         res,
         200,
-        startPage(lang, "/lacak", {
+        startPage(brandOf(deps.config), lang, "/lacak", {
           number: number.data,
           codeStep: true,
           notice: tr(
@@ -182,7 +182,7 @@ export function lacakRoutes(deps: AppDeps): Router {
       const view = await loadTrackingView(deps.db.manager, access.ticket.id, deps.clock.now());
       if (!view) return refuse(req, res, lang);
       const flash = typeof req.query.ok === "string" ? req.query.ok : typeof req.query.err === "string" ? `err:${req.query.err}` : null;
-      sendHtml(res, 200, trackingPage(lang, selfOf(req), view, csrfOf(deps, access.cookie), flash));
+      sendHtml(res, 200, trackingPage(brandOf(deps.config), lang, selfOf(req), view, csrfOf(deps, access.cookie), flash));
     } catch (err) {
       next(err);
     }
@@ -253,7 +253,7 @@ const FLASH: Record<string, [string, string]> = {
   "err:form": ["Formulir tidak terbaca atau kedaluwarsa. Silakan coba lagi.", "The form could not be read or has expired. Please try again."],
 };
 
-function trackingPage(lang: Lang, self: string, view: NonNullable<Awaited<ReturnType<typeof loadTrackingView>>>, csrf: string, flash: string | null): string {
+function trackingPage(brand: Brand, lang: Lang, self: string, view: NonNullable<Awaited<ReturnType<typeof loadTrackingView>>>, csrf: string, flash: string | null): string {
   const v = presentTracking(view, lang);
   const f = flash ? FLASH[flash] : undefined;
   const hidden = `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
@@ -290,6 +290,6 @@ ${f ? `<p class="${flash!.startsWith("err:") ? "err" : "ok"}" role="${flash!.sta
 ${next}
 <h2>${tr(lang, "Perjalanan pengaduan", "Timeline")}</h2><ol class="timeline">${timeline}</ol>
 ${confirm}${rate}${addInfo}`;
-  return page({ lang, self, title: `${tr(lang, "Pengaduan", "Complaint")} ${v.number}`, body });
+  return page({ brand, lang, self, title: `${tr(lang, "Pengaduan", "Complaint")} ${v.number}`, body });
 }
 

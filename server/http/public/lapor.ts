@@ -20,7 +20,7 @@ import { Category } from "../../entities/category.entity.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import type { AppDeps } from "../types.js";
-import { langOf, page as publicPage, tr, type Lang } from "./layout.js";
+import { brandOf, langOf, page as publicPage, tr, type Lang } from "./layout.js";
 
 const esc = (s: string | null | undefined) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -28,7 +28,7 @@ const esc = (s: string | null | undefined) => String(s ?? "").replace(/[&<>"']/g
 const RATE = { max: 5, windowMs: 10 * 60_000 };
 
 /** The shared public shell (stylesheet, landmarks, navigation, the language switch). */
-const page = (lang: Lang, title: string, body: string): string => publicPage({ lang, self: "/lapor", title, body });
+const page = (deps: AppDeps, lang: Lang, title: string, body: string): string => publicPage({ brand: brandOf(deps.config), lang, self: "/lapor", title, body });
 
 /** The web connector's field errors are in Bahasa Indonesia; their English by field. */
 function errorText(lang: Lang, key: string, text: string): string {
@@ -60,6 +60,7 @@ async function formPage(deps: AppDeps, lang: Lang, config: WebConfig, values: Re
   const privacy = values[F.privacy] || "publik";
   const token = issueWebFormToken(config, deps.clock.now());
   return page(
+    deps,
     lang,
     t("Sampaikan pengaduan", "Submit a complaint"),
     `<h1>${t("Sampaikan pengaduan", "Submit a complaint")}</h1>
@@ -109,6 +110,7 @@ export function laporRoutes(deps: AppDeps): Router {
 
   const unavailable = (lang: Lang) =>
     page(
+      deps,
       lang,
       tr(lang, "Formulir tidak tersedia", "Form unavailable"),
       `<h1>${tr(lang, "Formulir belum tersedia", "The form is not available yet")}</h1><p>${tr(lang, "Silakan sampaikan pengaduan lewat SMS, e-mail atau telepon.", "Please send your complaint by SMS, e-mail or phone.")}</p>`,
@@ -130,7 +132,7 @@ export function laporRoutes(deps: AppDeps): Router {
       const t = (id: string, en: string) => tr(lang, id, en);
       const web = await webAccount(deps);
       if (!web) return html(res, 503, unavailable(lang));
-      if (limited(req.ip ?? "")) return html(res, 429, page(lang, t("Terlalu sering", "Too often"), `<h1>${t("Terlalu banyak pengiriman", "Too many submissions")}</h1><p>${t("Silakan coba lagi beberapa menit lagi.", "Please try again in a few minutes.")}</p>`));
+      if (limited(req.ip ?? "")) return html(res, 429, page(deps, lang, t("Terlalu sering", "Too often"), `<h1>${t("Terlalu banyak pengiriman", "Too many submissions")}</h1><p>${t("Silakan coba lagi beberapa menit lagi.", "Please try again in a few minutes.")}</p>`));
       const connector = findConnector("web")!;
       if (connector.inbound !== "webhook") return html(res, 503, unavailable(lang));
       const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, web.account, web.config);
@@ -159,6 +161,7 @@ export function laporRoutes(deps: AppDeps): Router {
           res,
           201,
           page(
+            deps,
             lang,
             t(`Pengaduan ${out.ticket.number} diterima`, `Complaint ${out.ticket.number} received`),
             `<div class="ok"><h1>${t("Terima kasih", "Thank you")}</h1><p>${t("Pengaduan Anda diterima dengan nomor", "Your complaint was received with the number")} <strong>${esc(out.ticket.number)}</strong>.</p>
@@ -173,6 +176,7 @@ export function laporRoutes(deps: AppDeps): Router {
         res,
         200,
         page(
+          deps,
           lang,
           t("Pengaduan sudah diterima", "Complaint already received"),
           `<div class="ok"><h1>${t("Pengaduan sudah diterima", "Complaint already received")}</h1><p>${ticket ? `${t("Nomor pengaduan", "Complaint number")}: <strong>${esc(ticket.number)}</strong>. ` : ""}${t("Tautan pelacakan telah dikirim kepada Anda.", "The tracking link has been sent to you.")}</p></div>`,

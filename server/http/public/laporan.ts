@@ -11,7 +11,7 @@ import { UNPUBLISHED_STATUSES } from "../../domain/privacy/publication.js";
 import { exportPublicReports, getPublicReport, listPublicReports, lookups, type PublicReportFilter } from "../../queries/public-reports.js";
 import { OPEN_DATA_FIELDS, presentOpenDataRecord, presentPublicReport, type PublicReport } from "../presenters/public-report.presenter.js";
 import type { AppDeps } from "../types.js";
-import { cachePublic, esc, fmtDate, fmtTime, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
+import { brandOf, cachePublic, esc, type Brand, fmtDate, fmtTime, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
 import { TICKET_NUMBER } from "./lacak.js";
 
 const PAGE_SIZE = 20;
@@ -65,13 +65,16 @@ async function listPage(deps: AppDeps, lang: Lang, self: string, q: ReportQuery)
   const opt = (value: string, label: string, selected: string | undefined) => `<option value="${esc(value)}"${selected === value ? " selected" : ""}>${esc(label)}</option>`;
   const categories = [...lk.categories.values()].filter((c) => c.isPublic && c.active);
   const agencies = [...lk.agencies.values()].filter((a) => a.active);
-  const filters = `<form method="get" action="/laporan" role="search" aria-label="${tr(lang, "Cari laporan", "Search reports")}">
-<div class="filters"><div><label for="q">${tr(lang, "Kata kunci", "Keywords")}</label><input id="q" name="q" value="${esc(q.q)}" maxlength="100"></div>
+  // The keywords always, the other filters folded (open when one is set): on a phone the reports come first.
+  const filtered = Boolean(q.kategori || q.opd || q.status || q.dari || q.sampai);
+  const filters = `<form method="get" action="/laporan" role="search" class="panel" aria-label="${tr(lang, "Cari laporan", "Search reports")}">
+<label for="q">${tr(lang, "Kata kunci", "Keywords")}</label><input id="q" name="q" value="${esc(q.q)}" maxlength="100">
+<details${filtered ? " open" : ""}><summary>${tr(lang, "Saring menurut kategori, OPD, status atau tanggal", "Filter by category, agency, status or date")}</summary><div class="filters">
 <div><label for="kategori">${tr(lang, "Kategori", "Category")}</label><select id="kategori" name="kategori">${opt("", tr(lang, "Semua", "All"), q.kategori ?? "")}${categories.map((c) => opt(c.code, lang === "en" && c.nameEn ? c.nameEn : c.name, q.kategori)).join("")}</select></div>
 <div><label for="opd">OPD</label><select id="opd" name="opd">${opt("", tr(lang, "Semua", "All"), q.opd ?? "")}${agencies.map((a) => opt(a.code, a.name, q.opd)).join("")}</select></div>
 <div><label for="status">Status</label><select id="status" name="status">${opt("", tr(lang, "Semua", "All"), q.status ?? "")}${PUBLIC_STATUSES.map((s) => opt(s, STATUS_LABELS[s][lang], q.status)).join("")}</select></div>
 <div><label for="dari">${tr(lang, "Dari tanggal", "From")}</label><input id="dari" name="dari" type="date" value="${esc(q.dari)}"></div>
-<div><label for="sampai">${tr(lang, "Sampai tanggal", "To")}</label><input id="sampai" name="sampai" type="date" value="${esc(q.sampai)}"></div></div>
+<div><label for="sampai">${tr(lang, "Sampai tanggal", "To")}</label><input id="sampai" name="sampai" type="date" value="${esc(q.sampai)}"></div></div></details>
 <button type="submit">${tr(lang, "Tampilkan", "Show")}</button></form>`;
   const items = reports.length
     ? reports.map((r) => reportItem(lang, r)).join("")
@@ -79,6 +82,7 @@ async function listPage(deps: AppDeps, lang: Lang, self: string, q: ReportQuery)
   const pager = `<nav class="pager" aria-label="${tr(lang, "Halaman", "Pages")}">${q.sebelum ? `<a href="/laporan${esc(queryString(q))}">${tr(lang, "← Terbaru", "← Newest")}</a>` : "<span></span>"}${result.nextBefore ? `<a href="/laporan${esc(queryString(q, { sebelum: result.nextBefore }))}">${tr(lang, "Lebih lama →", "Older →")}</a>` : ""}</nav>`;
   const downloads = `<p class="muted">${tr(lang, "Unduh hasil ini", "Download these results")}: <a href="/laporan/data.csv${esc(queryString(q))}">CSV</a> · <a href="/laporan/data.json${esc(queryString(q))}">JSON</a> · <a href="/laporan/feed.atom${esc(queryString(q))}">Atom</a> · <a href="/laporan/feed.rss${esc(queryString(q))}">RSS</a></p>`;
   return page({
+    brand: brandOf(deps.config),
     lang,
     self,
     title: tr(lang, "Laporan publik", "Public reports"),
@@ -91,20 +95,21 @@ ${filters}${downloads}<section aria-label="${tr(lang, "Daftar laporan", "Reports
 function reportItem(lang: Lang, r: PublicReport): string {
   const answered = r.answers.length ? `<p class="muted">${tr(lang, "Ditanggapi oleh", "Answered by")} ${esc([...new Set(r.answers.map((a) => a.agency))].join(", "))}</p>` : "";
   return `<article class="report"><h2><a href="/laporan/${esc(r.number)}">${esc(r.subject)}</a></h2>
-<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small>${esc(r.number)} · <time datetime="${r.receivedAt}">${esc(fmtDate(lang, new Date(r.receivedAt)))}</time></small></p>
+<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small><span class="nowrap">${esc(r.number)}</span> · <time datetime="${r.receivedAt}">${esc(fmtDate(lang, new Date(r.receivedAt)))}</time></small></p>
 <p>${esc(excerpt(r.description))}</p>${answered}</article>`;
 }
 
-function reportPage(lang: Lang, self: string, r: PublicReport): string {
+function reportPage(brand: Brand, lang: Lang, self: string, r: PublicReport): string {
   const answers = r.answers.length
     ? r.answers.map((a) => `<article><h3>${esc(a.agency)} <small><time datetime="${a.at}">${esc(fmtTime(lang, new Date(a.at)))}</time></small></h3><div class="answer">${esc(a.text)}</div></article>`).join("")
     : `<p>${tr(lang, "Belum ada tanggapan.", "No answer yet.")}</p>`;
   return page({
+    brand,
     lang,
     self,
     title: r.subject,
     body: `<p><a href="/laporan">${tr(lang, "← Semua laporan", "← All reports")}</a></p><h1>${esc(r.subject)}</h1>
-<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small>${esc(r.number)} · ${tr(lang, "diterima", "received")} <time datetime="${r.receivedAt}">${esc(fmtTime(lang, new Date(r.receivedAt)))}</time></small></p>
+<p><span class="tag">${esc(r.statusLabel)}</span>${r.category ? `<span class="tag">${esc(r.category)}</span>` : ""}<small><span class="nowrap">${esc(r.number)}</span> · ${tr(lang, "diterima", "received")} <time datetime="${r.receivedAt}">${esc(fmtTime(lang, new Date(r.receivedAt)))}</time></small></p>
 ${r.agencies.length ? `<p><strong>OPD:</strong> ${esc(r.agencies.map((a) => a.name).join(", "))}</p>` : ""}
 ${r.location ? `<p><strong>${tr(lang, "Lokasi", "Location")}:</strong> ${esc(r.location)}</p>` : ""}
 <h2>${tr(lang, "Uraian", "Description")}</h2><div class="answer">${esc(r.description)}</div>
@@ -117,7 +122,7 @@ export function laporanRoutes(deps: AppDeps): Router {
   const parse = (req: Request, res: Response, lang: Lang): ReportQuery | null => {
     const q = reportQuery.safeParse(req.query);
     if (q.success) return q.data;
-    sendHtml(res, 400, messagePage(lang, "/laporan", tr(lang, "Filter tidak valid", "Invalid filter"), q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
+    sendHtml(res, 400, messagePage(brandOf(deps.config), lang, "/laporan", tr(lang, "Filter tidak valid", "Invalid filter"), q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
     return null;
   };
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (e: unknown) => void) => fn(req, res).catch(next);
@@ -202,10 +207,10 @@ export function laporanRoutes(deps: AppDeps): Router {
       cachePublic(res);
       if (!r) {
         // The same answer for a number that does not exist and one that is not public.
-        sendHtml(res, 404, messagePage(lang, selfOf(req), tr(lang, "Laporan tidak ditemukan", "Report not found"), tr(lang, "Laporan ini tidak ada atau tidak ditampilkan untuk umum.", "This report does not exist or is not shown publicly.")));
+        sendHtml(res, 404, messagePage(brandOf(deps.config), lang, selfOf(req), tr(lang, "Laporan tidak ditemukan", "Report not found"), tr(lang, "Laporan ini tidak ada atau tidak ditampilkan untuk umum.", "This report does not exist or is not shown publicly.")));
         return;
       }
-      sendHtml(res, 200, reportPage(lang, selfOf(req), presentPublicReport(r, lang)));
+      sendHtml(res, 200, reportPage(brandOf(deps.config), lang, selfOf(req), presentPublicReport(r, lang)));
     }),
   );
   return router;
