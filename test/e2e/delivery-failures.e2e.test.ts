@@ -197,5 +197,31 @@ for (const target of await testTargets()) {
       await postTwilio(http(), account.webhookUrl, statusCallback(sent.sid, "delivered", "+6281234511005")).expect(200);
       assert.equal((await conversation(operator, ticket.id)).find((x) => x.id === ack.id)!.delivery?.state, "read");
     });
+
+    it("a reply that no channel could carry is failed with that reason; with the account back, Kirim ulang queues it through the outbox", async () => {
+      await sweep();
+      assert.equal((await admin.put(`/api/channel-accounts/${account.id}`).send({ active: false })).status, 200);
+      const created = await operator.post("/api/tickets").send({ description: "Laporan telepon: pohon tumbang menutup jalan desa.", caller: { phone: "081234511006" } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const text = "Petugas sudah kami kirim ke lokasi pohon tumbang.";
+      const reply = await operator.post("/api/messages").send({ ticketId: created.body.id, direction: "outbound", body: text });
+      assert.equal(reply.status, 201, JSON.stringify(reply.body));
+      assert.equal(reply.body.delivery.state, "failed");
+      assert.equal(reply.body.delivery.reasonKey, "no_route");
+      const stillNoRoute = await operator.post(`/api/messages/${reply.body.id}/resend`).send({});
+      assert.equal(stillNoRoute.status, 409);
+      assert.equal(stillNoRoute.body.error, "unreachable");
+
+      assert.equal((await admin.put(`/api/channel-accounts/${account.id}`).send({ active: true })).status, 200);
+      const resent = await operator.post(`/api/messages/${reply.body.id}/resend`).send({});
+      assert.equal(resent.status, 200, JSON.stringify(resent.body));
+      assert.equal(resent.body.requeued, true);
+      assert.equal(resent.body.message.delivery.state, "queued");
+      assert.equal(resent.body.message.via, "sms");
+      assert.equal(await m().getRepository(OutboxItem).countBy({ messageId: reply.body.id }), 1);
+      assert.equal((await sweep()).sent, 1);
+      assert.ok(twilio.messages.some((x) => x.body === text && x.to === "+6281234511006"));
+      assert.equal((await conversation(operator, created.body.id)).find((x) => x.id === reply.body.id)!.delivery?.state, "sent");
+    });
   });
 }
