@@ -105,6 +105,13 @@ describe("console: a refused message is visible and can be sent again (acceptanc
     assert.equal(await inbound.locator("[data-delivery]").count(), 0);
     await screenshot(page, "60-delivery-failed");
     assert.deepEqual(await seriousA11y(page), []);
+    // In English the same facts, in English; Twilio's own words stay as they are.
+    await page.getByRole("button", { name: "English" }).click();
+    await msg.getByTestId("message-author").getByText("Automatic acknowledgement").waitFor();
+    await msg.locator('[data-delivery="failed"]').getByText("failed", { exact: true }).waitFor();
+    await reason.getByText("The citizen unsubscribed (replied STOP) or blocked this account").waitFor();
+    await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
+    await msg.getByTestId("message-author").getByText("Tanda terima otomatis").waitFor();
     await page.close();
   });
 
