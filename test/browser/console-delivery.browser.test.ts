@@ -103,6 +103,14 @@ describe("console: a refused message is visible and can be sent again (acceptanc
     const inbound = page.getByTestId("conversation").locator('[data-direction="inbound"]');
     assert.equal(await inbound.getByTestId("message-via").getAttribute("data-via"), "sms");
     assert.equal(await inbound.locator("[data-delivery]").count(), 0);
+    // An internal note says so and names no channel: it went nowhere.
+    await page.getByRole("button", { name: "Catatan internal" }).click();
+    await page.locator("#composer-text").fill("Warga pernah membalas STOP; hubungi lewat telepon.");
+    await page.getByRole("button", { name: "Simpan catatan" }).click();
+    const note = page.getByTestId("conversation").locator('[data-direction="note"]');
+    await note.getByTestId("message-author").getByText("Catatan internal (tidak dikirim)").waitFor();
+    assert.equal(await note.getByTestId("message-via").count(), 0);
+    assert.equal(await note.locator("[data-delivery]").count(), 0);
     await screenshot(page, "60-delivery-failed");
     assert.deepEqual(await seriousA11y(page), []);
     // In English the same facts, in English; Twilio's own words stay as they are.

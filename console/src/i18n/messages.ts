@@ -108,7 +108,7 @@ export const idMessages = {
       resent: "Pesan diantrekan untuk dikirim ulang",
       already: "Pesan sudah dalam antrean pengiriman",
       via: "lewat %{channel}",
-      author: { inbound: "Dari warga", outbound: "Balasan petugas ke warga", automatic: "Pesan otomatis ke warga", note: "Catatan internal (tidak dikirim)", answer: "Tanggapan resmi OPD (dicatat; warga menerimanya sebagai pesan otomatis)" },
+      author: { inbound: "Dari warga", outbound: "Balasan petugas ke warga", automatic: "Pesan otomatis ke warga", note: "Catatan internal (tidak dikirim)", answer: "Tanggapan resmi OPD" },
       notice: {
         acknowledgement: "Tanda terima otomatis", forwarded: "Pemberitahuan disposisi (otomatis)", answered: "Tanggapan OPD, diteruskan otomatis ke warga",
         resolved: "Pemberitahuan selesai (otomatis)", merged: "Pemberitahuan penggabungan (otomatis)", greeting: "Sapaan otomatis",
@@ -280,7 +280,7 @@ export const enMessages: Shape<typeof idMessages> = {
       resent: "Message queued to be sent again",
       already: "The message is already queued",
       via: "via %{channel}",
-      author: { inbound: "From citizen", outbound: "Staff reply to citizen", automatic: "Automatic message to citizen", note: "Internal note (not sent)", answer: "Agency's official response (recorded; the citizen receives it as an automatic message)" },
+      author: { inbound: "From citizen", outbound: "Staff reply to citizen", automatic: "Automatic message to citizen", note: "Internal note (not sent)", answer: "Agency's official response" },
       notice: {
         acknowledgement: "Automatic acknowledgement", forwarded: "Forwarding notice (automatic)", answered: "Agency response, passed on automatically to the citizen",
         resolved: "Resolution notice (automatic)", merged: "Merge notice (automatic)", greeting: "Automatic greeting",
