@@ -3,6 +3,7 @@ import { Message } from "../entities/message.entity.js";
 import { OutboxItem } from "../entities/outbox.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
+import { NO_ROUTE_REASON } from "./add-message.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { findReplyRoute, queueOutbound } from "./queue-outbound.js";
@@ -50,7 +51,7 @@ export async function resendOutbound(m: EntityManager, ctx: CommandContext, mess
     const ticket = await m.getRepository(Ticket).findOneBy({ id: message.ticketId });
     if (!ticket) return { kind: "not_found", what: `ticket ${message.ticketId}` };
     const route = await findReplyRoute(m, ticket);
-    if (!route) return { kind: "violation", code: "unreachable", reason: "no channel account reaches this citizen (no channel message, no phone/e-mail account)" };
+    if (!route) return { kind: "violation", code: "unreachable", reason: NO_ROUTE_REASON };
     const queued = await queueOutbound(m, ctx, { route, ticket, message, body: message.body, subject: message.subject ?? `Re: ${ticket.subject}`.slice(0, 300), automated: message.authorUserId == null, auditType: "message.reply_outbox" });
     await messages.update({ id: message.id }, { deliveryError: null });
     message.deliveryError = null;
