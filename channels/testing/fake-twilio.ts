@@ -26,6 +26,13 @@ export interface FakeTwilio {
   /** Answer every message creation with this status for `ms` milliseconds. */
   failFor(ms: number, status?: number): void;
   /**
+   * Refuse every message creation with a permanent Twilio error (HTTP 400 and its code, e.g. 21610
+   * "Attempt to send to unsubscribed recipient" or 21211 "Invalid 'To' Phone Number") until recover().
+   */
+  refuseAll(code: number, message: string): void;
+  /** Stop refusing (refuseAll and failNext/failFor): the provider accepts messages again. */
+  recover(): void;
+  /**
    * Runs before the next message creation is answered, with that message (its sid assigned):
    * e.g. a status callback that overtakes the API's answer, as Twilio's can.
    */
@@ -48,6 +55,7 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
   const messages: FakeTwilioMessage[] = [];
   const requests: FakeTwilio["requests"] = [];
   const failures = new FailureSwitch<number>();
+  let refusal: { code: number; message: string } | null = null;
   const hooks: ((m: FakeTwilioMessage) => Promise<void>)[] = [];
   const media = new Map<string, { content: Buffer; contentType: string }>();
   const expectedAuth = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString("base64")}`;
@@ -66,6 +74,7 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
     const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (create && req.method === "POST") {
       if (create[1] !== opts.accountSid) return sendJson(res, 404, errorBody(404, 20404, `The requested resource ${path} was not found`));
+      if (refusal) return sendJson(res, 400, errorBody(400, refusal.code, refusal.message));
       const failure = failures.take();
       if (failure !== undefined) return sendJson(res, failure, errorBody(failure, failure >= 500 ? 20500 : 20001, "Internal Server Error"));
       const form = body.toString("utf8");
@@ -128,6 +137,11 @@ export async function startFakeTwilio(opts: { accountSid: string; authToken: str
     requests,
     failNext: (count, status = 500) => failures.next(count, status),
     failFor: (ms, status = 500) => failures.forMs(ms, status),
+    refuseAll: (code, message) => void (refusal = { code, message }),
+    recover: () => {
+      refusal = null;
+      failures.clear();
+    },
     beforeAnswer: (hook) => void hooks.push(hook),
     addMedia(content, contentType) {
       const path = `/2010-04-01/Accounts/${opts.accountSid}/Messages/MM${hex(16)}/Media/ME${hex(16)}`;

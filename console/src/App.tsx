@@ -25,6 +25,7 @@ const admin = {
 };
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
+const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
 
 const theme = {
   ...defaultTheme,
@@ -87,6 +88,7 @@ export function App() {
           <CustomRoutes>
             <Route path="/overview" element={<Overview />} />
             <Route path="/notifications" element={<Notifications />} />
+            <Route path="/delivery" element={<DeliveryProblems />} />
           </CustomRoutes>
         </>
       )}

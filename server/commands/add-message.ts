@@ -14,6 +14,9 @@ export interface AddMessageInput {
   /** Outbound only: send this approved template (body is its rendered text). The caller checked it is allowed. */
   template?: TemplateMessage;
 }
+/** Why a reply to a citizen no channel reaches is failed at once (also refused by a resend). */
+export const NO_ROUTE_REASON = "no channel account reaches this citizen (no channel message, no phone/e-mail account)";
+
 export type AddMessageOutcome = { kind: "ok"; message: Message } | { kind: "not_found"; what: string } | { kind: "violation"; reason: string };
 
 /**
@@ -50,7 +53,7 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
     const route = await findReplyRoute(m, ticket);
     if (route) await queueOutbound(m, ctx, { route, ticket, message, body: message.body, subject: `Re: ${ticket.subject}`.slice(0, 300), automated: false, auditType: "message.reply_outbox", template: input.template ?? null });
     else {
-      const reason = "no channel account reaches this citizen (no channel message, no phone/e-mail account)";
+      const reason = NO_ROUTE_REASON;
       await repo.update({ id: message.id }, { deliveryStatus: "failed", deliveryError: reason });
       Object.assign(message, { deliveryStatus: "failed", deliveryError: reason });
     }

@@ -5,10 +5,9 @@ import { Message, type DeliveryStatus } from "../entities/message.entity.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
-const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2 };
+const RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, failed: 2, read: 3 };
 
 export function messageStatusOf(s: DeliveryUpdate["status"]): DeliveryStatus {
-  if (s === "read") return "delivered";
   if (s === "undelivered") return "failed";
   return s;
 }
@@ -43,7 +42,7 @@ export async function applyDeliveryUpdate(m: EntityManager, ctx: CommandContext,
   const current = msg.deliveryStatus ?? "queued";
   if (RANK[next] <= RANK[current]) return { kind: "unchanged", message: msg };
   const patch: Partial<Message> = { deliveryStatus: next };
-  if (next === "delivered") patch.deliveredAt = update.at;
+  if (next === "delivered" || (next === "read" && !msg.deliveredAt)) patch.deliveredAt = update.at;
   if (next === "failed") patch.deliveryError = [update.errorCode, update.errorMessage].filter(Boolean).join(": ").slice(0, 500) || "failed (provider receipt)";
   await repo.update({ id: msg.id }, patch);
   Object.assign(msg, patch);

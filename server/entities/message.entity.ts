@@ -4,7 +4,8 @@ import type { ChannelKind } from "../domain/ticket/channels.js";
 
 /** inbound: from the citizen; outbound: to the citizen; note: internal; answer: an OPD's official tanggapan. */
 export type MessageDirection = "inbound" | "outbound" | "note" | "answer";
-export type DeliveryStatus = "queued" | "sent" | "delivered" | "failed";
+/** "read" only where the provider reports reading (WhatsApp, Messenger, Telegram never does). */
+export type DeliveryStatus = "queued" | "sent" | "delivered" | "read" | "failed";
 
 @Entity("messages")
 export class Message {

@@ -4,6 +4,7 @@ import { errorHandler } from "./middleware/errors.js";
 import { authenticate, requireJsonForMutations } from "./middleware/authenticate.js";
 import { adminRoutes } from "./routes/admin.routes.js";
 import { authRoutes } from "./routes/auth.routes.js";
+import { deliveryRoutes } from "./routes/delivery.routes.js";
 import { conversationRoutes } from "./routes/conversation.routes.js";
 import { openApiRoutes } from "./routes/openapi.routes.js";
 import { recordRoutes } from "./routes/records.routes.js";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   authRoutes(api, deps);
   ticketRoutes(api, deps);
   conversationRoutes(api, deps);
+  deliveryRoutes(api, deps);
   attachmentRoutes(api, deps);
   recordRoutes(api, deps);
   adminRoutes(api, deps);

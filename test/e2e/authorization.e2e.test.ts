@@ -50,6 +50,8 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "get /messages": { url: `/api/messages?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /messages/:id": { url: "/api/messages/1" },
     "post /messages": { url: "/api/messages", body: { ticketId: t, direction: "note", body: "catatan internal" } },
+    "post /messages/:id/resend": { url: "/api/messages/1/resend", body: {} },
+    "get /delivery-problems": { url: "/api/delivery-problems" },
     "get /forwards": { url: "/api/forwards" },
     "get /forwards/:id": { url: `/api/forwards/${f.puForward.id}` },
     "put /forwards/:id": { url: `/api/forwards/${f.puForward.id}`, body: { assigneeUserId: f.staffPU.id } },

@@ -6,6 +6,7 @@ import InboxIcon from "@mui/icons-material/Inbox";
 import PhoneIcon from "@mui/icons-material/PhoneInTalk";
 import DashboardIcon from "@mui/icons-material/Dashboard";
 import PeopleIcon from "@mui/icons-material/People";
+import SmsFailedIcon from "@mui/icons-material/SmsFailed";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
@@ -85,6 +86,7 @@ function AduanMenu() {
       {center ? <Menu.Item to="/contacts" primaryText={translate("resources.contacts.name", { smart_count: 2 })} leftIcon={<PeopleIcon />} /> : null}
       {opd ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.inbox")} leftIcon={<InboxIcon />} /> : null}
       {role === "supervisor" ? <Menu.Item to="/overview" primaryText={translate("aduan.menu.overview")} leftIcon={<DashboardIcon />} /> : null}
+      {role === "supervisor" || role === "admin" ? <Menu.Item to="/delivery" primaryText={translate("aduan.menu.delivery")} leftIcon={<SmsFailedIcon />} /> : null}
       {role === "admin" ? <Menu.ResourceItems /> : null}
       <Menu.Item to="/notifications" primaryText={translate("aduan.menu.notifications")} leftIcon={<NotificationsIcon />} />
     </Menu>

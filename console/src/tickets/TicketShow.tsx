@@ -13,6 +13,7 @@ import { ChannelIcon, PRIVACY, SlaCountdown, StatusChip } from "./bits";
 import { TextActionButton, useTransition } from "./actions";
 import { MergeButton } from "./MergeDialog";
 import { AnswerButton } from "./AnswerDialog";
+import { DeliveryReason, DeliveryState, MessageLabel } from "./delivery";
 
 const fmt = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");
 
@@ -97,6 +98,8 @@ function ReporterCard({ ticket }: { ticket: RaRecord }) {
 
 function Conversation({ ticket }: { ticket: RaRecord }) {
   const translate = useTranslate();
+  const { permissions: role } = usePermissions();
+  const center = role === "operator" || role === "supervisor";
   // New messages appear without reloading: the conversation polls every 5 s.
   const { data, isPending, error } = useGetList(
     "messages",
@@ -128,15 +131,15 @@ function Conversation({ ticket }: { ticket: RaRecord }) {
               }}
             >
               <Typography variant="caption" component="div" sx={{ color: "#37474f", display: "flex", gap: 1, alignItems: "center", flexWrap: "wrap" }}>
-                <strong>{translate(`aduan.ticket.direction.${m.direction}`)}</strong>
-                {m.channel ? <ChannelIcon channel={m.channel} /> : null}
+                <MessageLabel message={m} />
                 <time dateTime={m.createdAt}>{fmt(m.createdAt)}</time>
                 {m.ticketId !== ticket.id ? <span>· #{m.ticketId}</span> : null}
-                {m.direction === "outbound" && m.deliveryStatus ? <span>· {translate(`aduan.ticket.delivery.${m.deliveryStatus}`, { _: m.deliveryStatus })}</span> : null}
+                <DeliveryState message={m} canResend={center} />
               </Typography>
               {m.subject && !String(m.body ?? "").startsWith(String(m.subject).replace(/…$/, "")) ? <Typography variant="subtitle2" component="p">{m.subject}</Typography> : null}
               <Typography sx={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{m.body}</Typography>
               <Attachments items={(attachments ?? []).filter((a) => a.messageId === m.id)} />
+              <DeliveryReason message={m} />
             </Box>
           ))}
         </Stack>

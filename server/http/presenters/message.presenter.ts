@@ -1,19 +1,41 @@
 import type { Message } from "../../entities/message.entity.js";
+import type { DeliveryView } from "../../queries/outbound-delivery.js";
 import { seesContactDetails, type Viewer } from "../../queries/viewer.js";
 
-/** OPD users never get the sender's identity fields, only the text. */
-export function presentMessage(viewer: Viewer, msg: Message) {
+/**
+ * OPD users never get the sender's identity fields, only the text (nor a provider's raw failure
+ * reason, which may quote the citizen's number). `via` is the channel the message actually
+ * travelled on: none for internal notes and for the OPD's answer as recorded (the citizen receives
+ * it as an automatic outbound notice, which carries its own channel).
+ */
+export function presentMessage(viewer: Viewer, msg: Message, delivery?: DeliveryView) {
   const center = seesContactDetails(viewer);
+  const travelled = msg.direction === "inbound" || msg.direction === "outbound";
   return {
     id: msg.id,
     ticketId: msg.ticketId,
     direction: msg.direction,
     channel: msg.channel,
+    via: travelled ? msg.channel : null,
     authorUserId: msg.authorUserId,
     forwardId: msg.forwardId,
     subject: msg.subject,
     body: msg.body,
     deliveryStatus: msg.deliveryStatus,
+    ...(delivery
+      ? {
+          automated: delivery.automated,
+          notice: delivery.notice,
+          delivery: {
+            state: delivery.state,
+            attempts: delivery.attempts,
+            nextAttemptAt: delivery.nextAttemptAt,
+            reasonKey: delivery.reasonKey,
+            reason: center ? delivery.reason : null,
+            resendable: delivery.resendable,
+          },
+        }
+      : {}),
     sentAt: msg.sentAt,
     createdAt: msg.createdAt,
     ...(center ? { contactId: msg.contactId, bodyHtml: msg.bodyHtml, externalId: msg.externalId, channelAccountId: msg.channelAccountId } : {}),

@@ -14,6 +14,7 @@ import { replyOptions, type ReplyOptions } from "../../queries/reply-options.js"
 import { findVisibleTicket } from "../../queries/tickets.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
 import { simpleList } from "../../queries/simple-list.js";
+import { deliveryViews } from "../../queries/outbound-delivery.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
 import { presentMessage } from "../presenters/message.presenter.js";
 import { presentForward } from "../presenters/ticket.presenter.js";
@@ -66,7 +67,8 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
         ticketIds ? (qb) => qb.andWhere("x.ticket_id IN (:...tids)", { tids: ticketIds }) : undefined,
       );
       const visible = await visibleMessages(deps, viewer, rows);
-      return { resource: "messages", start: query.range.start, total: total - (rows.length - visible.length), rows: visible.map((x) => presentMessage(viewer, x)) };
+      const delivery = await deliveryViews(deps.db.manager, visible);
+      return { resource: "messages", start: query.range.start, total: total - (rows.length - visible.length), rows: visible.map((x) => presentMessage(viewer, x, delivery.get(x.id))) };
     },
   });
   addRoute(router, deps, {
@@ -81,7 +83,7 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
       if (!msg || !(await findVisibleTicket(deps.db.manager, viewer, msg.ticketId)) || (await visibleMessages(deps, viewer, [msg])).length === 0) {
         throw notFound(`message ${params.id}`);
       }
-      return presentMessage(viewer, msg);
+      return presentMessage(viewer, msg, (await deliveryViews(deps.db.manager, [msg])).get(msg.id));
     },
   });
   addRoute(router, deps, {
@@ -115,7 +117,7 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
         if (options.reachable) text = checkReply(options, body.body, body.template);
       }
       const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), { ticketId: body.ticketId, direction: body.direction, body: text, ...(body.template ? { template: body.template } : {}) })));
-      return presentMessage(viewer, out.message);
+      return presentMessage(viewer, out.message, (await deliveryViews(deps.db.manager, [out.message])).get(out.message.id));
     },
   });
   addRoute(router, deps, {
