@@ -14,7 +14,8 @@
 //
 // Usage: npm test [-- <path filter>...]
 //        node scripts/test.mjs --paths <file>...   run exactly these files (any name), no typecheck
-// Environment: TEST_JOBS (files at once, default 1), TEST_FILE_TIMEOUT_S (default 600),
+// Environment: TEST_JOBS (files at once, default 1; heavy files — browser, scale — never two at
+//              once), TEST_FILE_TIMEOUT_S (default 600),
 //              TEST_HANDLE_GRACE_S (default 20), SKIP_TYPECHECK=1.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -186,11 +187,28 @@ function runFile(file) {
 
 const eventsDir = mkdtempSync(join(tmpdir(), "aduan-test-events-"));
 const results = [];
-const queue = [...selected];
+// Heavy files (a browser, or several worker processes) never run beside each other: with two
+// lanes on two cores, one lane takes the light files while the other runs a heavy one.
+const heavy = (f) => f.includes(".browser.test.") || /scale|burst|crash|failover/.test(f);
+// Heavy files first, so the other lane has light files left to fill in beside them.
+const queue = [...selected.filter(heavy), ...selected.filter((f) => !heavy(f))];
+let heavyRunning = 0;
+function next() {
+  const i = heavyRunning > 0 ? queue.findIndex((f) => !heavy(f)) : 0;
+  if (i < 0) return queue.length ? "wait" : null;
+  return queue.splice(i, 1)[0] ?? null;
+}
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      const r = await runFile(file);
+    for (;;) {
+      const file = next();
+      if (file === null) break;
+      if (file === "wait") {
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      if (heavy(file)) heavyRunning++;
+      const r = await runFile(file).finally(() => heavy(file) && heavyRunning--);
       results.push(r);
       const bad = r.failed > 0 || r.problems.length > 0;
       const skipped = r.skipped ? `, ${r.skipped} skipped` : "";
