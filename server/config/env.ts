@@ -45,6 +45,13 @@ export const envSchema = z
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     /** Load demo OPDs, users and tickets. Default on only for the embedded SQLite database. */
     DEMO_DATA: boolish.optional(),
+    /**
+     * The demo's provider sandbox (demo channel accounts deliver to a stand-in of each provider on
+     * 127.0.0.1; /demo/warga shows the citizen's phone). auto: on when demo data is loaded into a
+     * database the demo seeded and NODE_ENV is not production. on: on even so (never on a real
+     * province's server). off: never.
+     */
+    DEMO_SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
     /** express "trust proxy" setting, e.g. "loopback", "1", "10.0.0.0/8". Needed behind a reverse proxy. */
     TRUST_PROXY: z.string().default("loopback"),
     /** pino log level. */
@@ -90,6 +97,7 @@ export interface Config {
   sessionMaxHours: number;
   login: { slowdownAfter: number; lockAfter: number; lockMinutes: number };
   demoData: boolean;
+  demoSandbox: Env["DEMO_SANDBOX"];
   trustProxy: string;
   logLevel: Env["LOG_LEVEL"];
   auditAnchorMinutes: number;
@@ -142,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxHours: env.SESSION_MAX_HOURS,
     login: { slowdownAfter: env.LOGIN_SLOWDOWN_AFTER, lockAfter: env.LOGIN_LOCK_AFTER, lockMinutes: env.LOGIN_LOCK_MINUTES },
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+    demoSandbox: env.DEMO_SANDBOX,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
