@@ -128,6 +128,8 @@ export interface ContextDeps {
 /** Rewrites an account's config before a connector uses it (the demo sandbox's API bases). */
 export interface ProviderRoute {
   configFor<C>(connectorId: string, accountId: number, config: C): C;
+  /** The connector that serves an account (the sandbox puts its own WhatsApp Web page behind the seam). */
+  connectorFor(connector: AnyConnector): AnyConnector;
 }
 
 export function connectorContext<C>(deps: ContextDeps, account: ChannelAccount, config: C): ConnectorContext<C> {

@@ -22,6 +22,7 @@ import { open311Routes } from "./public/open311.js";
 import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
 import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
+import { demoRoutes } from "./demo/warga.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -55,6 +56,8 @@ export function createApp(deps: AppDeps) {
   app.use("/laporan", laporanRoutes(deps));
   app.use("/open311/v2", open311Routes(deps));
   app.use("/kinerja", kinerjaRoutes(deps));
+  // The demo's citizen's phone (404 unless the provider sandbox is on).
+  app.use("/demo", demoRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {

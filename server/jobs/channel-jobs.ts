@@ -35,8 +35,9 @@ const MAX_FETCH_ATTEMPTS = 5;
 async function accountContext(deps: ChannelJobDeps, accountId: number) {
   const account = await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: accountId });
   if (!account || !account.active) return { error: `channel account ${accountId} is missing or inactive` } as const;
-  const connector = findConnector(account.connector);
-  if (!connector) return { error: `connector ${account.connector} is not in this build` } as const;
+  const registered = findConnector(account.connector);
+  if (!registered) return { error: `connector ${account.connector} is not in this build` } as const;
+  const connector = deps.providerRoute ? deps.providerRoute.connectorFor(registered) : registered;
   const cfg = openConfig(deps.config.encryptionKey, connector, account);
   if (!cfg.ok) return { error: `channel account ${accountId}: ${cfg.reason}` } as const;
   const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), fetch: deps.fetch, providerRoute: deps.providerRoute }, account, cfg.config);

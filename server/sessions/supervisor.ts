@@ -46,7 +46,13 @@ export interface SessionsOptions {
 export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = {}): Promise<Sessions> {
   const running = new Map<number, { connector: string; version: number; stop(): Promise<void> }>();
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const findConnector = opts.connectorFor ?? findRegistered;
+  const route = deps.providerRoute;
+  const findConnector =
+    opts.connectorFor ??
+    ((id: string) => {
+      const c = findRegistered(id);
+      return c && route ? route.connectorFor(c) : c;
+    });
   const ttlMs = opts.leaseTtlMs ?? LEASE_POLICY.ttlMs;
   let stopped = false;
   let busy: Promise<void> = Promise.resolve();

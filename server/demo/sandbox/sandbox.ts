@@ -18,6 +18,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import type { AnyConnector, SessionConnector } from "../../../channels/connector.js";
+import { createWhatsappWebConnector, type WaWebClient, type WaWebMessage, type WhatsappWebConfig } from "../../../channels/registry.js";
 import type { Logger } from "../../lib/logger.js";
 import { DEMO_CHANNEL_CONFIGS } from "../seed-demo-channels.js";
 import { citizenAddress, postToServer, RECEIPTS, receiptRequest } from "./provider-wire.js";
@@ -64,6 +66,7 @@ const DEMO_IDENTITY: Record<string, (c: Record<string, any>) => unknown> = {
   instagram: (c) => c.accessToken,
   x: (c) => c.consumerSecret,
   web: (c) => c.formSecret,
+  "whatsapp-web": (c) => c.phoneNumber,
 };
 
 /** True when the account carries the demo's own credentials (which no real provider accepts). */
@@ -117,6 +120,13 @@ function silentWav(): Buffer {
   return b;
 }
 
+/** http://127.0.0.1:PORT of a listening server (loopback even when it listens on every interface). */
+export function localUrlOf(server: Server): string {
+  const a = server.address() as AddressInfo;
+  const host = a.address === "::" || a.address === "0.0.0.0" ? "127.0.0.1" : a.address.includes(":") ? `[${a.address}]` : a.address;
+  return `http://${host}:${a.port}`;
+}
+
 export interface SandboxOptions {
   publicUrl: string;
   logger: Logger;
@@ -137,6 +147,9 @@ export class DemoSandbox {
   inboundMailPort = 0;
   /** Where our own server listens, for the receipts (set once it listens). */
   localUrl = "";
+  /** The WhatsApp Web pages of the demo accounts that are "logged in" here, by account id. */
+  private waPages = new Map<string, SandboxWaPage>();
+  private waConnector?: SessionConnector<WhatsappWebConfig>;
 
   constructor(private readonly opts: SandboxOptions) {
     this.events.setMaxListeners(0);
@@ -229,6 +242,35 @@ export class DemoSandbox {
     return c as C;
   }
 
+  /**
+   * The connector to use for an account: the registry's, except WhatsApp Web, whose demo
+   * account runs against a page held here (the connector's own seam) instead of a browser.
+   */
+  connectorFor(connector: AnyConnector): AnyConnector {
+    if (connector.id !== "whatsapp-web" || connector.inbound !== "session") return connector;
+    const real = connector as SessionConnector<WhatsappWebConfig>;
+    this.waConnector ??= createWhatsappWebConnector((ctx) => {
+      const page = new SandboxWaPage(this);
+      this.waPages.set(ctx.accountId, page);
+      return page;
+    });
+    const sandboxed = this.waConnector;
+    return {
+      ...real,
+      start: (ctx, sink) => (isDemoAccountConfig("whatsapp-web", ctx.config) ? sandboxed.start(ctx, sink) : real.start(ctx, sink)),
+      send: (ctx, msg) => (isDemoAccountConfig("whatsapp-web", ctx.config) ? sandboxed.send(ctx, msg) : real.send(ctx, msg)),
+      ...(real.fetchAttachment ? { fetchAttachment: (ctx, ref) => (isDemoAccountConfig("whatsapp-web", ctx.config) ? sandboxed.fetchAttachment!(ctx, ref) : real.fetchAttachment!(ctx, ref)) } : {}),
+    } as SessionConnector<WhatsappWebConfig>;
+  }
+
+  /** A citizen's WhatsApp message to a demo WhatsApp Web account (false: its session is not running). */
+  whatsappWebFromCitizen(accountId: number, phone: string, text: string, name?: string): boolean {
+    const page = this.waPages.get(String(accountId));
+    if (!page?.ready) return false;
+    page.citizenWrites(phone, text, name);
+    return true;
+  }
+
   /** The conversation of one citizen on one channel, oldest first. */
   conversation(channel: SandboxChannel, address: string): SandboxEntry[] {
     return this.entries.filter((e) => e.channel === channel && e.address === address);
@@ -246,7 +288,8 @@ export class DemoSandbox {
     return this.add({ channel, address: citizenAddress(connectorId, identity).address, direction: "out", text, ...(subject ? { subject } : {}) });
   }
 
-  private add(e: Omit<SandboxEntry, "id" | "at">): SandboxEntry {
+  /** @internal used by the WhatsApp Web page */
+  add(e: Omit<SandboxEntry, "id" | "at">): SandboxEntry {
     const entry: SandboxEntry = { ...e, id: this.seq++, at: new Date() };
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
@@ -405,4 +448,45 @@ function renderTemplate(t: unknown): string {
   const tpl = t as { name?: string; components?: { parameters?: { text?: string }[] }[] } | undefined;
   const params = tpl?.components?.flatMap((c) => c.parameters ?? []).map((p) => p.text ?? "") ?? [];
   return `[${tpl?.name ?? "template"}] ${params.join(" · ")}`;
+}
+
+/** A WhatsApp Web page that is always logged in: what the connector sends lands on the citizen's phone. */
+class SandboxWaPage implements WaWebClient {
+  ready = false;
+  private handlers: Record<string, ((x: any) => void)[]> = {};
+  private seq = 1;
+  constructor(private readonly sandbox: DemoSandbox) {}
+  on(event: string, cb: (x: any) => void): void {
+    (this.handlers[event] ??= []).push(cb);
+  }
+  private emit(event: string, x?: unknown) {
+    for (const cb of this.handlers[event] ?? []) cb(x);
+  }
+  async initialize(): Promise<void> {
+    this.ready = true;
+    setImmediate(() => this.emit("ready"));
+  }
+  async destroy(): Promise<void> {
+    this.ready = false;
+  }
+  async unreadMessages(): Promise<WaWebMessage[]> {
+    return [];
+  }
+  async markSeen(): Promise<void> {}
+  async downloadMedia(): Promise<undefined> {
+    return undefined;
+  }
+  async sendText(chatId: string, text: string): Promise<string> {
+    const id = `true_${chatId}_SANDBOX${randomBytes(8).toString("hex").toUpperCase()}`;
+    this.sandbox.add({ channel: "whatsapp", address: chatId.replace(/@c\.us$/, ""), direction: "in", text, externalId: id, status: "sent" });
+    return id;
+  }
+  async sendMedia(chatId: string, _media: unknown, caption?: string): Promise<string> {
+    return this.sendText(chatId, caption ?? "[berkas]");
+  }
+  citizenWrites(phone: string, text: string, name?: string) {
+    const digits = phone.replace(/\D/g, "");
+    const m: WaWebMessage = { id: `false_${digits}@c.us_SANDBOX${this.seq++}${randomBytes(4).toString("hex").toUpperCase()}`, from: `${digits}@c.us`, fromMe: false, timestamp: Math.floor(Date.now() / 1000), type: "chat", body: text, hasMedia: false, ...(name ? { notifyName: name } : {}) };
+    this.emit("message", m);
+  }
 }
