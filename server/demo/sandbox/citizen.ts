@@ -12,7 +12,8 @@ import type { DemoSandbox } from "./sandbox.js";
 /** What the citizen can use, in the order the page shows them; `web` is the /lapor form itself. */
 export const CITIZEN_CONNECTORS = ["twilio-sms", "twilio-voice", "whatsapp-cloud", "whatsapp-web", "telegram", "email", "facebook", "instagram", "x", "web"] as const;
 
-export type CitizenSendResult = { ok: true; connector: string; address: string } | { ok: false; status: number; reason: string };
+/** `results`: what our webhook did with it (created, appended, duplicate…), when it says so. */
+export type CitizenSendResult = { ok: true; connector: string; address: string; results?: string[] } | { ok: false; status: number; reason: string };
 
 export interface CitizenDeps {
   db: Db;
@@ -81,6 +82,13 @@ export async function sendAsCitizen(deps: CitizenDeps, input: { connector: strin
     if (entry) entry.status = "failed";
     return { ok: false, status: 502, reason: `our webhook answered ${res.status}: ${(await res.text()).slice(0, 300)}` };
   }
-  await res.arrayBuffer();
-  return { ok: true, connector: input.connector, address: who.address };
+  const answer = await res.text();
+  let results: string[] | undefined;
+  try {
+    const r = (JSON.parse(answer) as { results?: unknown }).results;
+    if (Array.isArray(r)) results = r.map(String);
+  } catch {
+    /* TwiML or another provider-specific answer */
+  }
+  return { ok: true, connector: input.connector, address: who.address, ...(results ? { results } : {}) };
 }

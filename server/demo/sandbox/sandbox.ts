@@ -340,8 +340,9 @@ export class DemoSandbox {
       const text = p.get("Body") ?? "";
       if (!/^\+[1-9]\d{6,14}$/.test(to)) return sendJson(res, 400, { code: 21211, message: `Invalid 'To' Phone Number: ${to}`, status: 400 });
       const sid = `SM${randomBytes(16).toString("hex")}`;
-      const entry = this.add({ channel: "sms", address: to, direction: "in", text, externalId: sid, status: "queued" });
       const callback = p.get("StatusCallback") ?? undefined;
+      // Without a StatusCallback Twilio tells us nothing more: the phone has it, our side knows "sent".
+      const entry = this.add({ channel: "sms", address: to, direction: "in", text, externalId: sid, status: callback ? "queued" : "sent" });
       const accountId = callback ? Number(/\/webhooks\/[^/]+\/(\d+)/.exec(new URL(callback).pathname)?.[1]) : undefined;
       sendJson(res, 201, { sid, account_sid: twilioMsg[1], to, from: p.get("From"), body: text, status: "queued", direction: "outbound-api", num_segments: "1", date_created: new Date().toUTCString(), error_code: null, error_message: null, uri: `/2010-04-01/Accounts/${twilioMsg[1]}/Messages/${sid}.json` });
       this.receipts("twilio-sms", accountId, entry, callback, p.get("From") ?? undefined);
