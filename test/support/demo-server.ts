@@ -33,7 +33,7 @@ export interface RunningServer {
 /** Starts the server; `env` adds to (or, with undefined values, removes from) a clean demo environment. */
 export async function startServer(env: Record<string, string | undefined> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "aduan-demo-"));
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const egressLog = join(dataDir, "egress.log");
   writeFileSync(egressLog, "");
   const full: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "info", JOB_POLL_MS: "200", EGRESS_LOG: egressLog, PUBLIC_URL: `http://127.0.0.1:${port}` };
