@@ -6,7 +6,6 @@
 // The connectors' own tests keep independent signers in channels/testing.ts on purpose: there they
 // are the test oracle of the connectors' verify().
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import twilio from "twilio";
 
 export interface WireRequest {
   method: "POST" | "GET";
@@ -24,8 +23,15 @@ export interface CitizenAddress {
 
 // ---- signatures ----------------------------------------------------------------------------
 
-/** Twilio: X-Twilio-Signature, computed by the Twilio SDK itself. */
-export const twilioSignature = (authToken: string, url: string, params: Record<string, string>) => twilio.getExpectedTwilioSignature(authToken, url, params);
+/**
+ * Twilio: X-Twilio-Signature = base64 HMAC-SHA1(authToken, the full URL followed by every POST
+ * parameter's name and value, sorted by name), as Twilio documents it.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  let data = url;
+  for (const key of Object.keys(params).sort()) data += key + params[key];
+  return createHmac("sha1", authToken).update(Buffer.from(data, "utf8")).digest("base64");
+}
 /** Meta (WhatsApp Cloud, Messenger, Instagram): X-Hub-Signature-256 over the raw body. */
 export const metaSignature = (appSecret: string, body: string) => `sha256=${createHmac("sha256", appSecret).update(body).digest("hex")}`;
 /** X Account Activity: X-Twitter-Webhooks-Signature over the raw body. */
