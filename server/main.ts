@@ -13,7 +13,7 @@ import { createJobScheduler, followOutbox, followSlaDeadlines, startWorker } fro
 import { seedDemoChannels } from "./demo/seed-demo-channels.js";
 import { startSessions } from "./sessions/supervisor.js";
 import { decideSandbox } from "./demo/sandbox/mode.js";
-import { DemoSandbox, localUrlOf } from "./demo/sandbox/sandbox.js";
+import { DEMO_JOB_POLL_MS, DemoSandbox, localUrlOf } from "./demo/sandbox/sandbox.js";
 
 const ROLES = ["api", "worker", "sessions"] as const;
 type ProcessRole = (typeof ROLES)[number];
@@ -28,7 +28,7 @@ function parseRoles(argv: string[]): ProcessRole[] {
 }
 
 async function main() {
-  const config = loadConfig();
+  let config = loadConfig();
   const roles = parseRoles(process.argv.slice(2));
   const logger = createLogger(config.logLevel);
   const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -47,6 +47,9 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
   let sandbox: DemoSandbox | undefined;
   if (sandboxDecision.on) {
+    // A newcomer sees the citizen's acknowledgement within a second: the demo's worker polls the
+    // job table more often than a province's server would (unless JOB_POLL_MS says otherwise).
+    if (config.jobPollMsDefault) config = { ...config, jobPollMs: DEMO_JOB_POLL_MS };
     sandbox = new DemoSandbox({ publicUrl: config.publicUrl, logger });
     await sandbox.start();
     const s = sandbox;

@@ -63,7 +63,7 @@ export const envSchema = z
     /** Seconds between SLA sweeps (the safety net behind each ticket's own sla-check job). */
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     /** Milliseconds between the worker's polls of the job table. */
-    JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+    JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
     /** Agency code whose head is "kominfo_head" on escalation ladders. */
     KOMINFO_AGENCY_CODE: z.string().min(1).default("DISKOMINFO"),
     /** smtp://user:pass@host:587 or smtps://…: e-mail for SLA warnings and breaches. Absent: in-app only. */
@@ -104,6 +104,8 @@ export interface Config {
   apiBodyLimit: string;
   slaSweepSeconds: number;
   jobPollMs: number;
+  /** JOB_POLL_MS was not set (the demo sandbox then polls faster, see main.ts). */
+  jobPollMsDefault: boolean;
   kominfoAgencyCode: string;
   smtp: { url: string; from: string } | null;
 }
@@ -156,7 +158,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
     apiBodyLimit: env.API_BODY_LIMIT,
     slaSweepSeconds: env.SLA_SWEEP_SECONDS,
-    jobPollMs: env.JOB_POLL_MS,
+    jobPollMs: env.JOB_POLL_MS ?? 2000,
+    jobPollMsDefault: env.JOB_POLL_MS === undefined,
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
   };

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
+import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { ensureConsoleBuilt, signIn } from "../support/console.js";
 import { apiAs, startServer, type RunningServer } from "../support/demo-server.js";
 
@@ -18,7 +18,7 @@ const ACK = /nomor (ADU-\d{4}-\d{5,})/;
 describe("demo sandbox: the citizen's phone in Chromium", { skip: browserSkip }, () => {
   let server: RunningServer;
   let browser: TestBrowser;
-  const newPage = async (options: { javaScriptEnabled?: boolean } = {}) => (await browser.context({ viewport: { width: 1280, height: 900 }, ...options })).newPage();
+  const newPage = async (options: { javaScriptEnabled?: boolean; bypassCSP?: boolean } = {}) => (await browser.context({ viewport: { width: 1280, height: 900 }, ...options })).newPage();
   const consoleLogin = async (page: Page, email: string) => {
     await page.goto(`${server.base}/console/#/login`);
     await signIn(page, email);
@@ -41,7 +41,8 @@ describe("demo sandbox: the citizen's phone in Chromium", { skip: browserSkip },
   });
 
   it("an SMS from /demo/warga: acknowledgement with a working tracking link within 2 s, delivered in the console", async () => {
-    const page = await newPage();
+    // bypassCSP: only so that axe-core can be injected for the accessibility check.
+    const page = await newPage({ bypassCSP: true });
     await page.goto(`${server.base}/demo/warga`);
     await page.getByLabel(/^Warga/).fill("081234567890");
     await page.getByRole("button", { name: "Buka ponsel" }).click();
@@ -54,6 +55,7 @@ describe("demo sandbox: the citizen's phone in Chromium", { skip: browserSkip },
     assert.ok(Date.now() - clicked <= 2000, `acknowledgement after ${Date.now() - clicked} ms`);
     const number = ACK.exec(await ack.innerText())![1]!;
     await screenshot(page, "demo-warga-sms-ack");
+    assert.deepEqual((await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious"), []);
 
     // The tracking link in the SMS opens the ticket's status page.
     await ack.getByRole("link").click();

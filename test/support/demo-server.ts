@@ -36,12 +36,13 @@ export async function startServer(env: Record<string, string | undefined> = {}):
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const egressLog = join(dataDir, "egress.log");
   writeFileSync(egressLog, "");
-  const full: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "info", JOB_POLL_MS: "200", EGRESS_LOG: egressLog, PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const full: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, NODE_ENV: "development", LOG_LEVEL: "info", EGRESS_LOG: egressLog, PUBLIC_URL: `http://127.0.0.1:${port}` };
   delete full.DATABASE_URL;
   delete full.SESSION_SECRET;
   delete full.ENCRYPTION_KEY;
   delete full.DEMO_SANDBOX;
   delete full.DEMO_DATA;
+  delete full.JOB_POLL_MS;
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete full[k];
     else full[k] = v;

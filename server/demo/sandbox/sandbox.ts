@@ -79,6 +79,8 @@ export function isDemoAccountConfig(connectorId: string, config: unknown): boole
 }
 
 const MAX_ENTRIES = 5000;
+/** The demo worker's poll of the job table (ms) when JOB_POLL_MS is not set. */
+export const DEMO_JOB_POLL_MS = 250;
 const RECEIPT_STEP_MS = 150;
 
 async function freePort(): Promise<number> {

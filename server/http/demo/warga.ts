@@ -15,7 +15,7 @@ import type { AppDeps } from "../types.js";
 import { PUBLIC_CSP, esc, fmtTime, langOf, page, selfOf, sendHtml, tr, type Lang } from "../public/layout.js";
 
 /** How often the page's script asks for news (ms). */
-export const POLL_MS = 1000;
+export const POLL_MS = 500;
 
 const CONNECTOR_LABEL: Record<string, [string, string]> = {
   "twilio-sms": ["Kirim SMS", "Send SMS"],
