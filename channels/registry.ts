@@ -37,6 +37,8 @@ export type { WhatsappCloudConfig } from "./whatsapp-cloud/whatsapp-cloud.connec
 export type { FacebookConfig } from "./facebook/facebook.connector.js";
 export type { InstagramConfig } from "./instagram/instagram.connector.js";
 export type { XConfig } from "./x/x.connector.js";
+// The demo sandbox runs WhatsApp Web demo accounts with its own page behind the connector's seam.
+export { createWhatsappWebConnector, type WaWebClient, type WaWebMessage, type WhatsappWebConfig } from "./whatsapp-web/whatsapp-web.connector.js";
 // The IVR steps that need the database are served by server/http/voice.ts with these.
 export {
   readCallStatus,

@@ -12,6 +12,8 @@ import { createLogger } from "./lib/logger.js";
 import { createJobScheduler, followOutbox, followSlaDeadlines, startWorker } from "./worker.js";
 import { seedDemoChannels } from "./demo/seed-demo-channels.js";
 import { startSessions } from "./sessions/supervisor.js";
+import { decideSandbox } from "./demo/sandbox/mode.js";
+import { DEMO_JOB_POLL_MS, DemoSandbox, localUrlOf } from "./demo/sandbox/sandbox.js";
 
 const ROLES = ["api", "worker", "sessions"] as const;
 type ProcessRole = (typeof ROLES)[number];
@@ -26,7 +28,7 @@ function parseRoles(argv: string[]): ProcessRole[] {
 }
 
 async function main() {
-  const config = loadConfig();
+  let config = loadConfig();
   const roles = parseRoles(process.argv.slice(2));
   const logger = createLogger(config.logLevel);
   const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -39,7 +41,23 @@ async function main() {
   if (config.demoData) {
     const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
     if (seeded) logger.info("demo data loaded");
-    const channels = await seedDemoChannels(db, config, systemClock.now());
+  }
+  // The provider sandbox: never on in production or on a database the demo did not seed, unless forced.
+  const sandboxDecision = await decideSandbox(config, db);
+  const stops: (() => Promise<void>)[] = [];
+  let sandbox: DemoSandbox | undefined;
+  if (sandboxDecision.on) {
+    // A newcomer sees the citizen's acknowledgement within a second: the demo's worker polls the
+    // job table more often than a province's server would (unless JOB_POLL_MS says otherwise).
+    if (config.jobPollMsDefault) config = { ...config, jobPollMs: DEMO_JOB_POLL_MS };
+    sandbox = new DemoSandbox({ publicUrl: config.publicUrl, logger });
+    await sandbox.start();
+    const s = sandbox;
+    stops.push(() => s.stop());
+  }
+  logger.info({ on: sandboxDecision.on, reason: sandboxDecision.reason, ...(sandbox ? { api: sandbox.apiBase, smtpPort: sandbox.smtpPort } : {}) }, `demo sandbox ${sandboxDecision.on ? "ON: demo channel accounts deliver to a local stand-in of each provider, nothing leaves this machine" : "off"}`);
+  if (config.demoData) {
+    const channels = await seedDemoChannels(db, config, systemClock.now(), { sandbox: sandboxDecision.on });
     if (channels.created) logger.info({ accounts: channels.created }, "demo channel accounts created");
     console.log(
       [
@@ -47,25 +65,30 @@ async function main() {
         "  Aduan demo logins (password: " + DEMO_PASSWORD + ")",
         ...DEMO_USERS.map((u) => `    ${u.email.padEnd(30)} ${u.role}`),
         "",
+        sandboxDecision.on
+          ? `  Demo sandbox ON: messages to citizens stay on this machine. Citizen's phone: ${config.publicUrl}/demo/warga`
+          : `  Demo sandbox off (${sandboxDecision.reason}): demo channel accounts try the real providers.`,
+        "",
       ].join("\n"),
     );
   }
 
-  const stops: (() => Promise<void>)[] = [];
   const scheduler = createJobScheduler({ db, config, logger });
   const unfollow = followSlaDeadlines(db, scheduler, logger);
   stops.push(async () => unfollow());
   const unfollowOutbox = followOutbox(db, scheduler, logger);
   stops.push(async () => unfollowOutbox());
-  if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock, scheduler }));
+  if (roles.includes("worker")) stops.push(await startWorker({ db, config, logger, clock: systemClock, scheduler, providerRoute: sandbox }));
   if (roles.includes("sessions")) {
-    const sessions = await startSessions({ db, config, logger, clock: systemClock });
+    const sessions = await startSessions({ db, config, logger, clock: systemClock, providerRoute: sandbox });
     stops.push(() => sessions.stop());
   }
   let server: Server | undefined;
   if (roles.includes("api")) {
-    const app = createApp({ db, config, clock: systemClock, logger, scheduler });
+    const app = createApp({ db, config, clock: systemClock, logger, scheduler, sandbox });
     server = app.listen(config.port, config.host, () => {
+      // The sandbox posts the providers' receipts to our own webhooks here.
+      if (sandbox) sandbox.localUrl = localUrlOf(server!);
       logger.info({ port: config.port, db: db.dialect, roles }, `Aduan listening on ${config.publicUrl}`);
     });
     stops.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));

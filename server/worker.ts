@@ -1,3 +1,4 @@
+import type { ProviderRoute } from "./channels/connectors.js";
 import type { Config } from "./config/env.js";
 import type { Db } from "./lib/db.js";
 import type { Clock } from "./lib/clock.js";
@@ -15,7 +16,7 @@ export function createJobScheduler(deps: { db: Db; config: Config; logger: Logge
 }
 
 /** Starts the worker role: SLA checks and sweeps, notification e-mails, audit anchors, session sweeps. */
-export async function startWorker(deps: { db: Db; config: Config; logger: Logger; clock: Clock; scheduler: Scheduler }): Promise<() => Promise<void>> {
+export async function startWorker(deps: { db: Db; config: Config; logger: Logger; clock: Clock; scheduler: Scheduler; providerRoute?: ProviderRoute | undefined }): Promise<() => Promise<void>> {
   const { scheduler } = deps;
   defineJobs(scheduler, deps);
   await scheduleRecurring(scheduler, deps.config);

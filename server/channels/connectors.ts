@@ -121,6 +121,15 @@ export interface ContextDeps {
   now(): Date;
   /** HTTP for connectors (attachment downloads); tests may pass their own. */
   fetch?: typeof globalThis.fetch;
+  /** Where the account's provider calls go (the demo sandbox redirects its demo accounts). */
+  providerRoute?: ProviderRoute | undefined;
+}
+
+/** Rewrites an account's config before a connector uses it (the demo sandbox's API bases). */
+export interface ProviderRoute {
+  configFor<C>(connectorId: string, accountId: number, config: C): C;
+  /** The connector that serves an account (the sandbox puts its own WhatsApp Web page behind the seam). */
+  connectorFor(connector: AnyConnector): AnyConnector;
 }
 
 export function connectorContext<C>(deps: ContextDeps, account: ChannelAccount, config: C): ConnectorContext<C> {
@@ -132,7 +141,7 @@ export function connectorContext<C>(deps: ContextDeps, account: ChannelAccount, 
     error: (o, m) => child.error(o, m),
   };
   return {
-    config,
+    config: deps.providerRoute ? deps.providerRoute.configFor(account.connector, account.id, config) : config,
     accountId: String(account.id),
     publicWebhookUrl: webhookUrlOf(deps.publicUrl, account),
     fetch: deps.fetch ?? globalThis.fetch,

@@ -45,6 +45,13 @@ export const envSchema = z
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     /** Load demo OPDs, users and tickets. Default on only for the embedded SQLite database. */
     DEMO_DATA: boolish.optional(),
+    /**
+     * The demo's provider sandbox (demo channel accounts deliver to a stand-in of each provider on
+     * 127.0.0.1; /demo/warga shows the citizen's phone). auto: on when demo data is loaded into a
+     * database the demo seeded and NODE_ENV is not production. on: on even so (never on a real
+     * province's server). off: never.
+     */
+    DEMO_SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
     /** express "trust proxy" setting, e.g. "loopback", "1", "10.0.0.0/8". Needed behind a reverse proxy. */
     TRUST_PROXY: z.string().default("loopback"),
     /** pino log level. */
@@ -56,7 +63,7 @@ export const envSchema = z
     /** Seconds between SLA sweeps (the safety net behind each ticket's own sla-check job). */
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     /** Milliseconds between the worker's polls of the job table. */
-    JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+    JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
     /** Agency code whose head is "kominfo_head" on escalation ladders. */
     KOMINFO_AGENCY_CODE: z.string().min(1).default("DISKOMINFO"),
     /** smtp://user:pass@host:587 or smtps://…: e-mail for SLA warnings and breaches. Absent: in-app only. */
@@ -114,12 +121,15 @@ export interface Config {
   sessionMaxHours: number;
   login: { slowdownAfter: number; lockAfter: number; lockMinutes: number };
   demoData: boolean;
+  demoSandbox: Env["DEMO_SANDBOX"];
   trustProxy: string;
   logLevel: Env["LOG_LEVEL"];
   auditAnchorMinutes: number;
   apiBodyLimit: string;
   slaSweepSeconds: number;
   jobPollMs: number;
+  /** JOB_POLL_MS was not set (the demo sandbox then polls faster, see main.ts). */
+  jobPollMsDefault: boolean;
   kominfoAgencyCode: string;
   smtp: { url: string; from: string } | null;
   /** The public pages' look; unset parts fall back to the demo's look (demo data) or a neutral one. */
@@ -168,12 +178,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxHours: env.SESSION_MAX_HOURS,
     login: { slowdownAfter: env.LOGIN_SLOWDOWN_AFTER, lockAfter: env.LOGIN_LOCK_AFTER, lockMinutes: env.LOGIN_LOCK_MINUTES },
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+    demoSandbox: env.DEMO_SANDBOX,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
     apiBodyLimit: env.API_BODY_LIMIT,
     slaSweepSeconds: env.SLA_SWEEP_SECONDS,
-    jobPollMs: env.JOB_POLL_MS,
+    jobPollMs: env.JOB_POLL_MS ?? 2000,
+    jobPollMsDefault: env.JOB_POLL_MS === undefined,
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
     brand: { provinceName: env.PUBLIC_PROVINCE_NAME, provinceNameEn: env.PUBLIC_PROVINCE_NAME_EN, serviceName: env.PUBLIC_SERVICE_NAME, color: env.PUBLIC_BRAND_COLOR?.toLowerCase(), logoFile: env.PUBLIC_LOGO_FILE },

@@ -55,19 +55,33 @@ export const DEMO_CHANNEL_CONFIGS: Record<string, { name: string; config: Record
     name: "Telepon pengaduan (IVR, demo)",
     config: { accountSid: `AC${"0".repeat(31)}1`, authToken: "demo-twilio-auth-token-0001", phoneNumber: "+6271100000001", smsFrom: "+6281100000001", operatorClients: ["operator-demo"] },
   },
-  // whatsapp-web has no demo account: its session would start Chromium and try to reach WhatsApp
-  // (no login, no internet on a demo box). Add one in the console and scan its QR code.
+  // Only with the demo sandbox (server/demo/sandbox/), which keeps its session on a page of its
+  // own: without it the session would start Chromium and try to reach WhatsApp (no login, no
+  // internet on a demo box). For a real number, add an account in the console and scan its QR code.
+  "whatsapp-web": { name: "WhatsApp Web (demo, sandbox)", config: { phoneNumber: "+6281100000009" } },
 };
 
-/** Creates the demo accounts the registry has connectors for, once (nothing if any account exists). */
-export async function seedDemoChannels(db: Db, config: Config, at: Date): Promise<{ created: number }> {
-  if ((await db.manager.getRepository(ChannelAccount).count()) > 0) return { created: 0 };
+/** Connectors whose demo account exists only while the sandbox is on. */
+const SANDBOX_ONLY = new Set(["whatsapp-web"]);
+
+/**
+ * Creates the demo accounts the registry has connectors for, once (nothing if any account exists).
+ * With the sandbox on, also the sandbox-only ones that are missing (an older demo database).
+ */
+export async function seedDemoChannels(db: Db, config: Config, at: Date, opts: { sandbox?: boolean } = {}): Promise<{ created: number }> {
+  const repo = db.manager.getRepository(ChannelAccount);
+  const fresh = (await repo.count()) === 0;
+  const wanted: string[] = [];
+  for (const c of allConnectors()) {
+    if (!DEMO_CHANNEL_CONFIGS[c.id]) continue;
+    if (SANDBOX_ONLY.has(c.id) ? opts.sandbox && (await repo.countBy({ connector: c.id })) === 0 : fresh) wanted.push(c.id);
+  }
+  if (!wanted.length) return { created: 0 };
   let created = 0;
   await db.tx(async (m) => {
-    for (const c of allConnectors()) {
-      const demo = DEMO_CHANNEL_CONFIGS[c.id];
-      if (!demo) continue;
-      const out = await saveChannelAccount(m, { actor: SYSTEM_ACTOR, at, secretKey: config.sessionSecret }, config.encryptionKey, null, { connector: c.id, name: demo.name, config: demo.config });
+    for (const id of wanted) {
+      const demo = DEMO_CHANNEL_CONFIGS[id]!;
+      const out = await saveChannelAccount(m, { actor: SYSTEM_ACTOR, at, secretKey: config.sessionSecret }, config.encryptionKey, null, { connector: id, name: demo.name, config: demo.config });
       if (out.kind === "ok") created++;
     }
   });

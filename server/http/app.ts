@@ -24,6 +24,7 @@ import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
 import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
 import { homeRoutes } from "./public/home.js";
+import { demoRoutes } from "./demo/warga.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps) {
   app.use("/open311/v2", open311Routes(deps));
   app.use("/kinerja", kinerjaRoutes(deps));
   app.use(homeRoutes(deps)); // the front door "/" and /favicon.ico
+  // The demo's citizen's phone (404 unless the provider sandbox is on).
+  app.use("/demo", demoRoutes(deps));
 
   const api = express.Router();
   api.use((_req, res, next) => {

@@ -5,6 +5,7 @@ import type { Logger } from "../lib/logger.js";
 import type { Viewer } from "../queries/viewer.js";
 import type { Session } from "../entities/session.entity.js";
 import type { Scheduler } from "../jobs/scheduler.js";
+import type { DemoSandbox } from "../demo/sandbox/sandbox.js";
 
 /** Everything the HTTP layer needs; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   loginSlowdownBaseMs?: number;
   /** How long a rendered public page (reports, accountability, Open311 reads) is reused (ms); default 5000, 0 = off. */
   publicCacheMs?: number;
+  /** The demo's provider sandbox, when it is on: /demo/warga and demo accounts' deliveries. */
+  sandbox?: DemoSandbox | undefined;
 }
 
 declare global {

@@ -4,7 +4,7 @@ import { forgetStaleEarlyDeliveryUpdates } from "../commands/apply-delivery-upda
 import { createHash } from "node:crypto";
 import { LessThan } from "typeorm";
 import type { SendResult, TemplateMessage } from "../../channels/connector.js";
-import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
+import { connectorContext, findConnector, openConfig, type ProviderRoute } from "../channels/connectors.js";
 import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
 import { Attachment } from "../entities/attachment.entity.js";
 import { attachmentStorageKey, writeAttachmentFile } from "../lib/attachment-files.js";
@@ -24,6 +24,8 @@ export interface ChannelJobDeps {
   logger: Logger;
   /** HTTP used by connectors (attachment downloads); tests may pass their own. */
   fetch?: typeof globalThis.fetch;
+  /** The demo sandbox, when it is on: demo accounts deliver there instead of to the providers. */
+  providerRoute?: ProviderRoute | undefined;
 }
 
 /** Largest attachment kept; bigger ones are recorded as failed. */
@@ -33,11 +35,12 @@ const MAX_FETCH_ATTEMPTS = 5;
 async function accountContext(deps: ChannelJobDeps, accountId: number) {
   const account = await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: accountId });
   if (!account || !account.active) return { error: `channel account ${accountId} is missing or inactive` } as const;
-  const connector = findConnector(account.connector);
-  if (!connector) return { error: `connector ${account.connector} is not in this build` } as const;
+  const registered = findConnector(account.connector);
+  if (!registered) return { error: `connector ${account.connector} is not in this build` } as const;
+  const connector = deps.providerRoute ? deps.providerRoute.connectorFor(registered) : registered;
   const cfg = openConfig(deps.config.encryptionKey, connector, account);
   if (!cfg.ok) return { error: `channel account ${accountId}: ${cfg.reason}` } as const;
-  const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), fetch: deps.fetch }, account, cfg.config);
+  const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), fetch: deps.fetch, providerRoute: deps.providerRoute }, account, cfg.config);
   return { account, connector, ctx } as const;
 }
 

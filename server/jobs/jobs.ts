@@ -1,3 +1,4 @@
+import type { ProviderRoute } from "../channels/connectors.js";
 import { LessThan } from "typeorm";
 import type { Config } from "../config/env.js";
 import { createAuditAnchor } from "../commands/create-audit-anchor.js";
@@ -43,6 +44,8 @@ export interface JobDeps {
   logger: Logger;
   /** Overrides the SMTP sender (tests). */
   sendMail?: SendMail;
+  /** The demo sandbox, when it is on (see server/demo/sandbox/). */
+  providerRoute?: ProviderRoute | undefined;
 }
 
 export const SWEEP_MAX_CLOCKS = 50_000;

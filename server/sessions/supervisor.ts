@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { AnyConnector, InboundSink, SessionConnector } from "../../channels/connector.js";
-import { connectorContext, findConnector as findRegistered, openConfig } from "../channels/connectors.js";
+import { connectorContext, findConnector as findRegistered, openConfig, type ProviderRoute } from "../channels/connectors.js";
 import { inboundSink } from "../channels/inbound-sink.js";
 import type { Config } from "../config/env.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
@@ -21,6 +21,8 @@ export interface SessionsDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** The demo sandbox, when it is on: the demo mailbox listens where the sandbox delivers. */
+  providerRoute?: ProviderRoute | undefined;
 }
 
 export interface Sessions {
@@ -44,7 +46,13 @@ export interface SessionsOptions {
 export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = {}): Promise<Sessions> {
   const running = new Map<number, { connector: string; version: number; stop(): Promise<void> }>();
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const findConnector = opts.connectorFor ?? findRegistered;
+  const route = deps.providerRoute;
+  const findConnector =
+    opts.connectorFor ??
+    ((id: string) => {
+      const c = findRegistered(id);
+      return c && route ? route.connectorFor(c) : c;
+    });
   const ttlMs = opts.leaseTtlMs ?? LEASE_POLICY.ttlMs;
   let stopped = false;
   let busy: Promise<void> = Promise.resolve();
@@ -84,7 +92,7 @@ export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = 
         deps.logger.error({ channelAccountId: id, reason: opened.reason }, "channel session not started");
         continue;
       }
-      const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, account, opened.config);
+      const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), providerRoute: deps.providerRoute }, account, opened.config);
       try {
         const sink = inboundSink(deps, account);
         // Session state (connected, needs login with its QR code…) goes on the lease row for the console.

@@ -113,7 +113,7 @@ export function channelAccountRoutes(router: Router, deps: AppDeps) {
       const opened = openConfig(deps.config.encryptionKey, connector, account);
       if (!opened.ok) throw conflict(opened.reason);
       const url = webhookUrlOf(deps.config.publicUrl, account);
-      const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, account, opened.config);
+      const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now(), providerRoute: deps.sandbox }, account, opened.config);
       try {
         await connector.register(ctx, url);
       } catch (err) {
