@@ -86,6 +86,11 @@ describe("demo sandbox (embedded demo, npm start)", () => {
     });
   }
 
+  it("the front door links the citizen's phone, since the sandbox is on", async () => {
+    const home = await (await fetch(`${server.base}/`)).text();
+    assert.match(home, /href="\/demo\/warga"/);
+  });
+
   it("/demo/warga answers in Indonesian, and in English with ?lang=en", async () => {
     const id = await (await fetch(`${server.base}/demo/warga?c=081234567890`)).text();
     assert.match(id, /Ponsel warga/);

@@ -48,7 +48,8 @@ for (const target of await testTargets()) {
       for (const u of DEMO_USERS) assert.ok(body.includes(u.email), u.email);
       assert.ok(body.includes(DEMO_PASSWORD));
       assert.ok(body.includes("Kepala OPD") && body.includes("Kepala pelaksana harian"), "roles by name");
-      assert.ok(hrefs(res.text).includes("/demo/warga"));
+      // No provider sandbox in this app (test/e2e/demo-sandbox.e2e.test.ts shows the link where it runs).
+      assert.ok(!hrefs(res.text).includes("/demo/warga"), "no link to a citizen's phone that would be 404");
       assert.ok(!/<script/i.test(res.text), "no script");
       assert.match(res.headers["content-security-policy"], /default-src 'none'/);
       assert.equal(res.headers["x-frame-options"], "DENY");

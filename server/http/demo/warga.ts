@@ -12,7 +12,7 @@ import { citizenAddress } from "../../demo/sandbox/provider-wire.js";
 import { CITIZEN_CONNECTORS, demoAccountOf, sendAsCitizen } from "../../demo/sandbox/citizen.js";
 import { CHANNEL_OF_CONNECTOR, type DemoSandbox, type SandboxChannel, type SandboxEntry } from "../../demo/sandbox/sandbox.js";
 import type { AppDeps } from "../types.js";
-import { PUBLIC_CSP, esc, fmtTime, langOf, page, selfOf, sendHtml, tr, type Lang } from "../public/layout.js";
+import { PUBLIC_CSP, brandOf, esc, fmtTime, langOf, page, selfOf, sendHtml, tr, type Lang } from "../public/layout.js";
 
 /** How often the page's script asks for news (ms). */
 export const POLL_MS = 500;
@@ -155,7 +155,7 @@ ${channel === "email" ? `<label for="subject-${channel}">${tr(lang, "Subjek (kos
       }
       body += `</div><p>${tr(lang, "Formulir web:", "Web form:")} <a href="/lapor">/lapor</a></p>`;
     }
-    sendHtml(res, 200, page({ lang, self: selfOf(req), title: tr(lang, "Ponsel warga (demo)", "Citizen's phone (demo)"), body, head: '<link rel="stylesheet" href="/demo/warga.css"><script src="/demo/warga.js" defer></script>' }));
+    sendHtml(res, 200, page({ brand: brandOf(deps.config), lang, self: selfOf(req), title: tr(lang, "Ponsel warga (demo)", "Citizen's phone (demo)"), body, head: '<link rel="stylesheet" href="/demo/warga.css"><script src="/demo/warga.js" defer></script>' }));
   });
 
   router.get("/warga/feed.json", (req: Request, res: Response) => {

@@ -57,14 +57,15 @@ const ROLE_LABELS: Record<(typeof DEMO_USERS)[number]["role"], readonly [string,
   opd_staff: ["Staf OPD", "Agency staff"],
 };
 
-function demoSection(lang: Lang): string {
+/** The demo's logins; the citizen's phone only where the provider sandbox runs (else /demo is 404). */
+function demoSection(lang: Lang, sandbox: boolean): string {
   const L = (l: readonly [string, string]) => label(lang, l);
   const H = HOME_LABELS;
   const rows = DEMO_USERS.map(
     (u) => `<tr><th scope="row" data-label="${L(H.email)}"><code>${esc(u.email)}</code></th><td data-label="${L(H.role)}">${esc(L(ROLE_LABELS[u.role]))}${u.agency ? ` · ${esc(u.agency)}` : ""}</td><td data-label="${L(H.name)}">${esc(u.name)}</td></tr>`,
   ).join("");
   return `<section class="demo" aria-labelledby="demo"><h2 id="demo">${L(H.demoTitle)}</h2>
-<p>${L(H.demoPhoneText)}</p><p><a class="btn" href="/demo/warga">${L(H.demoPhone)}</a></p>
+${sandbox ? `<p>${L(H.demoPhoneText)}</p><p><a class="btn" href="/demo/warga">${L(H.demoPhone)}</a></p>` : ""}
 <p>${L(H.demoText)} <code class="nowrap">${esc(DEMO_PASSWORD)}</code></p>
 <table class="cards"><thead><tr><th scope="col">${L(H.email)}</th><th scope="col">${L(H.role)}</th><th scope="col">${L(H.name)}</th></tr></thead><tbody>${rows}</tbody></table>
 <p><a href="/console/">${L(H.demoConsole)} →</a></p></section>`;
@@ -81,7 +82,7 @@ export function homePage(deps: AppDeps, lang: Lang, self: string): string {
   const body = `<h2 class="hp">${L(H.services)}</h2><ul class="tiles">${tile("/lapor", H.lapor, H.laporText, true)}${tile("/lacak", H.lacak, H.lacakText)}${tile("/laporan", H.laporan, H.laporanText)}${tile("/kinerja", H.kinerja, H.kinerjaText)}</ul>
 <p>${L(H.channels)}</p>
 <h2>${L(H.how)}</h2><ol class="steps"><li>${L(H.step1)}</li><li>${L(H.step2)}</li><li>${L(H.step3)}</li><li>${L(H.step4)}</li></ol>
-${deps.config.demoData ? demoSection(lang) : ""}`;
+${deps.config.demoData ? demoSection(lang, Boolean(deps.sandbox)) : ""}`;
   return page({ brand, lang, self, title: province ? `${L(H.title)} — ${province}` : L(H.title), hero, body });
 }
 
