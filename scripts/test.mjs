@@ -15,7 +15,7 @@
 // Usage: npm test [-- <path filter>...]
 //        node scripts/test.mjs --paths <file>...   run exactly these files (any name), no typecheck
 // Environment: TEST_JOBS (files at once, default 1; heavy files — browser, scale — never two at
-//              once), TEST_FILE_TIMEOUT_S (default 600),
+//              once; a file marked "test-runner: alone" runs by itself), TEST_FILE_TIMEOUT_S (default 600),
 //              TEST_HANDLE_GRACE_S (default 20), SKIP_TYPECHECK=1.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -190,10 +190,17 @@ const results = [];
 // Heavy files (a browser, or several worker processes) never run beside each other: with two
 // lanes on two cores, one lane takes the light files while the other runs a heavy one.
 const heavy = (f) => f.includes(".browser.test.") || /scale|burst|crash|failover/.test(f);
-// Heavy files first, so the other lane has light files left to fill in beside them.
-const queue = [...selected.filter(heavy), ...selected.filter((f) => !heavy(f))];
+// A file that measures latency against a bound the user would notice says `test-runner: alone`
+// in its first lines: it runs with no other file beside it.
+const alone = (f) => /test-runner: alone/.test(readFileSync(join(root, f), "utf8").slice(0, 2000));
+// Files that run alone first, then heavy files, so the other lane has light files to fill in beside them.
+const queue = [...selected.filter(alone), ...selected.filter((f) => !alone(f) && heavy(f)), ...selected.filter((f) => !alone(f) && !heavy(f))];
 let heavyRunning = 0;
+let running = 0;
+let aloneRunning = false;
 function next() {
+  if (aloneRunning) return "wait";
+  if (queue.length && alone(queue[0])) return running === 0 ? queue.shift() : "wait";
   const i = heavyRunning > 0 ? queue.findIndex((f) => !heavy(f)) : 0;
   if (i < 0) return queue.length ? "wait" : null;
   return queue.splice(i, 1)[0] ?? null;
@@ -207,8 +214,16 @@ await Promise.all(
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      if (heavy(file)) heavyRunning++;
-      const r = await runFile(file).finally(() => heavy(file) && heavyRunning--);
+      const isHeavy = heavy(file);
+      const isAlone = alone(file);
+      if (isHeavy) heavyRunning++;
+      if (isAlone) aloneRunning = true;
+      running++;
+      const r = await runFile(file).finally(() => {
+        running--;
+        if (isHeavy) heavyRunning--;
+        if (isAlone) aloneRunning = false;
+      });
       results.push(r);
       const bad = r.failed > 0 || r.problems.length > 0;
       const skipped = r.skipped ? `, ${r.skipped} skipped` : "";

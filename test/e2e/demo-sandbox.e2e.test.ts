@@ -1,3 +1,4 @@
+// test-runner: alone (it measures that the acknowledgement reaches the phone within 2 s)
 // The demo's provider sandbox with a real server started as `npm start` starts it: every
 // connector of the registry can be simulated, the citizen gets the acknowledgement (ticket number
 // and a working tracking link) on the citizen's phone page within 2 seconds, the console sees the
