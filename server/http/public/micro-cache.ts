@@ -55,7 +55,8 @@ export interface MicroCacheStats {
  * does not read (such a request is answered without the cache).
  */
 export function cacheKeyOf(req: Request, knownParams: Record<string, readonly string[]>): string | null {
-  const url = new URL(req.originalUrl, "http://x");
+  // Prefixed, not resolved: "//host/path" must stay a path, not become another host.
+  const url = new URL(`http://x${req.originalUrl.startsWith("/") ? "" : "/"}${req.originalUrl}`);
   let prefix = "";
   for (const p of Object.keys(knownParams)) if ((url.pathname === p || url.pathname.startsWith(`${p}/`)) && p.length > prefix.length) prefix = p;
   const known = new Set([...(knownParams[prefix] ?? []), "lang"]);
