@@ -41,7 +41,7 @@ type Reservation = { ok: true } | { ok: false; retryAfterSeconds: number };
  * SQLite's single writer make concurrent tries queue on the row, so 20 parallel tries get exactly
  * `limit` slots. No GET_LOCK / LOCK TABLES (not cluster-wide on Galera).
  */
-async function reserveCheck(db: Db, key: string, limit: number, at: Date, windowMs: number): Promise<Reservation> {
+async function reserveCheck(db: Db, key: string, limit: number, at: Date, windowMs: number, lock = true): Promise<Reservation> {
   return db.tx(async (m) => {
     const repo = m.getRepository(LoginThrottle);
     const q = (c: string) => m.connection.driver.escape(c);
@@ -65,7 +65,7 @@ async function reserveCheck(db: Db, key: string, limit: number, at: Date, window
       .where(`${q("key")} = :key AND ${q("failures")} < :limit`, { key, limit })
       .execute();
     // The last slot locks the key: later tries are refused without a password check.
-    await repo
+    if (lock) await repo
       .createQueryBuilder()
       .update()
       .set({ lockedUntil: new Date(at.getTime() + windowMs) })
@@ -75,14 +75,14 @@ async function reserveCheck(db: Db, key: string, limit: number, at: Date, window
     const row = await repo.findOneBy({ key });
     if (!row) {
       try {
-        await repo.insert({ key, failures: 1, lastFailureAt: at, lockedUntil: limit <= 1 ? new Date(at.getTime() + windowMs) : null });
+        await repo.insert({ key, failures: 1, lastFailureAt: at, lockedUntil: lock && limit <= 1 ? new Date(at.getTime() + windowMs) : null });
       } catch (err) {
         if (isDuplicateKey(err)) throw new RetryableConflict(`login throttle ${key} created concurrently`);
         throw err;
       }
       return { ok: true as const };
     }
-    const until = row.lockedUntil?.getTime() ?? at.getTime() + windowMs;
+    const until = row.lockedUntil?.getTime() ?? (lock ? at.getTime() + windowMs : at.getTime() + 1000);
     return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((until - at.getTime()) / 1000)) };
   });
 }
@@ -96,17 +96,45 @@ async function reserveCheck(db: Db, key: string, limit: number, at: Date, window
  * - Per account ("acct:<email>"): failures from anywhere slow every later try of that account
  *   down (from `slowdownAfter` on, doubling, at most 8 s) but never lock it: an attacker
  *   elsewhere cannot lock the owner out, who still logs in (a little slower) from another address.
+ * - Per account, at once ("busy:<email>"): at most `lockAfter` tries of one account are being
+ *   checked (or waiting out their delay) at the same time, from whatever addresses; the others get
+ *   429 at once, without a check. The slots are given back when each try ends (and forgotten after
+ *   a minute if a process died holding one), so a burst from many addresses is cut to `lockAfter`
+ *   checks and the owner can log in as soon as it is over.
  *
  * Unknown accounts take as long as known ones and are throttled the same way, so neither timing
  * nor locks reveal which exist. A successful login frees its slot and clears the account's count.
  */
 export async function login(db: Db, policy: LoginPolicy, input: LoginInput, now: () => Date): Promise<LoginOutcome> {
   const email = input.email.trim().toLowerCase();
+  const at = now();
+
+  const busyKey = `busy:${email}`.slice(0, 300);
+  const busy = await reserveCheck(db, busyKey, policy.lockAfter, at, BUSY_STALE_MS, false);
+  if (!busy.ok) return { kind: "locked", retryAfterSeconds: busy.retryAfterSeconds };
+  try {
+    return await checkPassword(db, policy, input, email, at);
+  } finally {
+    await db.tx(async (m) => {
+      const q = (c: string) => m.connection.driver.escape(c);
+      await m
+        .getRepository(LoginThrottle)
+        .createQueryBuilder()
+        .update()
+        .set({ failures: () => `${q("failures")} - 1` })
+        .where(`${q("key")} = :key AND ${q("failures")} > 0`, { key: busyKey })
+        .execute();
+    });
+  }
+}
+
+/** A slot of an account's concurrent tries older than this was held by a process that died. */
+const BUSY_STALE_MS = 60_000;
+
+async function checkPassword(db: Db, policy: LoginPolicy, input: LoginInput, email: string, at: Date): Promise<LoginOutcome> {
   const acctKey = `acct:${email}`.slice(0, 300);
   const ipKey = `ip:${input.ip}`.slice(0, 300);
-  const at = now();
   const windowMs = policy.lockMinutes * 60_000;
-
   const reserved = await reserveCheck(db, ipKey, policy.lockAfter, at, windowMs);
   if (!reserved.ok) return { kind: "locked", retryAfterSeconds: reserved.retryAfterSeconds };
 

@@ -8,6 +8,7 @@ import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
 import { LoginThrottle } from "../../server/entities/login-throttle.entity.js";
 import { passwordCheckCount } from "../../server/lib/crypto.js";
+import { createApp } from "../../server/http/app.js";
 
 const LOCK_AFTER = 5;
 
@@ -45,6 +46,21 @@ for (const target of await testTargets()) {
       const row = await t.database.db.manager.getRepository(LoginThrottle).findOneByOrFail({ key: "ip:203.0.113.7" });
       assert.equal(row.failures, LOCK_AFTER, "the address row counts exactly the checks it was allowed");
       assert.ok(row.lockedUntil && row.lockedUntil > t.clock.now());
+    });
+
+    it("20 parallel wrong passwords from 20 addresses: at most LOGIN_LOCK_AFTER are checked; the owner then logs in", async () => {
+      // A slowdown long enough that every try still holds its slot when the last one arrives.
+      const app = createApp({ ...t.deps, loginSlowdownBaseMs: 400, config: { ...t.config, login: { slowdownAfter: 2, lockAfter: 3, lockMinutes: 15 } } });
+      const tryFrom = (password: string, ip: string) => supertest(app).post("/api/auth/login").set("X-Forwarded-For", ip).send({ email: DEMO.headDinkes, password });
+      for (const ip of ["192.0.2.101", "192.0.2.102"]) assert.equal((await tryFrom("salah", ip)).status, 401);
+      const before = passwordCheckCount();
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => tryFrom("tebakan-salah", `198.18.0.${i + 1}`)));
+      const checks = passwordCheckCount() - before;
+      assert.ok(checks >= 1 && checks <= 3, `password hash checked ${checks} times`);
+      assert.equal(answers.filter((a) => a.status === 401).length, checks);
+      assert.equal(answers.filter((a) => a.status === 429).length, 20 - checks);
+      const owner = await tryFrom(DEMO_PASSWORD, "198.18.1.1");
+      assert.equal(owner.status, 200, "the account is not locked once the burst is over");
     });
 
     it("many addresses spraying one account only slow it down; the lock of an address expires", async () => {
