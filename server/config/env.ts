@@ -39,7 +39,7 @@ export const envSchema = z
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     /** Failed logins (per account and per address) after which responses slow down. */
     LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(3),
-    /** Password checks per address after which the address is locked for LOGIN_LOCK_MINUTES (accounts are only slowed, never locked). */
+    /** Password checks per address after which the address is locked for LOGIN_LOCK_MINUTES; also the most tries of one account checked at once (accounts are only slowed, never locked). */
     LOGIN_LOCK_AFTER: z.coerce.number().int().min(1).default(8),
     /** How long a lock lasts. */
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
