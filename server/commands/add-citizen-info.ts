@@ -4,6 +4,7 @@ import { Attachment } from "../entities/attachment.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
+import { sanitizeFileName } from "../lib/attachment-files.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { transitionTicket } from "./transition-ticket.js";
@@ -60,7 +61,7 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
       attachments.create({
         ticketId: ticket.id,
         messageId,
-        fileName: p.fileName.slice(0, 200) || "foto",
+        fileName: sanitizeFileName(p.fileName, "foto"),
         mimeType: p.mimeType,
         sizeBytes: p.content.length,
         storageKey: "",

@@ -4,7 +4,7 @@ import { Attachment } from "../entities/attachment.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import { attachmentStorageKey, writeAttachmentFile } from "../lib/attachment-files.js";
+import { attachmentStorageKey, sanitizeFileName, writeAttachmentFile } from "../lib/attachment-files.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
@@ -53,7 +53,7 @@ export async function attachAnswerFile(m: EntityManager, ctx: CommandContext, in
       ticketId: f.ticketId,
       messageId: answer?.id ?? null,
       forwardId: f.id,
-      fileName: input.fileName,
+      fileName: sanitizeFileName(input.fileName),
       mimeType: input.mimeType,
       sizeBytes: input.content.length,
       storageKey: "",

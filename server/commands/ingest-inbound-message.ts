@@ -11,6 +11,7 @@ import { InboundReceipt, type InboundOutcome } from "../entities/inbound-receipt
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { sanitizeFileName } from "../lib/attachment-files.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
@@ -265,7 +266,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       attachments.create({
         ticketId: outcome.ticket.id,
         messageId: outcome.messageId,
-        fileName: (a.fileName ?? `${a.kind}-${i + 1}`).slice(0, 255),
+        fileName: sanitizeFileName(a.fileName, `${a.kind}-${i + 1}`),
         mimeType: (a.mimeType ?? "application/octet-stream").slice(0, 127),
         sizeBytes: a.sizeBytes ?? 0,
         storageKey: "",

@@ -39,7 +39,7 @@ export const envSchema = z
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     /** Failed logins (per account and per address) after which responses slow down. */
     LOGIN_SLOWDOWN_AFTER: z.coerce.number().int().min(1).default(3),
-    /** Failed logins after which the account or address is locked for LOGIN_LOCK_MINUTES. */
+    /** Password checks per address after which the address is locked for LOGIN_LOCK_MINUTES; also the most tries of one account checked at once (accounts are only slowed, never locked). */
     LOGIN_LOCK_AFTER: z.coerce.number().int().min(1).default(8),
     /** How long a lock lasts. */
     LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -85,6 +85,10 @@ export const envSchema = z
       .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #0b5394")
       .refine((c) => contrastWithWhite(c) >= 4.5, "is too light: white text on it must have a contrast of at least 4.5:1")
       .optional(),
+    /** Most answers the public pages' micro-cache keeps (least recently used go first). */
+    PUBLIC_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(500),
+    /** Most bytes (bodies and keys) the public pages' micro-cache keeps; a larger answer than a quarter of it is not cached. */
+    PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(16 * 1024 * 1024),
     /** Path of the logo (SVG, PNG or WebP, at most 64 kB), shown in the header of every public page. */
     PUBLIC_LOGO_FILE: z.string().min(1).optional(),
   })
@@ -132,6 +136,8 @@ export interface Config {
   jobPollMsDefault: boolean;
   kominfoAgencyCode: string;
   smtp: { url: string; from: string } | null;
+  /** Bounds of the public pages' micro-cache (server/http/public/micro-cache.ts). */
+  publicCache: { maxEntries: number; maxBytes: number };
   /** The public pages' look; unset parts fall back to the demo's look (demo data) or a neutral one. */
   brand: { provinceName?: string; provinceNameEn?: string; serviceName: string; color?: string; logoFile?: string };
 }
@@ -188,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jobPollMsDefault: env.JOB_POLL_MS === undefined,
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
+    publicCache: { maxEntries: env.PUBLIC_CACHE_MAX_ENTRIES, maxBytes: env.PUBLIC_CACHE_MAX_BYTES },
     brand: { provinceName: env.PUBLIC_PROVINCE_NAME, provinceNameEn: env.PUBLIC_PROVINCE_NAME_EN, serviceName: env.PUBLIC_SERVICE_NAME, color: env.PUBLIC_BRAND_COLOR?.toLowerCase(), logoFile: env.PUBLIC_LOGO_FILE },
   };
 }

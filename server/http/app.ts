@@ -22,7 +22,8 @@ import { laporanRoutes } from "./public/laporan.js";
 import { open311Routes } from "./public/open311.js";
 import { kinerjaRoutes } from "./public/kinerja.js";
 import { open311KeyRoutes } from "./routes/open311-keys.routes.js";
-import { assetRoutes, microCache, publicSecurityHeaders } from "./public/layout.js";
+import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
+import { microCache, PUBLIC_CACHE_PARAMS } from "./public/micro-cache.js";
 import { homeRoutes } from "./public/home.js";
 import { demoRoutes } from "./demo/warga.js";
 
@@ -31,10 +32,13 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.trustProxy === "true" ? true : /^\d+$/.test(deps.config.trustProxy) ? Number(deps.config.trustProxy) : deps.config.trustProxy);
+  // Served over https (PUBLIC_URL): browsers must never fall back to http.
+  const hsts = deps.config.publicUrl.startsWith("https:");
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
+    if (hsts) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     next();
   });
 
@@ -51,7 +55,9 @@ export function createApp(deps: AppDeps) {
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
   app.use("/publik", assetRoutes(deps));
-  app.use(["/laporan", "/kinerja", "/open311/v2"], microCache(deps.publicCacheMs ?? 5000));
+  const publicCache = microCache({ ttlMs: deps.publicCacheMs ?? 5000, ...deps.config.publicCache, knownParams: PUBLIC_CACHE_PARAMS });
+  app.locals.publicCache = publicCache;
+  app.use(["/laporan", "/kinerja", "/open311/v2"], publicCache);
   app.use("/lapor", laporRoutes(deps));
   app.use("/console", consoleRoutes());
   app.use("/lacak", lacakRoutes(deps));

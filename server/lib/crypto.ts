@@ -12,7 +12,12 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
+let passwordChecks = 0;
+/** How many password hashes this process has checked (login throttling is judged by it; an ops counter too). */
+export const passwordCheckCount = () => passwordChecks;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  passwordChecks++;
   const [scheme, n, r, p, saltB64, keyB64] = stored.split("$");
   if (scheme !== "scrypt" || !keyB64) return false;
   const expected = Buffer.from(keyB64, "base64");

@@ -87,7 +87,7 @@ for (const target of await testTargets()) {
       assert.equal(pdf.status, 200);
       assert.ok(Buffer.compare(pdf.body as Buffer, PDF) === 0, "the same bytes come back");
       assert.equal(pdf.headers["content-type"], "application/octet-stream");
-      assert.match(pdf.headers["content-disposition"], /^attachment; filename\*=UTF-8''Berita%20acara%20perbaikan\.pdf$/);
+      assert.match(pdf.headers["content-disposition"], /^attachment; filename="Berita acara perbaikan\.pdf"; filename\*=UTF-8''Berita%20acara%20perbaikan\.pdf$/);
       const img = await operator.get(`/api/attachments/${photo.body.id}/content`).buffer(true).parse(binary);
       assert.equal(img.headers["content-type"], "image/png");
 

@@ -46,20 +46,21 @@ for (const target of await testTargets()) {
       assert.equal((await agent.get("/api/tickets")).status, 401);
     });
 
-    it("slows down and then locks repeated failures for an account, without revealing whether it exists", async () => {
+    it("slows down and then locks repeated failures from an address, without revealing whether the account exists", async () => {
       const attempt = (email: string, password: string, ip = "10.1.1.1") =>
         supertest(t.app).post("/api/auth/login").set("X-Forwarded-For", ip).send({ email, password });
       const wrong = await attempt(DEMO.headDinkes, "salah-sekali");
       const unknown = await attempt("tidak.ada@demo.aduan.id", "salah-sekali", "10.9.9.9");
       assert.equal(wrong.status, 401);
       assert.deepEqual(wrong.body, unknown.body, "same answer for unknown accounts");
-      for (let i = 0; i < 3; i++) await attempt(DEMO.headDinkes, "salah-sekali", `10.2.2.${i}`);
-      const locked = await attempt(DEMO.headDinkes, DEMO_PASSWORD, "10.3.3.3");
-      assert.equal(locked.status, 429, "even the right password is refused while locked");
+      for (let i = 0; i < 3; i++) await attempt(DEMO.headDinkes, "salah-sekali");
+      const locked = await attempt(DEMO.headDinkes, DEMO_PASSWORD);
+      assert.equal(locked.status, 429, "even the right password is refused from the locked address");
       assert.match(locked.body.message, /too many failed logins/);
       assert.ok(Number(locked.headers["retry-after"]) > 0);
+      assert.equal((await attempt(DEMO.headDinkes, DEMO_PASSWORD, "10.3.3.3")).status, 200, "the owner elsewhere is not locked out");
       t.clock.advance(16 * 60_000);
-      assert.equal((await attempt(DEMO.headDinkes, DEMO_PASSWORD, "10.3.3.3")).status, 200, "the lock expires");
+      assert.equal((await attempt(DEMO.headDinkes, DEMO_PASSWORD)).status, 200, "the lock expires");
     });
 
     it("deactivating a user ends their sessions", async () => {

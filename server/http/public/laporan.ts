@@ -4,7 +4,6 @@
 // public presenter (masking); nothing here reads an entity field on its own.
 import express, { type Request, type Response, type Router } from "express";
 import { stringify } from "csv-stringify/sync";
-import { Feed } from "feed";
 import { z } from "zod";
 import { STATUS_LABELS, TICKET_STATUSES, type TicketStatus } from "../../domain/ticket/lifecycle.js";
 import { UNPUBLISHED_STATUSES } from "../../domain/privacy/publication.js";
@@ -13,6 +12,8 @@ import { OPEN_DATA_FIELDS, presentOpenDataRecord, presentPublicReport, type Publ
 import type { AppDeps } from "../types.js";
 import { brandOf, cachePublic, esc, type Brand, fmtDate, fmtTime, langOf, messagePage, page, selfOf, sendHtml, tr, type Lang } from "./layout.js";
 import { TICKET_NUMBER } from "./lacak.js";
+import { atomFeed, rssFeed, type FeedItem, type FeedMeta } from "./feeds.js";
+import { spreadsheetSafe } from "../../lib/spreadsheet-safe.js";
 
 const PAGE_SIZE = 20;
 /** Rows of one download; narrower periods (dari/sampai) select the rest. */
@@ -150,7 +151,7 @@ export function laporanRoutes(deps: AppDeps): Router {
       cachePublic(res, 300);
       res.setHeader("Content-Disposition", `attachment; filename="laporan-publik.${format}"`);
       if (format === "csv") {
-        res.type("text/csv; charset=utf-8").send(stringify(rows, { header: true, columns: [...OPEN_DATA_FIELDS], bom: true }));
+        res.type("text/csv; charset=utf-8").send(stringify(rows, { header: true, columns: [...OPEN_DATA_FIELDS], bom: true, cast: { string: spreadsheetSafe } }));
       } else {
         res.json({ fields: OPEN_DATA_FIELDS, count: rows.length, limit: EXPORT_LIMIT, license: "CC BY 4.0", data: rows });
       }
@@ -168,33 +169,29 @@ export function laporanRoutes(deps: AppDeps): Router {
       }
       const rows = (await listPublicReports(deps.db.manager, filterOf(q.data), { limit: FEED_SIZE })).rows.map((r) => presentPublicReport(r, lang));
       const base = deps.config.publicUrl;
-      const feed = new Feed({
+      const meta: FeedMeta = {
         title: tr(lang, "Aduan — laporan publik", "Aduan — public reports"),
         description: tr(lang, "Pengaduan masyarakat yang sudah diverifikasi beserta tanggapan OPD", "Verified public complaints with the agencies' answers"),
-        id: `${base}/laporan`,
         link: `${base}/laporan`,
+        selfAtom: `${base}/laporan/feed.atom`,
+        selfRss: `${base}/laporan/feed.rss`,
         language: lang,
         updated: rows[0] ? new Date(rows[0].updatedAt) : new Date(0),
-        generator: "Aduan",
-        copyright: "CC BY 4.0",
-        feedLinks: { atom: `${base}/laporan/feed.atom`, rss: `${base}/laporan/feed.rss` },
-      });
-      for (const r of rows) {
-        const answers = r.answers.map((a) => `${a.agency}: ${a.text}`).join("\n\n");
-        feed.addItem({
-          title: `${r.number}: ${r.subject}`,
-          id: `${base}/laporan/${r.number}`,
-          link: `${base}/laporan/${r.number}`,
-          description: `${r.statusLabel}${r.category ? ` · ${r.category}` : ""} — ${excerpt(r.description, 400)}`,
-          content: `<p>${esc(r.description)}</p>${answers ? `<p>${esc(answers)}</p>` : ""}`,
-          date: new Date(r.updatedAt),
-          published: new Date(r.receivedAt),
-          category: r.category ? [{ name: r.category }] : [],
-        });
-      }
+        rights: "CC BY 4.0",
+      };
+      const items: FeedItem[] = rows.map((r) => ({
+        id: `${base}/laporan/${r.number}`,
+        link: `${base}/laporan/${r.number}`,
+        title: `${r.number}: ${r.subject}`,
+        summary: `${r.statusLabel}${r.category ? ` · ${r.category}` : ""} — ${excerpt(r.description, 400)}`,
+        content: [r.description, ...r.answers.map((a) => `${a.agency}: ${a.text}`)].join("\n\n"),
+        updated: new Date(r.updatedAt),
+        published: new Date(r.receivedAt),
+        category: r.category ?? undefined,
+      }));
       cachePublic(res, 300);
-      if (format === "atom") res.type("application/atom+xml; charset=utf-8").send(feed.atom1());
-      else res.type("application/rss+xml; charset=utf-8").send(feed.rss2());
+      if (format === "atom") res.type("application/atom+xml; charset=utf-8").send(atomFeed(meta, items));
+      else res.type("application/rss+xml; charset=utf-8").send(rssFeed(meta, items));
     }),
   );
 

@@ -37,7 +37,8 @@ const w3cDate = z
   .string()
   .trim()
   .refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), "must be a W3C date-time, e.g. 2026-11-23T10:00:00+07:00");
-const listQuery = z.object({
+/** The query parameters of GET requests.json/xml (also the micro-cache key, micro-cache.ts). */
+export const listQuery = z.object({
   service_request_id: z.string().max(2000).optional(),
   service_code: z.string().max(2000).optional(),
   start_date: w3cDate.optional(),

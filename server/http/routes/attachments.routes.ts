@@ -8,6 +8,7 @@ import { Attachment } from "../../entities/attachment.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import { badRequest, HttpError, notFound } from "../../lib/errors.js";
+import { contentDisposition, sanitizeFileName } from "../../lib/attachment-files.js";
 import { findVisibleTicket } from "../../queries/tickets.js";
 import { isOpdViewer, type Viewer } from "../../queries/viewer.js";
 import { commandContext, unwrap } from "../command-context.js";
@@ -84,7 +85,7 @@ const present = (a: Attachment) => ({
   ticketId: a.ticketId,
   messageId: a.messageId,
   forwardId: a.forwardId ?? null,
-  fileName: a.fileName,
+  fileName: sanitizeFileName(a.fileName),
   mimeType: a.mimeType,
   sizeBytes: a.sizeBytes,
   state: a.fetchState ?? (a.storageKey ? "fetched" : "pending"),
@@ -127,7 +128,7 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
       await auditRahasiaRead(deps, viewer, t, `attachment ${a.id}`, now);
       const inline = INLINE.test(a.mimeType);
       res.setHeader("Content-Type", inline ? a.mimeType : "application/octet-stream");
-      res.setHeader("Content-Disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(a.fileName)}`);
+      res.setHeader("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", a.fileName));
       res.setHeader("Cache-Control", "private, no-store");
       await new Promise<void>((done, fail) => {
         createReadStream(file).on("error", fail).pipe(res).on("finish", () => done());
