@@ -190,6 +190,31 @@ for (const target of await testTargets()) {
         assert.equal(row.failCount, 1);
       });
 
+      it("records a failure whose reason is not an Error as readable text, and unlocks the job with its finish time", async () => {
+        // agenda stores a thrown non-Error as is (a forked child's report is a parsed object):
+        // the backend must store it as text and still finish the run, or the job stays locked
+        // with no finish time until its lock expires.
+        const agenda = make();
+        agenda.define("odd-fail", async () => {
+          throw { message: "child failed", code: "E_CHILD" };
+        });
+        agenda.define("after-odd", async () => {});
+        const completed = nextEvent(agenda, "complete:odd-fail");
+        await agenda.start();
+        await agenda.now("odd-fail");
+        await completed;
+        const row = await waitFor(async () => (await rows("odd-fail")).find((j) => j.lastFinishedAt), "the failed run's finish time");
+        assert.equal(row.lockedAt, undefined, "unlocked");
+        assert.equal(row.state, "failed");
+        assert.equal(row.failCount, 1);
+        assert.deepEqual(JSON.parse(row.failReason!), { message: "child failed", code: "E_CHILD" });
+        assert.ok(row.lastFinishedAt!.getTime() >= row.lastRunAt!.getTime());
+        // The worker keeps going.
+        const next = nextEvent(agenda, "complete:after-odd");
+        await agenda.now("after-odd");
+        await next;
+      });
+
       it("holds the lock while a job runs and releases it after", async () => {
         const agenda = make();
         let during: { lockedAt?: Date; state: string } | undefined;
@@ -622,6 +647,31 @@ for (const target of await testTargets()) {
         }
         await waitFor(() => runs.length >= 1, "a run");
         assert.ok(runs[0] - first < 500 + 300, `first run after ${runs[0] - first} ms`);
+      });
+
+      it("maxWait: a save past it forces the run and starts a new window, so the next save is debounced again", async () => {
+        const agenda = make();
+        const runs: { at: number; data: unknown }[] = [];
+        agenda.define("windowed", async (job: Job) => {
+          runs.push({ at: Date.now(), data: job.attrs.data });
+        });
+        const save = (i: number) => agenda.create("windowed", { key: "w", i }).unique({ "data.key": "w" }).debounce(400, { maxWait: 600 }).save();
+        await save(1);
+        await delay(700);
+        const forced = await save(2);
+        assert.ok(forced.attrs.nextRunAt!.getTime() <= Date.now(), "maxWait is up: due now");
+        assert.equal(forced.attrs.debounceStartedAt ?? undefined, undefined, "the expired window is closed");
+        await delay(50);
+        const savedAt = Date.now();
+        const next = await save(3);
+        assert.ok(next.attrs.debounceStartedAt!.getTime() >= savedAt, "a new window");
+        assert.ok(next.attrs.nextRunAt!.getTime() >= savedAt + 400, "debounced again");
+        await agenda.start();
+        await waitFor(() => runs.length === 1, "the debounced run");
+        await delay(200);
+        assert.equal(runs.length, 1, "one run for the three saves");
+        assert.deepEqual(runs[0].data, { key: "w", i: 3 });
+        assert.ok(runs[0].at >= savedAt + 400, `ran ${savedAt + 400 - runs[0].at} ms before the new window's end`);
       });
     });
 
