@@ -1,11 +1,14 @@
 // Agenda itself on our backend, after agenda's shared suites (packages/agenda/test/shared/:
 // agenda-, jobprocessor-, retry-, removeoncomplete-, debounce- and backoff-test-suite.ts).
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { Agenda, backoffStrategies, type AgendaOptions, type Job } from "agenda";
 import { testTargets } from "../../../test/support/databases.js";
 import { SqlBackend } from "./sql-backend.js";
 import { delay, nextEvent, openFixture, waitFor, type BackendFixture } from "./test-support.js";
+
+const FORK_CHILD = fileURLToPath(new URL("./testing/fork-child.ts", import.meta.url));
 
 for (const target of await testTargets()) {
   describe(`Agenda on the SQL backend (${target.name})`, () => {
@@ -213,6 +216,30 @@ for (const target of await testTargets()) {
         const next = nextEvent(agenda, "complete:after-odd");
         await agenda.now("after-odd");
         await next;
+      });
+
+      it("a job run in a forked child that fails is recorded with the child's report as text, unlocked, with its finish time", async () => {
+        const agenda = make({
+          forkHelper: {
+            path: FORK_CHILD,
+            options: { execArgv: ["--import", "tsx"], env: { ...process.env, ADUAN_TEST_DB: JSON.stringify(fx.t.settings) }, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+          },
+        });
+        agenda.define("forked", async () => {
+          throw new Error("runs in the child, not here");
+        });
+        const failed = nextEvent<[unknown, Job]>(agenda, "fail:forked", 30_000);
+        const completed = nextEvent(agenda, "complete:forked", 30_000);
+        await agenda.create("forked", { ticketId: 7 }).forkMode(true).save();
+        await agenda.start();
+        const [reported] = await failed;
+        assert.deepEqual(reported, { message: "the forked child failed", code: "E_CHILD" }, "agenda hands the child's report on as an object");
+        await completed;
+        const [row] = await rows("forked");
+        assert.equal(row.lockedAt, undefined, "unlocked");
+        assert.ok(row.lastFinishedAt, "with its finish time");
+        assert.equal(row.state, "failed");
+        assert.deepEqual(JSON.parse(row.failReason!), { message: "the forked child failed", code: "E_CHILD" });
       });
 
       it("holds the lock while a job runs and releases it after", async () => {
