@@ -1,11 +1,14 @@
 // Agenda itself on our backend, after agenda's shared suites (packages/agenda/test/shared/:
 // agenda-, jobprocessor-, retry-, removeoncomplete-, debounce- and backoff-test-suite.ts).
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { Agenda, backoffStrategies, type AgendaOptions, type Job } from "agenda";
 import { testTargets } from "../../../test/support/databases.js";
 import { SqlBackend } from "./sql-backend.js";
 import { delay, nextEvent, openFixture, waitFor, type BackendFixture } from "./test-support.js";
+
+const FORK_CHILD = fileURLToPath(new URL("./testing/fork-child.ts", import.meta.url));
 
 for (const target of await testTargets()) {
   describe(`Agenda on the SQL backend (${target.name})`, () => {
@@ -188,6 +191,55 @@ for (const target of await testTargets()) {
         const [row] = await rows("fail-test");
         assert.equal(row.failReason, "Test error");
         assert.equal(row.failCount, 1);
+      });
+
+      it("records a failure whose reason is not an Error as readable text, and unlocks the job with its finish time", async () => {
+        // agenda stores a thrown non-Error as is (a forked child's report is a parsed object):
+        // the backend must store it as text and still finish the run, or the job stays locked
+        // with no finish time until its lock expires.
+        const agenda = make();
+        agenda.define("odd-fail", async () => {
+          throw { message: "child failed", code: "E_CHILD" };
+        });
+        agenda.define("after-odd", async () => {});
+        const completed = nextEvent(agenda, "complete:odd-fail");
+        await agenda.start();
+        await agenda.now("odd-fail");
+        await completed;
+        const row = await waitFor(async () => (await rows("odd-fail")).find((j) => j.lastFinishedAt), "the failed run's finish time");
+        assert.equal(row.lockedAt, undefined, "unlocked");
+        assert.equal(row.state, "failed");
+        assert.equal(row.failCount, 1);
+        assert.deepEqual(JSON.parse(row.failReason!), { message: "child failed", code: "E_CHILD" });
+        assert.ok(row.lastFinishedAt!.getTime() >= row.lastRunAt!.getTime());
+        // The worker keeps going.
+        const next = nextEvent(agenda, "complete:after-odd");
+        await agenda.now("after-odd");
+        await next;
+      });
+
+      it("a job run in a forked child that fails is recorded with the child's report as text, unlocked, with its finish time", async () => {
+        const agenda = make({
+          forkHelper: {
+            path: FORK_CHILD,
+            options: { execArgv: ["--import", "tsx"], env: { ...process.env, ADUAN_TEST_DB: JSON.stringify(fx.t.settings) }, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+          },
+        });
+        agenda.define("forked", async () => {
+          throw new Error("runs in the child, not here");
+        });
+        const failed = nextEvent<[unknown, Job]>(agenda, "fail:forked", 30_000);
+        const completed = nextEvent(agenda, "complete:forked", 30_000);
+        await agenda.create("forked", { ticketId: 7 }).forkMode(true).save();
+        await agenda.start();
+        const [reported] = await failed;
+        assert.deepEqual(reported, { message: "the forked child failed", code: "E_CHILD" }, "agenda hands the child's report on as an object");
+        await completed;
+        const [row] = await rows("forked");
+        assert.equal(row.lockedAt, undefined, "unlocked");
+        assert.ok(row.lastFinishedAt, "with its finish time");
+        assert.equal(row.state, "failed");
+        assert.deepEqual(JSON.parse(row.failReason!), { message: "the forked child failed", code: "E_CHILD" });
       });
 
       it("holds the lock while a job runs and releases it after", async () => {
@@ -622,6 +674,31 @@ for (const target of await testTargets()) {
         }
         await waitFor(() => runs.length >= 1, "a run");
         assert.ok(runs[0] - first < 500 + 300, `first run after ${runs[0] - first} ms`);
+      });
+
+      it("maxWait: a save past it forces the run and starts a new window, so the next save is debounced again", async () => {
+        const agenda = make();
+        const runs: { at: number; data: unknown }[] = [];
+        agenda.define("windowed", async (job: Job) => {
+          runs.push({ at: Date.now(), data: job.attrs.data });
+        });
+        const save = (i: number) => agenda.create("windowed", { key: "w", i }).unique({ "data.key": "w" }).debounce(400, { maxWait: 600 }).save();
+        await save(1);
+        await delay(700);
+        const forced = await save(2);
+        assert.ok(forced.attrs.nextRunAt!.getTime() <= Date.now(), "maxWait is up: due now");
+        assert.equal(forced.attrs.debounceStartedAt ?? undefined, undefined, "the expired window is closed");
+        await delay(50);
+        const savedAt = Date.now();
+        const next = await save(3);
+        assert.ok(next.attrs.debounceStartedAt!.getTime() >= savedAt, "a new window");
+        assert.ok(next.attrs.nextRunAt!.getTime() >= savedAt + 400, "debounced again");
+        await agenda.start();
+        await waitFor(() => runs.length === 1, "the debounced run");
+        await delay(200);
+        assert.equal(runs.length, 1, "one run for the three saves");
+        assert.deepEqual(runs[0].data, { key: "w", i: 3 });
+        assert.ok(runs[0].at >= savedAt + 400, `ran ${savedAt + 400 - runs[0].at} ms before the new window's end`);
       });
     });
 

@@ -1,4 +1,5 @@
 import type { JobLogEntry, JobLogger, JobLogQuery, JobLogQueryResult } from "agenda";
+import { capUtf8, failReasonText } from "./job-row.js";
 import { fromSqlTime, placeholders, toSqlTime, type Param, type SqlRunner } from "./sql.js";
 
 interface LogRow {
@@ -30,9 +31,10 @@ function values(entry: Omit<JobLogEntry, "_id">): Param[] {
     entry.event,
     entry.jobId ?? null,
     entry.jobName,
-    entry.message,
+    // Both TEXT: a reason that would not fit (or is not a string) must not lose the entry.
+    capUtf8(String(entry.message)),
     int(entry.duration),
-    entry.error ?? null,
+    failReasonText(entry.error),
     int(entry.failCount),
     int(entry.retryDelay),
     int(entry.retryAttempt),

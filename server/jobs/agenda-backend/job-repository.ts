@@ -15,6 +15,7 @@ import type {
 import {
   SAVED_COLUMNS,
   contains,
+  failReasonText,
   rowToJob,
   savedValues,
   singleKeyOf,
@@ -365,7 +366,7 @@ export class SqlJobRepository implements JobRepository {
       last_finished_at: toSqlTime(p.lastFinishedAt),
       failed_at: toSqlTime(p.failedAt),
       fail_count: p.failCount ?? null,
-      fail_reason: p.failReason ?? null,
+      fail_reason: failReasonText(p.failReason),
       progress: p.progress ?? null,
       schedule_rev: 0,
     };
@@ -457,6 +458,12 @@ export class SqlJobRepository implements JobRepository {
       // Trailing: a window is open while its run is still pending; once that run started, a save opens a new one.
       const lastRun = fromSqlTime(e.last_run_at);
       const open = started !== undefined && existingNext !== null && e.locked_at === null && !(lastRun && lastRun >= started);
+      if (open && debounce.maxWait !== undefined && t >= started.getTime() + debounce.maxWait) {
+        // maxWait is up: this save forces the run now and closes the window (agenda's own
+        // backends clear debounceStartedAt here), so the next save opens a new window and
+        // debounces again instead of being run at once under the old, expired one.
+        return this.overwrite(q, e, p, by, now, null);
+      }
       const windowStart = open ? started : now;
       let next = t + debounce.delay;
       if (debounce.maxWait !== undefined) next = Math.max(t, Math.min(next, windowStart.getTime() + debounce.maxWait));
@@ -591,7 +598,7 @@ export class SqlJobRepository implements JobRepository {
       toSqlTime(job.lockedAt),
       toSqlTime(job.lastRunAt),
       job.progress ?? null,
-      job.failReason ?? null,
+      failReasonText(job.failReason),
       job.failCount ?? null,
       toSqlTime(job.failedAt),
       toSqlTime(job.lastFinishedAt),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { inspect } from "node:util";
 import type { JobId, JobParameters } from "agenda";
 import { fromSqlTime, toSqlTime, type Param } from "./sql.js";
 
@@ -50,6 +51,43 @@ const bool = (v: unknown): boolean => v === true || v === 1 || v === "1";
 /** JSON text, with SQL NULL standing for `undefined` (agenda's create(name) has no data). */
 export function encodeData(data: unknown): string | null {
   return data === undefined ? null : JSON.stringify(data);
+}
+
+/** What the `fail_reason` and `job_logs.error` columns hold at most: MySQL's TEXT, 65,535 bytes of UTF-8. */
+export const TEXT_COLUMN_BYTES = 65_535;
+const CUT_MARK = " …[cut]";
+
+/** `s` cut to at most `maxBytes` bytes of UTF-8, on a character boundary, marked when cut. */
+export function capUtf8(s: string, maxBytes = TEXT_COLUMN_BYTES): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  const kept = Buffer.from(s).subarray(0, maxBytes - Buffer.byteLength(CUT_MARK)).toString("utf8");
+  // A character split by the cut decodes to U+FFFD: drop it rather than store a wrong character.
+  return kept.replace(/\uFFFD+$/, "") + CUT_MARK;
+}
+
+/**
+ * A failure reason as readable text. agenda passes an Error's message, but a handler may throw
+ * anything, and a forked child reports its error as an object: bound as a parameter, an object
+ * makes better-sqlite3 fail the whole save ("Too few parameter values") and mysql2 store
+ * "[object Object]". Strings stay as they are; an Error gives its message (its stack when the
+ * message is empty); an object its JSON (util.inspect when JSON cannot show it: cycles, BigInt,
+ * no own enumerable fields); anything else String(). Always within the column's size.
+ */
+export function failReasonText(reason: unknown): string | null {
+  if (reason === undefined || reason === null) return null;
+  let text: string;
+  if (typeof reason === "string") text = reason;
+  else if (reason instanceof Error) text = reason.message || reason.stack || reason.name;
+  else if (typeof reason === "object") {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(reason);
+    } catch {
+      json = undefined;
+    }
+    text = json && json !== "{}" && json !== "[]" ? json : inspect(reason, { depth: 4, breakLength: Infinity });
+  } else text = String(reason);
+  return capUtf8(text);
 }
 
 export function encodeInterval(v: string | number | undefined): string | null {

@@ -427,6 +427,40 @@ for (const target of await testTargets()) {
         assert.ok(got.lastFinishedAt);
       });
 
+      it("stores a failure reason that is not a string as readable text, and still unlocks the job with its finish time", async () => {
+        // A forked child reports its error as an object, and a handler may throw anything: that
+        // once failed the whole save on SQLite ("Too few parameter values"), leaving the job
+        // locked with no finish time, and stored "[object Object]" on MariaDB.
+        const circular: Record<string, unknown> = { code: "E_LOOP" };
+        circular.self = circular;
+        const bytes = (s: string | undefined) => Buffer.byteLength(s ?? "");
+        const cases: { reason: unknown; check: (stored: string | undefined) => void }[] = [
+          { reason: { message: "child failed", code: "E_CHILD", detail: { ticket: 7 } }, check: (r) => assert.deepEqual(JSON.parse(r!), { message: "child failed", code: "E_CHILD", detail: { ticket: 7 } }) },
+          { reason: new Error("an Error object"), check: (r) => assert.equal(r, "an Error object") },
+          { reason: circular, check: (r) => assert.match(r!, /E_LOOP/) },
+          { reason: 42, check: (r) => assert.equal(r, "42") },
+          { reason: "é".repeat(40_000), check: (r) => assert.ok(bytes(r) <= 65_535 && r!.startsWith("éé") && r!.endsWith("[cut]"), `${bytes(r)} bytes kept`) },
+        ];
+        for (const { reason, check } of cases) {
+          const saved = await repo.saveJob(job({ name: "odd-failure", nextRunAt: ago(1000) }), undefined);
+          const locked = (await repo.getNextJobToRun("odd-failure", ahead(1000), ago(60_000), new Date(), undefined))!;
+          assert.equal(locked._id, saved._id);
+          const finished = new Date();
+          await repo.saveJobState(
+            { ...locked, lockedAt: undefined, lastRunAt: finished, nextRunAt: null, failedAt: finished, lastFinishedAt: finished, failCount: 1, failReason: reason as string },
+            undefined,
+          );
+          const got = (await repo.getJobById(String(saved._id)))!;
+          assert.equal(got.lockedAt, undefined, "unlocked");
+          assert.equal(got.lastFinishedAt?.getTime(), finished.getTime(), "with its finish time");
+          assert.equal(typeof got.failReason, "string");
+          assert.notEqual(got.failReason, "[object Object]");
+          check(got.failReason);
+          assert.equal(repo.held.has(String(saved._id)), false, "no lock left owed");
+          await repo.removeJobs({ id: saved._id });
+        }
+      });
+
       it("accepts a save that changes nothing (touch() twice within a millisecond)", async () => {
         // MySQL counts matched rows only with the FOUND_ROWS client flag (mysql2's default);
         // without it, an unchanged row would read as a lost lock.
@@ -611,6 +645,30 @@ for (const target of await testTargets()) {
         await delay(200);
         const s3 = await save("n", {}, { delay: 500, maxWait: 5000 });
         assert.ok(s3.nextRunAt!.getTime() >= s2.nextRunAt!.getTime() + 150, "within maxWait it keeps debouncing");
+      });
+
+      it("trailing with maxWait: a save past maxWait forces the run and closes the window, so the next save debounces in a new one", async () => {
+        const opts = { delay: 400, maxWait: 600 };
+        const j1 = await save("w", { i: 1 }, opts);
+        await delay(700);
+        const forcedAt = Date.now();
+        const j2 = await save("w", { i: 2 }, opts);
+        assert.ok(j2.nextRunAt!.getTime() <= Date.now(), "past maxWait: due now");
+        assert.ok(j2.nextRunAt!.getTime() >= forcedAt - 5);
+        assert.equal(j2.debounceStartedAt, undefined, "the expired window is closed (agenda's backends clear it too)");
+        await delay(50);
+        const before = Date.now();
+        const j3 = await save("w", { i: 3 }, opts);
+        assert.equal(j3._id, j1._id);
+        assert.ok(j3.debounceStartedAt!.getTime() >= before, "a new window starts at this save");
+        assert.ok(j3.nextRunAt!.getTime() >= before + opts.delay, `debounced again, not run at once (due in ${j3.nextRunAt!.getTime() - Date.now()} ms)`);
+        assert.deepEqual(j3.data, { key: "w", i: 3 });
+        // The new window has its own maxWait: saves keep it no later than its start + maxWait.
+        await delay(300);
+        const j4 = await save("w", { i: 4 }, opts);
+        assert.equal(j4.debounceStartedAt?.getTime(), j3.debounceStartedAt?.getTime(), "still the new window");
+        assert.equal(j4.nextRunAt?.getTime(), j3.debounceStartedAt!.getTime() + opts.maxWait);
+        assert.equal((await repo.queryJobs({ name: "debounced" })).total, 1);
       });
 
       it("trailing: once the run started, a save opens a new window", async () => {
