@@ -141,26 +141,8 @@ export function citizenMessageRequest(connectorId: string, input: CitizenInput):
       return json(input.webhookUrl, update, { "x-telegram-bot-api-secret-token": c.secretToken ?? "" });
     }
     case "whatsapp-cloud": {
-      const body = {
-        object: "whatsapp_business_account",
-        entry: [
-          {
-            id: "100000000000000",
-            changes: [
-              {
-                field: "messages",
-                value: {
-                  messaging_product: "whatsapp",
-                  metadata: { display_phone_number: "6281100000002", phone_number_id: c.phoneNumberId },
-                  contacts: [{ profile: { name: who.name ?? "Warga" }, wa_id: who.address }],
-                  messages: [{ from: who.address, id: `wamid.${randomBytes(18).toString("base64url")}`, timestamp: String(unix(at)), type: "text", text: { body: input.text } }],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      return metaJson(c.appSecret ?? "", input.webhookUrl, body);
+      const message = { from: who.address, id: `wamid.${randomBytes(18).toString("base64url")}`, timestamp: String(unix(at)), type: "text", text: { body: input.text } };
+      return metaJson(c.appSecret ?? "", input.webhookUrl, whatsappCloudChange(c, { contacts: [{ profile: { name: who.name ?? "Warga" }, wa_id: who.address }], messages: [message] }));
     }
     case "facebook":
     case "instagram": {
@@ -239,25 +221,8 @@ export function receiptRequest(
       return twilioForm(c.authToken ?? "", opts.callbackUrl, params);
     }
     case "whatsapp-cloud": {
-      const body = {
-        object: "whatsapp_business_account",
-        entry: [
-          {
-            id: "100000000000000",
-            changes: [
-              {
-                field: "messages",
-                value: {
-                  messaging_product: "whatsapp",
-                  metadata: { display_phone_number: "6281100000002", phone_number_id: c.phoneNumberId },
-                  statuses: [{ id: opts.externalId, status: opts.status, timestamp: String(unix(at)), recipient_id: opts.to }],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      return metaJson(c.appSecret ?? "", opts.callbackUrl, body);
+      const statuses = [{ id: opts.externalId, status: opts.status, timestamp: String(unix(at)), recipient_id: opts.to }];
+      return metaJson(c.appSecret ?? "", opts.callbackUrl, whatsappCloudChange(c, { statuses }));
     }
     case "facebook": {
       if (opts.status !== "delivered") return undefined;
@@ -298,4 +263,12 @@ function metaJson(appSecret: string, url: string, body: unknown): WireRequest {
 export async function postToServer(localBase: string, req: WireRequest): Promise<Response> {
   const u = new URL(req.url);
   return fetch(`${localBase.replace(/\/+$/, "")}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, ...(req.method === "POST" ? { body: req.body } : {}) });
+}
+
+/** A WhatsApp Cloud API webhook body: one "messages" change of the business account's number. */
+function whatsappCloudChange(c: Record<string, string | undefined>, value: Record<string, unknown>) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [{ id: "100000000000000", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "6281100000002", phone_number_id: c.phoneNumberId }, ...value } }] }],
+  };
 }
