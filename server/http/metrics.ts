@@ -30,15 +30,20 @@ function routeOf(req: Request): string {
 }
 
 /**
- * One database read shared by the gauges of one scrape: prom-client collects all metrics at once,
- * so the gauges built from one query await the same promise (kept for a second).
+ * One database read shared by the gauges of one scrape: prom-client starts every metric's collect()
+ * in the same pass, so the gauges built from one query await the same promise while it runs.
  */
-function perScrape<T>(read: () => Promise<T>, keepMs = 1000): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
   return () => {
-    const now = Date.now();
-    if (!last || now - last.at > keepMs) last = { at: now, value: read() };
-    return last.value;
+    if (running) return running;
+    const p = read();
+    running = p;
+    const done = () => {
+      if (running === p) running = undefined;
+    };
+    p.then(done, done);
+    return p;
   };
 }
 
@@ -57,7 +62,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
 
   const collectFailures = new Counter({
     name: "aduan_metrics_collect_failures_total",
-    help: "Scrapes in which a database-derived metric could not be read (the metric is then absent)",
+    help: "Scrapes in which a database-derived metric could not be read (the metric is then absent; a scrape shows the failures of the scrapes before it)",
     labelNames: ["collector"] as const,
     registers: [registry],
   });

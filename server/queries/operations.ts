@@ -92,10 +92,13 @@ export async function slaGauges(m: EntityManager, now: Date): Promise<SlaGauges>
 
 /**
  * Galera node state (MariaDB Galera Cluster): wsrep_ready, cluster size, local state. Null when
- * the server is not a Galera node (SQLite, or MySQL/MariaDB without wsrep).
+ * the server is not a Galera node (SQLite, MySQL, or MariaDB with wsrep_on off: Debian's MariaDB
+ * shows wsrep_* status variables even then).
  */
 export async function galeraState(db: Db): Promise<{ ready: boolean; clusterSize: number; localState: number } | null> {
   if (db.dialect !== "mysql") return null;
+  const on: { Value: string }[] = await db.manager.query("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'");
+  if (on[0]?.Value !== "ON") return null;
   const rows: { Variable_name: string; Value: string }[] = await db.manager.query(
     "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_size', 'wsrep_local_state')",
   );
