@@ -4,6 +4,7 @@
 //   /metrics  Prometheus text format, behind METRICS_TOKEN (or loopback only when it is unset)
 import { Router, type Request, type Response } from "express";
 import { isIP } from "node:net";
+import { withDeadline } from "../lib/deadline.js";
 import { safeEqualStrings, sha256Hex } from "../lib/crypto.js";
 import { checkWritable, jobLags, pendingMigrations } from "../queries/operations.js";
 import type { AppMetrics } from "./metrics.js";
@@ -19,14 +20,6 @@ export interface ReadyCheck {
   reason?: string;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 200);
 
 /** Runs the readiness checks; the database check first, the others only when it passed. */
@@ -34,7 +27,7 @@ export async function readiness(deps: AppDeps): Promise<ReadyCheck[]> {
   const { db, config, clock } = deps;
   const run = async (name: ReadyCheck["name"], fn: () => Promise<string | undefined>): Promise<ReadyCheck> => {
     try {
-      const reason = await withTimeout(fn(), READY_CHECK_TIMEOUT_MS);
+      const reason = await withDeadline(fn(), READY_CHECK_TIMEOUT_MS);
       return reason ? { name, ok: false, reason } : { name, ok: true };
     } catch (err) {
       return { name, ok: false, reason: messageOf(err) };

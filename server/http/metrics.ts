@@ -4,6 +4,7 @@
 // queried when Prometheus scrapes (collect()), with the bounded queries of queries/operations.ts.
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { withDeadline } from "../lib/deadline.js";
 import type { IngestBatcher } from "../channels/ingest-batcher.js";
 import { outboxGauges } from "../queries/outbound-delivery.js";
 import { failingJobs, galeraState, jobLags, slaGauges } from "../queries/operations.js";
@@ -15,6 +16,8 @@ export interface AppMetrics {
   httpMiddleware(req: Request, res: Response, next: NextFunction): void;
 }
 
+/** A database-derived metric not read within this is left out of the scrape. */
+export const COLLECT_TIMEOUT_MS = 2000;
 /** Requests that matched no route (404s, static files, middleware answers) share one label. */
 const UNMATCHED = "unmatched";
 const STATUS_CLASS = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -70,7 +73,8 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   const guarded = async <T extends string>(gauge: Gauge<T>, fn: () => Promise<void>) => {
     gauge.reset();
     try {
-      await fn();
+      // A hanging database must not hang the scrape (and lose the process metrics with it).
+      await withDeadline(fn(), COLLECT_TIMEOUT_MS);
     } catch (err) {
       const collector = (gauge as unknown as { name: string }).name;
       collectFailures.inc({ collector });
