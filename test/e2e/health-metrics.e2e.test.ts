@@ -24,8 +24,15 @@ class Relay {
   private sockets = new Set<Socket>();
   port = 0;
   constructor(private readonly upstream: { host: string; port: number }) {}
-  async start(): Promise<void> {
+  /** forward: relay to the server; blackhole: accept connections and never answer (a network partition). */
+  async start(mode: "forward" | "blackhole" = "forward"): Promise<void> {
     const server = createServer((client) => {
+      if (mode === "blackhole") {
+        this.sockets.add(client);
+        client.on("close", () => this.sockets.delete(client));
+        client.on("error", () => client.destroy());
+        return;
+      }
       const up = connect(this.upstream.port, this.upstream.host);
       for (const s of [client, up]) {
         this.sockets.add(s);
@@ -57,6 +64,8 @@ class Relay {
 interface Outage {
   target: TestTarget;
   stop(db: Db): Promise<void>;
+  /** The server stops answering without closing anything (MariaDB only). */
+  hang?(): Promise<void>;
   resume(db: Db): Promise<void>;
   close(): Promise<void>;
 }
@@ -99,7 +108,14 @@ function mariadbOutage(): Outage {
       },
     },
     stop: () => relay.stop(),
-    resume: () => relay.start(),
+    hang: async () => {
+      await relay.stop();
+      await relay.start("blackhole");
+    },
+    resume: async () => {
+      await relay.stop();
+      await relay.start();
+    },
     close: () => relay.stop(),
   };
 }
@@ -314,6 +330,33 @@ for (const base of await testTargets()) {
       await outage.resume(db);
       const up = await poll(200);
       console.log(`# ${base.name}: /readyz 200 again after ${up.ms} ms`);
+    });
+
+    // SQLite lives in the process: it can be closed, not cut off.
+    if (outage.hang) it("/readyz goes 503 within 5 s when the database hangs without closing, and /metrics still answers with the process metrics", async () => {
+      const db = t.database.db;
+      await outage.hang!();
+      try {
+        const start = Date.now();
+        const r = await http().get("/readyz");
+        const ms = Date.now() - start;
+        console.log(`# ${base.name}: hanging database, /readyz 503 after ${ms} ms: ${r.body.checks?.[0]?.reason}`);
+        assert.equal(r.status, 503);
+        assert.ok(ms < 5000, `${ms} ms`);
+        assert.deepEqual(r.body.checks[0], { name: "database", ok: false, reason: "no answer within 2000 ms" });
+        const s0 = Date.now();
+        const f = await scrape();
+        assert.ok(Date.now() - s0 < 5000, "the scrape is not held by the database");
+        assert.equal(f.get("aduan_outbox_depth")!.samples.length, 0);
+        assert.ok(valueOf(f, "aduan_process_resident_memory_bytes")! > 0);
+      } finally {
+        await outage.resume(db);
+      }
+      const start = Date.now();
+      while ((await http().get("/readyz")).status !== 200) {
+        assert.ok(Date.now() - start < 5000, "ready again within 5 s");
+        await new Promise((res) => setTimeout(res, 100));
+      }
     });
   });
 }
