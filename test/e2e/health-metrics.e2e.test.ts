@@ -2,7 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import supertest from "supertest";
-import { createDataSource } from "../../server/config/data-source.js";
+import mysql from "mysql2/promise";
+import { DataSource } from "typeorm";
+import { randomBytes } from "node:crypto";
+import { createDataSource, dataSourceOptions } from "../../server/config/data-source.js";
 import { createApp } from "../../server/http/app.js";
 import { Db, sqlTime } from "../../server/lib/db.js";
 import { OutboxItem } from "../../server/entities/index.js";
@@ -301,6 +304,45 @@ for (const base of await testTargets()) {
         await m().query("DELETE FROM jobs WHERE name = ?", ["health-test"]);
       }
       assert.equal((await http().get("/readyz")).status, 200);
+    });
+
+    it("/readyz is 503 for a database that answers reads but refuses writes", async () => {
+      // The same database, opened read-only: SQLite's read-only mode; on MariaDB a user with SELECT only.
+      let ds: DataSource;
+      let cleanup = async () => undefined as void;
+      if (base.name === "sqlite") {
+        ds = new DataSource({ ...dataSourceOptions({ sqlitePath: t.database.settings.sqlitePath! }), readonly: true } as ConstructorParameters<typeof DataSource>[0]);
+      } else {
+        const database = new URL(t.database.settings.databaseUrl!).pathname.slice(1);
+        const user = `aduan_ro_${randomBytes(4).toString("hex")}`;
+        const root = await mysql.createConnection({ uri: MYSQL_ROOT_URL });
+        await root.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'read-only-pw'`);
+        await root.query(`GRANT SELECT ON \`${database}\`.* TO '${user}'@'%'`);
+        const url = new URL(MYSQL_ROOT_URL);
+        url.username = user;
+        url.password = "read-only-pw";
+        url.pathname = `/${database}`;
+        ds = createDataSource({ databaseUrl: url.toString(), poolSize: 2 });
+        cleanup = async () => {
+          await root.query(`DROP USER '${user}'@'%'`);
+          await root.end();
+        };
+      }
+      await ds.initialize();
+      const readOnly = new Db(ds);
+      try {
+        const app = supertest(createApp({ ...t.deps, db: readOnly }));
+        const r = await app.get("/readyz");
+        assert.equal(r.status, 503, JSON.stringify(r.body));
+        assert.equal(r.body.checks[0].name, "database");
+        assert.match(r.body.checks[0].reason, base.name === "sqlite" ? /readonly database/ : /UPDATE command denied/);
+        // It can still be read: the failure is the write, not the connection.
+        assert.ok((await readOnly.manager.query("SELECT COUNT(*) AS n FROM migrations"))[0].n > 0);
+      } finally {
+        await readOnly.close();
+        await cleanup();
+      }
+      assert.equal((await http().get("/readyz")).status, 200, "the writable app stays ready");
     });
 
     it("/readyz goes 503 within 5 s when the database stops, and 200 once it is back", async () => {
