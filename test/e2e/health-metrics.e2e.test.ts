@@ -222,6 +222,20 @@ for (const base of await testTargets()) {
       assert.equal(valueOf(after, "aduan_outbox_depth", { account: String(account.id), kind: "sms" }), sent);
     });
 
+    it("acknowledgements no worker sends show as stuck on their channel account after 5 minutes", async () => {
+      const stuck = (f: Map<string, Family>) => valueOf(f, "aduan_outbox_problems", { account: String(account.id), kind: "sms", problem: "stuck" });
+      assert.equal(stuck(await scrape()), 0);
+      t.clock.advance(6 * 60_000);
+      try {
+        const f = await scrape();
+        assert.equal(stuck(f), 5);
+        assert.equal(valueOf(f, "aduan_outbox_problems", { account: String(account.id), kind: "sms", problem: "retrying" }), 0);
+        assert.equal(valueOf(f, "aduan_outbox_depth", { account: String(account.id), kind: "sms" }), 5, "still waiting");
+      } finally {
+        t.clock.advance(-6 * 60_000);
+      }
+    });
+
     it("SLA clocks whose warning or breach has come show as due until the check records them", async () => {
       const dueInDb = () =>
         m()
