@@ -1,6 +1,6 @@
 // Prometheus metrics of one app instance (docs/operations.md lists them). One Registry per
 // createApp(), never prom-client's global one, so several apps in one process (tests) do not
-// collide. Request paths are counted cheaply as they happen; everything read from the database is
+// collide; only the process metrics are shared. Request paths are counted cheaply as they happen; everything read from the database is
 // queried when Prometheus scrapes (collect()), with the bounded queries of queries/operations.ts.
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -50,10 +50,23 @@ function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * prom-client's process metrics (CPU, memory, event-loop lag, GC) describe the process, not an app:
+ * one registry of them per process, merged into each app's (several apps in one process would
+ * otherwise each start their own event-loop monitor and GC observer).
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: "aduan_" });
+  }
+  return processRegistry;
+}
+
 export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics {
   const { db, clock, logger } = deps;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "aduan_" });
 
   const http = new Histogram({
     name: "aduan_http_request_duration_seconds",
@@ -216,7 +229,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   // `aduan_backup_age_seconds` read at scrape time from the last successful backup's record.
 
   return {
-    registry,
+    registry: Registry.merge([processMetrics(), registry]),
     httpMiddleware(req, res, next) {
       const start = process.hrtime.bigint();
       res.once("finish", () => {
