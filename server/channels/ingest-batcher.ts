@@ -34,8 +34,13 @@ export class IngestBatcher {
   private inFlight = 0;
   /** The citizens (sender keys) of each batch being written. */
   private busySenders: Set<string>[] = [];
-  /** Batches written and messages in them, for logs and tests. */
-  readonly stats = { batches: 0, messages: 0, fallbacks: 0 };
+  /**
+   * Batches written and messages in them, batches that failed (fallbacks) and messages then
+   * written one by one (singles); for logs, tests and /metrics.
+   */
+  readonly stats = { batches: 0, messages: 0, fallbacks: 0, singles: 0 };
+  /** Called with the size of each committed batch (/metrics' histogram). */
+  onBatch: ((size: number) => void) | undefined;
   private readonly maxInFlight: number;
 
   /**
@@ -118,6 +123,7 @@ export class IngestBatcher {
       const outcomes = await db.tx((m) => ingestInboundBatch(m, c, batch.map((w) => w.input)), { readCommitted: true });
       this.stats.batches++;
       this.stats.messages += batch.length;
+      this.onBatch?.(batch.length);
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
       return;
     } catch (err) {
@@ -133,7 +139,9 @@ export class IngestBatcher {
     for (const w of batch) {
       try {
         const c = ctx();
-        w.resolve(await db.tx((m) => ingestInboundMessage(m, c, w.input), { readCommitted: true }));
+        const outcome = await db.tx((m) => ingestInboundMessage(m, c, w.input), { readCommitted: true });
+        this.stats.singles++;
+        w.resolve(outcome);
       } catch (err) {
         w.reject(err);
       }

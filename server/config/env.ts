@@ -54,6 +54,10 @@ export const envSchema = z
     DEMO_SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
     /** express "trust proxy" setting, e.g. "loopback", "1", "10.0.0.0/8". Needed behind a reverse proxy. */
     TRUST_PROXY: z.string().default("loopback"),
+    /** Bearer token for GET /metrics. Unset: /metrics answers only to loopback clients (see docs/operations.md). */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** /readyz answers 503 when the oldest due job has waited longer than this (seconds); 0 = not checked. */
+    READY_MAX_JOB_LAG_SECONDS: z.coerce.number().int().min(0).default(600),
     /** pino log level. */
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Minutes between audit anchors (a hash over the heads of all audit chains). */
@@ -127,6 +131,8 @@ export interface Config {
   demoData: boolean;
   demoSandbox: Env["DEMO_SANDBOX"];
   trustProxy: string;
+  metricsToken: string | undefined;
+  readyMaxJobLagSeconds: number;
   logLevel: Env["LOG_LEVEL"];
   auditAnchorMinutes: number;
   apiBodyLimit: string;
@@ -186,6 +192,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
     demoSandbox: env.DEMO_SANDBOX,
     trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN,
+    readyMaxJobLagSeconds: env.READY_MAX_JOB_LAG_SECONDS,
     logLevel: env.LOG_LEVEL,
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
     apiBodyLimit: env.API_BODY_LIMIT,

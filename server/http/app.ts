@@ -13,6 +13,8 @@ import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
+import { createMetrics } from "./metrics.js";
+import { healthRoutes } from "./health.js";
 import { laporRoutes } from "./public/lapor.js";
 import { consoleRoutes } from "./console.js";
 import { ANSWER_UPLOAD_BODY_LIMIT, attachmentRoutes } from "./routes/attachments.routes.js";
@@ -42,14 +44,16 @@ export function createApp(deps: AppDeps) {
     next();
   });
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
-  });
-
-  // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
   // The webhooks' group-commit queue; its counters (batches, messages, fallbacks) in app.locals.
   const ingest = new IngestBatcher(deps);
   app.locals.ingest = ingest;
+  // Probes and Prometheus metrics (one registry per app), before any session or body parser.
+  const metrics = createMetrics(deps, ingest);
+  app.locals.metrics = metrics;
+  app.use(metrics.httpMiddleware);
+  app.use(healthRoutes(deps, metrics));
+
+  // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
   app.use("/webhooks", webhookRoutes(deps, ingest));
   app.use("/voice", voiceRoutes(deps));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.

@@ -30,6 +30,13 @@ export function sqlTime(m: EntityManager | DataSource, d: Date): Date | string {
   return type === "mysql" ? d : d.toISOString().replace("T", " ").replace("Z", "");
 }
 
+interface MysqlPoolInternals {
+  config?: { connectionLimit?: number };
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+}
+
 /** Something that happened in a transaction, announced only once it committed. */
 export type CommitEvent =
   | { type: "sla-next"; ticketId: number; at: Date | null }
@@ -54,6 +61,8 @@ export function afterCommit(m: EntityManager, event: CommitEvent): void {
 export class Db {
   readonly dialect: Dialect;
   private queue: Promise<unknown> = Promise.resolve();
+  /** SQLite: callers queued behind the write mutex (including the one running), for /metrics. */
+  private queued = 0;
   /** Emits "commit" with each CommitEvent queued by afterCommit(), after its transaction committed. */
   readonly events = new EventEmitter();
 
@@ -99,9 +108,27 @@ export class Db {
   /** Runs fn alone on SQLite (nothing else writes meanwhile); directly on MySQL. */
   serialized<T>(fn: () => Promise<T>): Promise<T> {
     if (this.dialect !== "sqlite") return fn();
-    const run = this.queue.then(fn, fn);
+    this.queued++;
+    const run = this.queue.then(fn, fn).finally(() => this.queued--);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * How the connections are used, for /metrics: MySQL/MariaDB from mysql2's pool (`size` = its
+   * connection limit); SQLite has one connection, and `waiting` counts writers queued on the mutex.
+   */
+  poolStats(): { size: number; open: number; busy: number; waiting: number } {
+    if (this.dialect === "sqlite") {
+      const open = this.ds.isInitialized ? 1 : 0;
+      return { size: 1, open, busy: Math.min(this.queued, open), waiting: Math.max(this.queued - 1, 0) };
+    }
+    // mysql2's pool keeps these as Denque queues (not in its typings).
+    const pool = (this.ds.driver as unknown as { pool?: MysqlPoolInternals }).pool;
+    if (!pool) return { size: 0, open: 0, busy: 0, waiting: 0 };
+    const open = pool._allConnections?.length ?? 0;
+    const idle = pool._freeConnections?.length ?? 0;
+    return { size: pool.config?.connectionLimit ?? 0, open, busy: open - idle, waiting: pool._connectionQueue?.length ?? 0 };
   }
 
   async close(): Promise<void> {

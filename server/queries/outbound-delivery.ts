@@ -199,3 +199,57 @@ export async function outboundProblems(m: EntityManager, now: Date, limit = 200)
   return { accounts: health, problems: problems.slice(0, limit) };
 }
 
+
+export interface AccountOutboxGauges {
+  channelAccountId: number;
+  kind: string;
+  /** Rows waiting to go out or being sent (pending + sending). */
+  depth: number;
+  /** Same meanings as outboundProblems(), from the outbox rows alone (see below). */
+  failed: number;
+  retrying: number;
+  stuck: number;
+}
+
+/**
+ * Outbox depth and problems per channel account for /metrics, counted in SQL on each scrape. Only
+ * the rows not yet sent are read (index ranges of (state, next_attempt_at)); a provider's receipt
+ * that a sent message was undeliverable counts on the supervisor's screen (outboundProblems) but
+ * not here, because finding those would read every sent row.
+ */
+export async function outboxGauges(m: EntityManager, now: Date): Promise<AccountOutboxGauges[]> {
+  const t = (d: Date) => sqlTime(m, d);
+  const rows: { account: number; state: string; problem: string; n: number | string }[] = await m
+    .getRepository(OutboxItem)
+    .createQueryBuilder("o")
+    .select("o.channel_account_id", "account")
+    .addSelect("o.state", "state")
+    .addSelect(
+      `CASE WHEN o.state = 'failed' THEN 'failed' WHEN o.state = 'pending' AND o.attempts > 0 THEN 'retrying'
+            WHEN (o.state = 'pending' AND o.next_attempt_at < :stuck) OR (o.state = 'sending' AND o.locked_until < :now) THEN 'stuck' ELSE 'none' END`,
+      "problem",
+    )
+    .addSelect("COUNT(*)", "n")
+    .where("(o.state = 'failed' AND o.updated_at >= :since) OR o.state IN ('pending', 'sending')", {
+      since: t(new Date(now.getTime() - FAILED_WINDOW_MS)),
+      stuck: t(new Date(now.getTime() - STUCK_AFTER_MS)),
+      now: t(now),
+    })
+    .groupBy("o.channel_account_id")
+    .addGroupBy("o.state")
+    .addGroupBy("problem")
+    .getRawMany();
+  const accounts = await m.getRepository(ChannelAccount).find({ select: { id: true, kind: true }, order: { id: "ASC" } });
+  return accounts.map((a) => {
+    const mine = rows.filter((r) => Number(r.account) === a.id);
+    const sum = (f: (r: (typeof rows)[number]) => boolean) => mine.filter(f).reduce((s, r) => s + Number(r.n), 0);
+    return {
+      channelAccountId: a.id,
+      kind: a.kind,
+      depth: sum((r) => r.state === "pending" || r.state === "sending"),
+      failed: sum((r) => r.problem === "failed"),
+      retrying: sum((r) => r.problem === "retrying"),
+      stuck: sum((r) => r.problem === "stuck"),
+    };
+  });
+}

@@ -23,6 +23,7 @@ describe("npm start on a fresh data directory", () => {
     delete env.DATABASE_URL;
     delete env.SESSION_SECRET;
     delete env.ENCRYPTION_KEY;
+    delete env.METRICS_TOKEN;
     const child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
@@ -54,6 +55,13 @@ describe("npm start on a fresh data directory", () => {
       assert.ok(total >= 30, `demo tickets loaded (${total})`);
       const channels = new Set(((await list.json()) as { channel: string }[]).map((x) => x.channel));
       assert.ok(channels.size >= 5, "on several channels");
+      // The real process is ready (database, migrations, its own worker) and its metrics answer on loopback.
+      const ready = await fetch(`${base}/readyz`);
+      assert.equal(ready.status, 200, await ready.clone().text());
+      assert.deepEqual(((await ready.json()) as { checks: { name: string; ok: boolean }[] }).checks.map((c) => [c.name, c.ok]), [["database", true], ["migrations", true], ["jobs", true]]);
+      const metrics = await fetch(`${base}/metrics`);
+      assert.equal(metrics.status, 200);
+      assert.match(await metrics.text(), /^aduan_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="2xx"\} 1$/m);
     } finally {
       try {
         process.kill(-child.pid!, "SIGTERM");
