@@ -1,12 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { BrowserContext, Page } from "playwright-core";
 import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { sqliteTarget } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly } from "../support/public.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly, servePublicSite } from "../support/public.js";
 import { KINERJA_LABELS } from "../../server/http/public/kinerja.js";
 import { LAYOUT_LABELS } from "../../server/http/public/layout.js";
 import { HOME_LABELS } from "../../server/http/public/home.js";
@@ -18,27 +15,20 @@ import { HOME_LABELS } from "../../server/http/public/home.js";
  */
 describe("public pages on a 360-px phone, and the front door", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: Server;
+  let closeSite: (() => Promise<void>) | undefined;
   let base = "";
   let browser: TestBrowser;
   let longReport = "";
   const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
   before(async () => {
-    t = await startTestApp(sqliteTarget);
-    server = createServer(t.app);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t.config.publicUrl = base;
-    const admin = await t.loginAs(DEMO.admin);
-    await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
+    ({ t, base, close: closeSite } = await servePublicSite());
     ({ longReport } = await fillPublicPages(t));
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
-    await t?.close();
+    await closeSite?.();
   });
 
   async function noViolations(page: Page, name: string) {

@@ -1,12 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { sqliteTarget } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { answerAsHeadPU, verifyAndForward } from "../support/public.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { answerAsHeadPU, servePublicSite, verifyAndForward } from "../support/public.js";
 import { Ticket } from "../../server/entities/index.js";
 
 /**
@@ -16,24 +13,17 @@ import { Ticket } from "../../server/entities/index.js";
  */
 describe("public side in Chromium", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: Server;
+  let closeSite: (() => Promise<void>) | undefined;
   let base = "";
   let browser: TestBrowser;
 
   before(async () => {
-    t = await startTestApp(sqliteTarget);
-    server = createServer(t.app);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    t.config.publicUrl = base;
-    const admin = await t.loginAs(DEMO.admin);
-    await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
+    ({ t, base, close: closeSite } = await servePublicSite());
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
-    await t?.close();
+    await closeSite?.();
   });
 
   /** Our CSP forbids injected scripts, so axe runs with CSP bypassed; without JS, on a copy of the page's HTML in a JS-enabled page of the same origin. */

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import type supertest from "supertest";
 import { Agency, Category, TicketRating } from "../../server/entities/index.js";
-import { DEMO, type TestApp } from "./app.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DEMO, startTestApp, type TestApp } from "./app.js";
+import { sqliteTarget } from "./databases.js";
 
 /** A complaint recorded by the operator (as from a phone call): its id, number and tracking link. */
 export async function recordTicket(
@@ -74,3 +77,22 @@ export const indonesianOnly = (...sets: Record<string, readonly [string, string]
     .map(([id]) => id);
 /** Indonesian month names that are not also English ones (April, September, November are both). */
 export const INDONESIAN_MONTHS = ["Januari", "Februari", "Maret", "Mei", "Juni", "Juli", "Agustus", "Oktober", "Desember"];
+
+/** A demo app with a web-form account, served over real HTTP on 127.0.0.1 for a browser. */
+export async function servePublicSite(): Promise<{ t: TestApp; base: string; close(): Promise<void> }> {
+  const t = await startTestApp(sqliteTarget);
+  const server = createServer(t.app);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  t.config.publicUrl = base;
+  const admin = await t.loginAs(DEMO.admin);
+  await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
+  return {
+    t,
+    base,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await t.close();
+    },
+  };
+}
