@@ -5,6 +5,7 @@ import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
 import { sanitizeFileName } from "../lib/attachment-files.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { transitionTicket } from "./transition-ticket.js";
@@ -83,7 +84,7 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
     entityType: "message",
     entityId: messageId,
     ticketId: ticket.id,
-    after: { messageId, source: "tracking_page", length: body.length, attachments: input.photos.length },
+    after: { messageId, source: "tracking_page", length: body.length, attachments: input.photos.length, texts: caseTextDigests("messages", messageId, { subject: null, body, bodyHtml: null }) },
     at: ctx.at,
   });
   if (ticket.status === "waiting_on_citizen") await transitionTicket(m, ctx, ticket.id, { action: "citizen_replied" });

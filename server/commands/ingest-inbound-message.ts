@@ -12,6 +12,7 @@ import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
 import { sanitizeFileName } from "../lib/attachment-files.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
@@ -207,7 +208,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
   const ticket = await threadTicket(m, account, msg, contact?.id ?? null);
   let outcome: IngestOutcome;
   if (ticket) {
-    const saved = await m.getRepository(Message).insert({
+    const row: Partial<Message> = {
       ticketId: ticket.id,
       direction: "inbound",
       channel: msg.channelKind,
@@ -219,7 +220,8 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       deliveryStatus: null,
       createdAt: ctx.at,
       ...inbound,
-    });
+    };
+    const saved = await m.getRepository(Message).insert(row);
     const messageId = Number(saved.identifiers[0]?.id);
     await m.getRepository(Ticket).update({ id: ticket.id }, { updatedAt: ctx.at });
     await appendAuditEvent(m, {
@@ -228,7 +230,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       entityType: "message",
       entityId: messageId,
       ticketId: ticket.id,
-      after: { messageId, channelAccountId: account.id, externalId, length: body.length, attachments: msg.attachments.length },
+      after: { messageId, channelAccountId: account.id, externalId, length: body.length, attachments: msg.attachments.length, texts: caseTextDigests("messages", messageId, row) },
       at: ctx.at,
     });
     if (ticket.status === "waiting_on_citizen") await transitionTicket(m, cctx, ticket.id, { action: "citizen_replied" });

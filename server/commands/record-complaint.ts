@@ -5,6 +5,7 @@ import { Category } from "../entities/category.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { hmacHex, randomToken } from "../lib/crypto.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { issueTicketNumber } from "./issue-ticket-number.js";
@@ -75,7 +76,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
       updatedAt: ctx.at,
     }),
   );
-  const inserted = await m.getRepository(Message).insert({
+  const first: Partial<Message> = {
     ticketId: ticket.id,
     direction: "inbound",
     channel: input.channel,
@@ -91,7 +92,9 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     sentAt: ctx.at,
     createdAt: ctx.at,
     ...input.inbound,
-  });
+  };
+  const inserted = await m.getRepository(Message).insert(first);
+  const messageId = Number(inserted.identifiers[0]?.id);
   await syncClocks(m, { ticket, from: null, createdForwards: [], closedForwardIds: [], at: ctx.at });
   await appendAuditEvent(m, {
     actor: ctx.actor,
@@ -99,8 +102,16 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     entityType: "ticket",
     entityId: ticket.id,
     ticketId: ticket.id,
-    after: { number, channel: ticket.channel, subject, categoryId: ticket.categoryId, privacy: ticket.privacy, contactId: ticket.contactId },
+    after: {
+      number,
+      channel: ticket.channel,
+      subject,
+      categoryId: ticket.categoryId,
+      privacy: ticket.privacy,
+      contactId: ticket.contactId,
+      texts: { ...caseTextDigests("tickets", ticket.id, ticket), ...caseTextDigests("messages", messageId, first) },
+    },
     at: ctx.at,
   });
-  return { kind: "created", ticket, trackingSecret, messageId: Number(inserted.identifiers[0]?.id) };
+  return { kind: "created", ticket, trackingSecret, messageId };
 }
