@@ -12,6 +12,7 @@ export const CASE_TEXTS = {
   messages: { subject: "subject", body: "body", body_html: "bodyHtml" },
   forwards: { instruction: "instruction", response: "response", return_reason: "returnReason" },
   ticket_ratings: { comment: "comment" },
+  attachments: { file_name: "fileName" },
 } as const;
 
 export type CaseTextTable = keyof typeof CASE_TEXTS;
@@ -27,6 +28,10 @@ export type TextDigests = Record<string, string | null>;
  * caught as well. A digest confirms a guessed exact text and reveals nothing else.
  */
 export const textDigest = (text: string | null | undefined): string | null => (text == null ? null : sha256Hex(Buffer.from(text, "utf8")));
+
+/** Digests of the names of files (attachments) written with a message or an answer. */
+export const attachmentNameDigests = (rows: readonly { id: number; fileName: string }[]): TextDigests =>
+  Object.assign({}, ...rows.map((r) => caseTextDigests("attachments", r.id, r)));
 
 export const textRef = (table: CaseTextTable, id: number, column: string) => `${table}#${id}.${column}`;
 

@@ -1,6 +1,7 @@
 // npm run audit:verify: checks every audit hash chain, the chain heads and the anchors, and every
 // case text (ticket subject/description/location, message subject/body, forward instruction/
-// answer/return reason, rating comment) against the digest its audit event recorded.
+// answer/return reason, rating comment, attachment file name) against the digest its audit event
+// recorded.
 // Exit code 0 when intact; 1 naming the first broken event and every changed text otherwise.
 import cliProgress from "cli-progress";
 import { loadConfig, ConfigError } from "../config/env.js";

@@ -6,7 +6,7 @@ import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, postTwilio, TWILIO } from "../support/channels.js";
 import { AuditEvent } from "../../server/entities/audit-event.entity.js";
-import { Forward, Message, Ticket } from "../../server/entities/index.js";
+import { Attachment, Forward, Message, Ticket } from "../../server/entities/index.js";
 import { createAuditAnchor } from "../../server/commands/create-audit-anchor.js";
 import { verifyAudit } from "../../server/queries/verify-audit.js";
 
@@ -21,7 +21,7 @@ for (const target of await testTargets()) {
   describe(`npm run audit:verify (${target.name})`, () => {
     let t: TestApp;
     /** A case walked over HTTP: SMS in (batch ingest), description corrected, forwarded, answered, replied to. */
-    const kase = { ticketId: 0, inboundId: 0, replyId: 0, forwardId: 0 };
+    const kase = { ticketId: 0, inboundId: 0, replyId: 0, forwardId: 0, fileId: 0 };
     before(async () => {
       t = await startTestApp(target);
       // The SQLite test database lives in DATA_DIR/aduan.sqlite, where the CLI looks for it.
@@ -48,8 +48,12 @@ for (const target of await testTargets()) {
       await act(operator, { action: "verify" });
       const pu = (await operator.get("/api/agencies").query({ filter: JSON.stringify({ q: "Pekerjaan Umum" }) })).body[0];
       await act(operator, { action: "forward", agencyIds: [pu.id], instruction: "Mohon ditambal." });
-      await act(await t.loginAs(DEMO.headPU), { action: "answer", response: "Lubang sudah ditambal oleh UPT Jalan pada hari ini." });
       kase.forwardId = (await m.getRepository(Forward).findOneByOrFail({ ticketId: kase.ticketId })).id;
+      const headPU = await t.loginAs(DEMO.headPU);
+      const up = await headPU.post(`/api/forwards/${kase.forwardId}/attachments`).send({ fileName: "Berita acara.pdf", mimeType: "application/pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64") });
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      kase.fileId = up.body.id;
+      await act(headPU, { action: "answer", response: "Lubang sudah ditambal oleh UPT Jalan pada hari ini." });
       const reply = await operator.post("/api/messages").send({ ticketId: kase.ticketId, direction: "outbound", body: "Terima kasih, laporan Anda sudah ditindaklanjuti." });
       assert.equal(reply.status, 201, JSON.stringify(reply.body));
       kase.replyId = reply.body.id;
@@ -73,25 +77,28 @@ for (const target of await testTargets()) {
       assert.equal(uncovered, "0", ok.stdout);
     });
 
-    it("editing the OPD's answer, a citizen's message, a staff reply or the description in the database fails and names each", async () => {
+    it("editing the OPD's answer, a citizen's message, a staff reply, the description or a file name in the database fails and names each", async () => {
       const m = t.database.db.manager;
       const original = {
         response: (await m.getRepository(Forward).findOneByOrFail({ id: kase.forwardId })).response,
         inbound: (await m.getRepository(Message).findOneByOrFail({ id: kase.inboundId })).body,
         reply: (await m.getRepository(Message).findOneByOrFail({ id: kase.replyId })).body,
         description: (await m.getRepository(Ticket).findOneByOrFail({ id: kase.ticketId })).description,
+        file: (await m.getRepository(Attachment).findOneByOrFail({ id: kase.fileId })).fileName,
       };
       const refs = {
         response: `forwards#${kase.forwardId}.response`,
         inbound: `messages#${kase.inboundId}.body`,
         reply: `messages#${kase.replyId}.body`,
         description: `tickets#${kase.ticketId}.description`,
+        file: `attachments#${kase.fileId}.file_name`,
       };
       const events = Object.fromEntries(await Promise.all(Object.entries(refs).map(async ([k, ref]) => [k, await recordedBy(ref)])));
       assert.equal(events.response.type, "forward.answered");
       assert.equal(events.inbound.type, "message.received");
       assert.equal(events.reply.type, "message.reply_queued");
       assert.equal(events.description.type, "ticket.updated", "the latest recording of a text is the one compared");
+      assert.equal(events.file.type, "attachment.added");
 
       const tamper = (v: typeof original) =>
         t.database.db.tx(async (m) => {
@@ -99,6 +106,7 @@ for (const target of await testTargets()) {
           await m.getRepository(Message).update({ id: kase.inboundId }, { body: v.inbound });
           await m.getRepository(Message).update({ id: kase.replyId }, { body: v.reply });
           await m.getRepository(Ticket).update({ id: kase.ticketId }, { description: v.description });
+          await m.getRepository(Attachment).update({ id: kase.fileId }, { fileName: v.file });
         });
       // One character each: "ditambal" -> "ditambah", a trailing space, a changed number.
       await tamper({
@@ -106,6 +114,7 @@ for (const target of await testTargets()) {
         inbound: `${original.inbound} `,
         reply: original.reply.replace("Terima kasih", "Terimakasih"),
         description: original.description.replace("dua", "tiga"),
+        file: original.file.replace("Berita", "Berita-palsu"),
       });
       const broken = auditVerify(t);
       assert.equal(broken.status, 1, broken.stdout + broken.stderr);
@@ -113,7 +122,7 @@ for (const target of await testTargets()) {
         const e = events[k]!;
         assert.match(broken.stderr, new RegExp(`${ref.replace(/[#.]/g, "\\$&")} changed after audit event #${e.id}\\b`), `${k}: ${broken.stderr}`);
       }
-      assert.match(broken.stderr, /CASE TEXTS CHANGED \(4\)/);
+      assert.match(broken.stderr, /CASE TEXTS CHANGED \(5\)/);
       assert.doesNotMatch(broken.stderr, /content does not match its hash/, "the log itself is intact: it is the texts that changed");
 
       // Put back exactly as they were, the same database verifies again.
