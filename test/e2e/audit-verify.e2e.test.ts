@@ -6,7 +6,9 @@ import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, postTwilio, TWILIO } from "../support/channels.js";
 import { AuditEvent } from "../../server/entities/audit-event.entity.js";
-import { Attachment, Forward, Message, Ticket } from "../../server/entities/index.js";
+import { Attachment, Forward, Message, Ticket, TicketRating } from "../../server/entities/index.js";
+import { addCitizenInfo } from "../../server/commands/add-citizen-info.js";
+import { rateAnswer } from "../../server/commands/rate-answer.js";
 import { createAuditAnchor } from "../../server/commands/create-audit-anchor.js";
 import { verifyAudit } from "../../server/queries/verify-audit.js";
 
@@ -21,7 +23,7 @@ for (const target of await testTargets()) {
   describe(`npm run audit:verify (${target.name})`, () => {
     let t: TestApp;
     /** A case walked over HTTP: SMS in (batch ingest), description corrected, forwarded, answered, replied to. */
-    const kase = { ticketId: 0, inboundId: 0, replyId: 0, forwardId: 0, fileId: 0 };
+    const kase = { ticketId: 0, inboundId: 0, replyId: 0, forwardId: 0, fileId: 0, ratingId: 0 };
     before(async () => {
       t = await startTestApp(target);
       // The SQLite test database lives in DATA_DIR/aduan.sqlite, where the CLI looks for it.
@@ -49,11 +51,18 @@ for (const target of await testTargets()) {
       const pu = (await operator.get("/api/agencies").query({ filter: JSON.stringify({ q: "Pekerjaan Umum" }) })).body[0];
       await act(operator, { action: "forward", agencyIds: [pu.id], instruction: "Mohon ditambal." });
       kase.forwardId = (await m.getRepository(Forward).findOneByOrFail({ ticketId: kase.ticketId })).id;
+      // What the citizen adds and rates on the tracking page (the page's commands, called directly).
+      const citizen = { actor: { userId: null, label: "warga via halaman lacak" }, at: t.clock.now(), secretKey: t.config.sessionSecret };
+      const added = await t.database.db.tx((m) => addCitizenInfo(m, citizen, { ticketId: kase.ticketId, text: "Lubangnya makin lebar.", photos: [], channelAccountId: null }));
+      assert.equal(added.kind, "added");
       const headPU = await t.loginAs(DEMO.headPU);
       const up = await headPU.post(`/api/forwards/${kase.forwardId}/attachments`).send({ fileName: "Berita acara.pdf", mimeType: "application/pdf", content: Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64") });
       assert.equal(up.status, 201, JSON.stringify(up.body));
       kase.fileId = up.body.id;
       await act(headPU, { action: "answer", response: "Lubang sudah ditambal oleh UPT Jalan pada hari ini." });
+      const rated = await t.database.db.tx((m) => rateAnswer(m, citizen, { ticketId: kase.ticketId, rating: 4, comment: "Cepat, terima kasih." }));
+      assert.equal(rated.kind, "rated");
+      if (rated.kind === "rated") kase.ratingId = rated.rating.id;
       const reply = await operator.post("/api/messages").send({ ticketId: kase.ticketId, direction: "outbound", body: "Terima kasih, laporan Anda sudah ditindaklanjuti." });
       assert.equal(reply.status, 201, JSON.stringify(reply.body));
       kase.replyId = reply.body.id;
@@ -77,7 +86,7 @@ for (const target of await testTargets()) {
       assert.equal(uncovered, "0", ok.stdout);
     });
 
-    it("editing the OPD's answer, a citizen's message, a staff reply, the description or a file name in the database fails and names each", async () => {
+    it("editing the OPD's answer, a citizen's message, a staff reply, the description, a file name or a rating comment in the database fails and names each", async () => {
       const m = t.database.db.manager;
       const original = {
         response: (await m.getRepository(Forward).findOneByOrFail({ id: kase.forwardId })).response,
@@ -85,6 +94,7 @@ for (const target of await testTargets()) {
         reply: (await m.getRepository(Message).findOneByOrFail({ id: kase.replyId })).body,
         description: (await m.getRepository(Ticket).findOneByOrFail({ id: kase.ticketId })).description,
         file: (await m.getRepository(Attachment).findOneByOrFail({ id: kase.fileId })).fileName,
+        comment: (await m.getRepository(TicketRating).findOneByOrFail({ id: kase.ratingId })).comment,
       };
       const refs = {
         response: `forwards#${kase.forwardId}.response`,
@@ -92,6 +102,7 @@ for (const target of await testTargets()) {
         reply: `messages#${kase.replyId}.body`,
         description: `tickets#${kase.ticketId}.description`,
         file: `attachments#${kase.fileId}.file_name`,
+        comment: `ticket_ratings#${kase.ratingId}.comment`,
       };
       const events = Object.fromEntries(await Promise.all(Object.entries(refs).map(async ([k, ref]) => [k, await recordedBy(ref)])));
       assert.equal(events.response.type, "forward.answered");
@@ -99,6 +110,7 @@ for (const target of await testTargets()) {
       assert.equal(events.reply.type, "message.reply_queued");
       assert.equal(events.description.type, "ticket.updated", "the latest recording of a text is the one compared");
       assert.equal(events.file.type, "attachment.added");
+      assert.equal(events.comment.type, "ticket.rated");
 
       const tamper = (v: typeof original) =>
         t.database.db.tx(async (m) => {
@@ -107,6 +119,7 @@ for (const target of await testTargets()) {
           await m.getRepository(Message).update({ id: kase.replyId }, { body: v.reply });
           await m.getRepository(Ticket).update({ id: kase.ticketId }, { description: v.description });
           await m.getRepository(Attachment).update({ id: kase.fileId }, { fileName: v.file });
+          await m.getRepository(TicketRating).update({ id: kase.ratingId }, { comment: v.comment });
         });
       // One character each: "ditambal" -> "ditambah", a trailing space, a changed number.
       await tamper({
@@ -115,6 +128,7 @@ for (const target of await testTargets()) {
         reply: original.reply.replace("Terima kasih", "Terimakasih"),
         description: original.description.replace("dua", "tiga"),
         file: original.file.replace("Berita", "Berita-palsu"),
+        comment: "Lambat sekali.",
       });
       const broken = auditVerify(t);
       assert.equal(broken.status, 1, broken.stdout + broken.stderr);
@@ -122,7 +136,7 @@ for (const target of await testTargets()) {
         const e = events[k]!;
         assert.match(broken.stderr, new RegExp(`${ref.replace(/[#.]/g, "\\$&")} changed after audit event #${e.id}\\b`), `${k}: ${broken.stderr}`);
       }
-      assert.match(broken.stderr, /CASE TEXTS CHANGED \(5\)/);
+      assert.match(broken.stderr, /CASE TEXTS CHANGED \(6\)/);
       assert.doesNotMatch(broken.stderr, /content does not match its hash/, "the log itself is intact: it is the texts that changed");
 
       // Put back exactly as they were, the same database verifies again.
