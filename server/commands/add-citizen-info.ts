@@ -5,6 +5,7 @@ import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
 import { sanitizeFileName } from "../lib/attachment-files.js";
+import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { transitionTicket } from "./transition-ticket.js";
@@ -56,6 +57,7 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
   });
   const messageId = Number(inserted.identifiers[0]?.id);
   const attachments = m.getRepository(Attachment);
+  const files: Attachment[] = [];
   for (const p of input.photos) {
     const row = await attachments.save(
       attachments.create({
@@ -75,6 +77,7 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
       }),
     );
     afterCommit(m, { type: "attachment", attachmentId: row.id });
+    files.push(row);
   }
   await m.getRepository(Ticket).update({ id: ticket.id }, { updatedAt: ctx.at });
   await appendAuditEvent(m, {
@@ -83,7 +86,7 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
     entityType: "message",
     entityId: messageId,
     ticketId: ticket.id,
-    after: { messageId, source: "tracking_page", length: body.length, attachments: input.photos.length },
+    after: { messageId, source: "tracking_page", length: body.length, attachments: input.photos.length, texts: { ...caseTextDigests("messages", messageId, { subject: null, body, bodyHtml: null }), ...attachmentNameDigests(files) } },
     at: ctx.at,
   });
   if (ticket.status === "waiting_on_citizen") await transitionTicket(m, ctx, ticket.id, { action: "citizen_replied" });

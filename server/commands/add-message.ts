@@ -3,6 +3,7 @@ import type { TemplateMessage } from "../../channels/connector.js";
 import { isOpenStatus } from "../domain/ticket/lifecycle.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { findReplyRoute, queueOutbound } from "./queue-outbound.js";
@@ -67,7 +68,13 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
     entityType: "message",
     entityId: message.id,
     ticketId: ticket.id,
-    after: { messageId: message.id, direction: message.direction, length: message.body.length, ...(input.template ? { template: input.template.name } : {}) },
+    after: {
+      messageId: message.id,
+      direction: message.direction,
+      length: message.body.length,
+      ...(input.template ? { template: input.template.name } : {}),
+      texts: caseTextDigests("messages", message.id, message),
+    },
     at: ctx.at,
   });
   return { kind: "ok", message };

@@ -5,6 +5,7 @@ import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { attachmentStorageKey, sanitizeFileName, writeAttachmentFile } from "../lib/attachment-files.js";
+import { attachmentNameDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
@@ -76,7 +77,7 @@ export async function attachAnswerFile(m: EntityManager, ctx: CommandContext, in
     entityType: "attachment",
     entityId: row.id,
     ticketId: f.ticketId,
-    after: { attachmentId: row.id, forwardId: f.id, agencyId: f.agencyId, messageId: row.messageId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256 },
+    after: { attachmentId: row.id, forwardId: f.id, agencyId: f.agencyId, messageId: row.messageId, fileName: row.fileName, mimeType: row.mimeType, sizeBytes: row.sizeBytes, sha256, texts: attachmentNameDigests([row]) },
     at: ctx.at,
   });
   await m.getRepository(Ticket).update({ id: f.ticketId }, { updatedAt: ctx.at });

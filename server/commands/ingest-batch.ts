@@ -14,6 +14,7 @@ import { insertMany } from "../lib/insert-many.js";
 import { placeholders, selectEntities } from "../lib/select-entities.js";
 import { newTicketClocks, type NewTicketClocks } from "../sla/clocks.js";
 import { slaSettingsFor } from "../sla/settings.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvents, type Actor, type AuditInput } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { contactInputOf, describe, ingestInboundMessage, isStatusQuery, senderAddress, type IngestInput, type IngestOutcome } from "./ingest-inbound-message.js";
@@ -365,16 +366,22 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
 
   // 7. Audit, in each chain's order: the ticket received, then its acknowledgement queued; a
   //    message joining a ticket, received.
-  const ackOf = new Map(acks.map((a, i) => [a.t, { outboxId: outboxIds[i]!, messageId: ackMessageIds[i]!, length: a.body.length }]));
-  for (const p of live) {
+  const ackOf = new Map(acks.map((a, i) => [a.t, { outboxId: outboxIds[i]!, messageId: ackMessageIds[i]!, length: a.body.length, subject: a.subject, body: a.body }]));
+  // Each text's digest from the row as built above: one hash per text, no extra reads.
+  const messageTexts = (p: Planned, i: number) => caseTextDigests("messages", p.messageId!, messageRows[i]!);
+  for (const [i, p] of live.entries()) {
     const actor = actorOf(p.input.message);
     const ticketId = ticketIdOf(p.ticket!);
     const t = p.ticket instanceof Ticket ? null : (p.ticket as PendingTicket);
     if (t && t.first === p) {
       const r = t.row;
-      audit.push({ actor, type: "ticket.received", entityType: "ticket", entityId: ticketId, ticketId, after: { number: r.number, channel: r.channel, subject: r.subject, categoryId: null, privacy: r.privacy, contactId: r.contactId }, at });
+      const texts = { ...caseTextDigests("tickets", ticketId, r), ...messageTexts(p, i) };
+      audit.push({ actor, type: "ticket.received", entityType: "ticket", entityId: ticketId, ticketId, after: { number: r.number, channel: r.channel, subject: r.subject, categoryId: null, privacy: r.privacy, contactId: r.contactId, texts }, at });
       const a = ackOf.get(t);
-      if (a) audit.push({ actor, type: "message.acknowledgement_queued", entityType: "outbox", entityId: a.outboxId, ticketId, after: { outboxId: a.outboxId, messageId: a.messageId, channelAccountId: p.input.account.id, automated: true, length: a.length }, at });
+      if (a) {
+        const ackTexts = caseTextDigests("messages", a.messageId, { subject: a.subject, body: a.body, bodyHtml: null });
+        audit.push({ actor, type: "message.acknowledgement_queued", entityType: "outbox", entityId: a.outboxId, ticketId, after: { outboxId: a.outboxId, messageId: a.messageId, channelAccountId: p.input.account.id, automated: true, length: a.length, texts: ackTexts }, at });
+      }
     } else {
       audit.push({
         actor,
@@ -382,7 +389,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
         entityType: "message",
         entityId: p.messageId!,
         ticketId,
-        after: { messageId: p.messageId!, channelAccountId: p.input.account.id, externalId: p.externalId, length: p.body.length, attachments: 0 },
+        after: { messageId: p.messageId!, channelAccountId: p.input.account.id, externalId: p.externalId, length: p.body.length, attachments: 0, texts: messageTexts(p, i) },
         at,
       });
     }

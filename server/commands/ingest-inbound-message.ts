@@ -2,7 +2,6 @@ import { In, type EntityManager } from "typeorm";
 import type { InboundMessage } from "../../channels/connector.js";
 import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
 import { STATUS_LABELS } from "../domain/ticket/lifecycle.js";
-import { Attachment } from "../entities/attachment.entity.js";
 import { Category } from "../entities/category.entity.js";
 import type { ChannelAccount } from "../entities/channel-account.entity.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
@@ -10,13 +9,14 @@ import { Contact } from "../entities/contact.entity.js";
 import { InboundReceipt, type InboundOutcome } from "../entities/inbound-receipt.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import { afterCommit, isDuplicateKey, RetryableConflict } from "../lib/db.js";
-import { sanitizeFileName } from "../lib/attachment-files.js";
+import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
 import { recordComplaint } from "./record-complaint.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
+import { saveInboundAttachments } from "./save-inbound-attachments.js";
 import { transitionTicket } from "./transition-ticket.js";
 
 export interface IngestInput {
@@ -207,7 +207,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
   const ticket = await threadTicket(m, account, msg, contact?.id ?? null);
   let outcome: IngestOutcome;
   if (ticket) {
-    const saved = await m.getRepository(Message).insert({
+    const row: Partial<Message> = {
       ticketId: ticket.id,
       direction: "inbound",
       channel: msg.channelKind,
@@ -219,8 +219,10 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       deliveryStatus: null,
       createdAt: ctx.at,
       ...inbound,
-    });
+    };
+    const saved = await m.getRepository(Message).insert(row);
     const messageId = Number(saved.identifiers[0]?.id);
+    const files = await saveInboundAttachments(m, { ticketId: ticket.id, messageId, attachments: msg.attachments, at: ctx.at });
     await m.getRepository(Ticket).update({ id: ticket.id }, { updatedAt: ctx.at });
     await appendAuditEvent(m, {
       actor,
@@ -228,7 +230,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       entityType: "message",
       entityId: messageId,
       ticketId: ticket.id,
-      after: { messageId, channelAccountId: account.id, externalId, length: body.length, attachments: msg.attachments.length },
+      after: { messageId, channelAccountId: account.id, externalId, length: body.length, attachments: msg.attachments.length, texts: { ...caseTextDigests("messages", messageId, row), ...attachmentNameDigests(files) } },
       at: ctx.at,
     });
     if (ticket.status === "waiting_on_citizen") await transitionTicket(m, cctx, ticket.id, { action: "citizen_replied" });
@@ -245,6 +247,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       privacy: msg.form?.privacy,
       locationText: (msg.form?.locationText ?? msg.location?.address ?? msg.location?.title ?? null)?.slice(0, 300) ?? null,
       inbound,
+      attachments: msg.attachments,
     });
     if (created.kind !== "created") throw new Error(`recordComplaint refused a channel message: ${created.reason}`);
     const t = created.ticket;
@@ -260,27 +263,6 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
     outcome = { kind: "created", ticket: t, messageId: created.messageId, trackingSecret: created.trackingSecret, acknowledgementId: ack?.id ?? null };
   }
 
-  const attachments = m.getRepository(Attachment);
-  for (const [i, a] of msg.attachments.entries()) {
-    const row = await attachments.save(
-      attachments.create({
-        ticketId: outcome.ticket.id,
-        messageId: outcome.messageId,
-        fileName: sanitizeFileName(a.fileName, `${a.kind}-${i + 1}`),
-        mimeType: (a.mimeType ?? "application/octet-stream").slice(0, 127),
-        sizeBytes: a.sizeBytes ?? 0,
-        storageKey: "",
-        sha256: null,
-        uploadedByUserId: null,
-        sourceRef: a.ref,
-        fetchState: "pending",
-        fetchAttempts: 0,
-        fetchError: null,
-        createdAt: ctx.at,
-      }),
-    );
-    afterCommit(m, { type: "attachment", attachmentId: row.id });
-  }
   await done("message", outcome.ticket.id, outcome.messageId);
   return outcome;
 }

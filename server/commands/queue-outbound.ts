@@ -7,6 +7,7 @@ import { OutboxItem } from "../entities/outbox.entity.js";
 import { ReplyTemplate } from "../entities/reply-template.entity.js";
 import type { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
@@ -107,6 +108,8 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
   const { route, ticket } = input;
   let message = input.message ?? null;
   const messages = m.getRepository(Message);
+  // A message written here has its texts recorded in this event; a given one was recorded by its writer.
+  const created = !message && !!ticket;
   if (!message && ticket) {
     message = await messages.save(
       messages.create({
@@ -162,7 +165,15 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
     entityType: "outbox",
     entityId: item.id,
     ticketId: ticket?.id ?? null,
-    after: { outboxId: item.id, messageId: message?.id ?? null, channelAccountId: route.account.id, automated: input.automated, length: input.body.length, ...(input.template ? { template: input.template.name } : {}) },
+    after: {
+      outboxId: item.id,
+      messageId: message?.id ?? null,
+      channelAccountId: route.account.id,
+      automated: input.automated,
+      length: input.body.length,
+      ...(input.template ? { template: input.template.name } : {}),
+      ...(created && message ? { texts: caseTextDigests("messages", message.id, message) } : {}),
+    },
     at: ctx.at,
   });
   afterCommit(m, { type: "outbox", outboxId: item.id, at: ctx.at });

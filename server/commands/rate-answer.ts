@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Ticket } from "../entities/ticket.entity.js";
 import { TicketRating } from "../entities/ticket-rating.entity.js";
+import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 
@@ -32,7 +33,7 @@ export async function rateAnswer(m: EntityManager, ctx: CommandContext, input: {
     entityId: ticket.id,
     ticketId: ticket.id,
     before: existing ? { rating: existing.rating } : null,
-    after: { rating: input.rating, comment: comment !== null },
+    after: { rating: input.rating, comment: comment !== null, texts: caseTextDigests("ticket_ratings", rating.id, { comment }) },
     at: ctx.at,
   });
   return { kind: "rated", rating };

@@ -1,14 +1,17 @@
 import type { EntityManager } from "typeorm";
+import type { InboundAttachment } from "../../channels/connector.js";
 import type { ChannelKind } from "../domain/ticket/channels.js";
 import type { Privacy } from "../domain/privacy/levels.js";
 import { Category } from "../entities/category.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { hmacHex, randomToken } from "../lib/crypto.js";
+import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { issueTicketNumber } from "./issue-ticket-number.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
+import { saveInboundAttachments } from "./save-inbound-attachments.js";
 import { syncClocks } from "../sla/clocks.js";
 
 export interface RecordComplaintInput {
@@ -24,6 +27,8 @@ export interface RecordComplaintInput {
   contactId?: number | null;
   /** Channel fields of the first message (ingest of a channel message). */
   inbound?: Pick<Message, "channelAccountId" | "externalId" | "externalThreadId" | "externalAddress" | "bodyHtml" | "sentAt">;
+  /** Files of the first message (channel ingest), kept for the fetch job. */
+  attachments?: InboundAttachment[];
 }
 
 export type RecordComplaintOutcome =
@@ -75,7 +80,7 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
       updatedAt: ctx.at,
     }),
   );
-  const inserted = await m.getRepository(Message).insert({
+  const first: Partial<Message> = {
     ticketId: ticket.id,
     direction: "inbound",
     channel: input.channel,
@@ -91,7 +96,10 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     sentAt: ctx.at,
     createdAt: ctx.at,
     ...input.inbound,
-  });
+  };
+  const inserted = await m.getRepository(Message).insert(first);
+  const messageId = Number(inserted.identifiers[0]?.id);
+  const files = input.attachments?.length ? await saveInboundAttachments(m, { ticketId: ticket.id, messageId, attachments: input.attachments, at: ctx.at }) : [];
   await syncClocks(m, { ticket, from: null, createdForwards: [], closedForwardIds: [], at: ctx.at });
   await appendAuditEvent(m, {
     actor: ctx.actor,
@@ -99,8 +107,16 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
     entityType: "ticket",
     entityId: ticket.id,
     ticketId: ticket.id,
-    after: { number, channel: ticket.channel, subject, categoryId: ticket.categoryId, privacy: ticket.privacy, contactId: ticket.contactId },
+    after: {
+      number,
+      channel: ticket.channel,
+      subject,
+      categoryId: ticket.categoryId,
+      privacy: ticket.privacy,
+      contactId: ticket.contactId,
+      texts: { ...caseTextDigests("tickets", ticket.id, ticket), ...caseTextDigests("messages", messageId, first), ...attachmentNameDigests(files) },
+    },
     at: ctx.at,
   });
-  return { kind: "created", ticket, trackingSecret, messageId: Number(inserted.identifiers[0]?.id) };
+  return { kind: "created", ticket, trackingSecret, messageId };
 }

@@ -5,6 +5,7 @@ import { Attachment } from "../entities/attachment.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
+import { caseTextDigests, type TextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { syncClocks } from "../sla/clocks.js";
@@ -93,8 +94,10 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
   const before = { status: ticket.status, dueAt: ticket.dueAt };
   const at = ctx.at;
   const forwardEvents: Record<string, unknown>[] = [];
+  // Digests of the texts this action writes (instruction, answer, return reason, note), in its event.
+  const texts: TextDigests = {};
   for (const change of d.forwardChanges) {
-    const affected = await applyForwardChange(m, ctx, ticket, forwards, change, input);
+    const affected = await applyForwardChange(m, ctx, ticket, forwards, change, input, texts);
     forwardEvents.push(affected);
   }
 
@@ -129,7 +132,7 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
 
   const note = noteFor(input);
   if (note) {
-    await m.getRepository(Message).insert({
+    const inserted = await m.getRepository(Message).insert({
       ticketId: ticket.id,
       direction: "note",
       channel: ticket.channel,
@@ -145,10 +148,11 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
       sentAt: at,
       createdAt: at,
     });
+    Object.assign(texts, caseTextDigests("messages", Number(inserted.identifiers[0]?.id), { subject: null, body: note, bodyHtml: null }));
   }
 
   const details = { ...("reason" in input ? { reason: input.reason } : {}), ...("instruction" in input ? { instruction: input.instruction } : {}), ...(into ? { intoTicketId: into.id, intoNumber: into.number } : {}) };
-  for (const type of d.events) {
+  for (const [i, type] of d.events.entries()) {
     await appendAuditEvent(m, {
       actor: ctx.actor,
       type,
@@ -156,7 +160,7 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
       entityId: ticket.id,
       ticketId: ticket.id,
       before,
-      after: { status: ticket.status, dueAt: ticket.dueAt, ...details, forwards: forwardEvents },
+      after: { status: ticket.status, dueAt: ticket.dueAt, ...details, forwards: forwardEvents, ...(i === 0 && Object.keys(texts).length ? { texts } : {}) },
       at,
     });
   }
@@ -199,6 +203,7 @@ async function applyForwardChange(
   forwards: Forward[],
   change: ForwardChange,
   input: TransitionInput,
+  texts: TextDigests,
 ): Promise<Record<string, unknown>> {
   const repo = m.getRepository(Forward);
   const at = ctx.at;
@@ -218,6 +223,7 @@ async function applyForwardChange(
       }),
     );
     forwards.push(f);
+    Object.assign(texts, caseTextDigests("forwards", f.id, f));
     return { forwardId: f.id, agencyId: f.agencyId, change: "created", dueAt: f.dueAt };
   }
   const f = forwards.find((x) => x.id === change.forwardId)!;
@@ -229,7 +235,7 @@ async function applyForwardChange(
     case "answer":
       Object.assign(patch, { status: "answered", isOpen: false, dueAt: null, answeredAt: at, answeredByUserId: userId, response: input.action === "answer" ? input.response.trim() : null });
       if (change.implicitAcknowledge) Object.assign(patch, { acknowledgedAt: at, acknowledgedByUserId: userId });
-      const inserted = await m.getRepository(Message).insert({
+      const answer: Partial<Message> = {
         ticketId: ticket.id,
         direction: "answer",
         channel: ticket.channel,
@@ -244,12 +250,15 @@ async function applyForwardChange(
         deliveryStatus: null,
         sentAt: at,
         createdAt: at,
-      });
+      };
+      const inserted = await m.getRepository(Message).insert(answer);
+      Object.assign(texts, caseTextDigests("forwards", f.id, patch, ["response"]), caseTextDigests("messages", Number(inserted.identifiers[0]?.id), answer));
       // Files the OPD attached before answering are part of this answer.
       await m.getRepository(Attachment).update({ forwardId: f.id, messageId: IsNull() }, { messageId: Number(inserted.identifiers[0]?.id) });
       break;
     case "return":
       Object.assign(patch, { status: "returned", isOpen: false, dueAt: null, returnedAt: at, returnedByUserId: userId, returnReason: input.action === "return" ? input.reason.trim() : null });
+      Object.assign(texts, caseTextDigests("forwards", f.id, patch, ["return_reason"]));
       break;
     case "withdraw":
       Object.assign(patch, { status: "withdrawn", isOpen: false, dueAt: null });

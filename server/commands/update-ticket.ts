@@ -4,6 +4,7 @@ import type { Privacy } from "../domain/privacy/levels.js";
 import { Category } from "../entities/category.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { User } from "../entities/user.entity.js";
+import { caseTextDigests, textColumnsIn } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { recomputeClocks } from "../sla/clocks.js";
@@ -53,6 +54,8 @@ export async function updateTicket(m: EntityManager, ctx: CommandContext, id: nu
   await m.getRepository(Ticket).update({ id }, { ...patch, updatedAt: ctx.at });
   Object.assign(ticket, patch, { updatedAt: ctx.at });
   if (patch.categoryId !== undefined || patch.complaintClass !== undefined) await recomputeClocks(m, ticket, ctx.at);
-  await appendAuditEvent(m, { actor: ctx.actor, type: "ticket.updated", entityType: "ticket", entityId: id, ticketId: id, before, after: patch, at: ctx.at });
+  const changedTexts = textColumnsIn("tickets", patch);
+  const after = changedTexts.length ? { ...patch, texts: caseTextDigests("tickets", id, ticket, changedTexts) } : patch;
+  await appendAuditEvent(m, { actor: ctx.actor, type: "ticket.updated", entityType: "ticket", entityId: id, ticketId: id, before, after, at: ctx.at });
   return { kind: "ok", ticket };
 }

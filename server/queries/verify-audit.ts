@@ -3,19 +3,35 @@ import { anchorHash, linkHash, type ChainHeadRef } from "../audit/chain.js";
 import { AuditAnchor } from "../entities/audit-anchor.entity.js";
 import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
+import { CASE_TEXTS, parseTextRef, textDigest, type CaseTextTable } from "../audit/case-texts.js";
+import { placeholders } from "../lib/select-entities.js";
 
 export interface AuditProblem {
   eventId: number | null;
   chainKey: string;
   seq: number | null;
   problem: string;
+  /** Set when a case text no longer matches the digest the event recorded: "forwards#12.response". */
+  text?: string;
 }
 export interface AuditReport {
   ok: boolean;
   eventsChecked: number;
   chains: number;
   anchorsChecked: number;
+  /** Case texts (table, row, column) compared with the digest their latest audit event recorded. */
+  textsVerified: number;
+  /** Non-empty case texts no audit event recorded a digest of (written before digests were recorded). */
+  textsNotCovered: number;
   problems: AuditProblem[];
+}
+
+/** The latest digest recorded for one case text, and the event that recorded it. */
+interface RecordedText {
+  digest: string | null;
+  eventId: number;
+  chainKey: string;
+  seq: number;
 }
 
 /**
@@ -33,6 +49,7 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
   const wanted = new Set<string>();
   for (const a of anchors) for (const h of JSON.parse(a.headsJson) as ChainHeadRef[]) wanted.add(`${h.chainKey}#${h.seq}`);
 
+  const texts = textChecker(ds, problems);
   let checked = 0;
   let cursor: { chainKey: string; seq: number } | null = null;
   for (;;) {
@@ -49,12 +66,17 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
       if (recomputed !== e.hash) problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: "content does not match its hash (edited after it was written)" });
       lastOfChain.set(e.chainKey, { seq: e.seq, hash: e.hash });
       if (wanted.has(`${e.chainKey}#${e.seq}`)) hashAt.set(`${e.chainKey}#${e.seq}`, e.hash);
+      texts.record(e);
       checked++;
     }
     opts.onProgress?.(checked, total);
     const last = page[page.length - 1];
     cursor = { chainKey: last.chainKey, seq: last.seq };
+    // Chains before the last one of the page are complete: their texts' latest digests are known.
+    await texts.flush(last.chainKey);
   }
+  await texts.flush(null);
+  const textsNotCovered = await texts.notCovered();
 
   for (const h of await ds.getRepository(AuditChainHead).find()) {
     const last = lastOfChain.get(h.chainKey);
@@ -76,5 +98,94 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
     previousAnchor = a.headsHash;
   }
   problems.sort((x, y) => (x.eventId ?? Number.MAX_SAFE_INTEGER) - (y.eventId ?? Number.MAX_SAFE_INTEGER));
-  return { ok: problems.length === 0, eventsChecked: checked, chains: lastOfChain.size, anchorsChecked: anchors.length, problems };
+  return { ok: problems.length === 0, eventsChecked: checked, chains: lastOfChain.size, anchorsChecked: anchors.length, textsVerified: texts.verified(), textsNotCovered, problems };
+}
+
+/**
+ * Compares case texts with the digests their audit events recorded (`after.texts`, see
+ * case-texts.ts). A row's texts are recorded in its ticket's chain, so once the walk has left a
+ * chain the latest digest of each of its texts is known: they are checked against the rows in
+ * batches (one query per table per batch), and memory stays bounded by a batch, not the database.
+ */
+function textChecker(ds: DataSource, problems: AuditProblem[]) {
+  const pending = new Map<string, RecordedText>();
+  let verified = 0;
+  let verifiedNonNull = 0;
+  const esc = (name: string) => ds.driver.escape(name);
+
+  async function check(refs: [string, RecordedText][]) {
+    const byTable = new Map<CaseTextTable, Map<number, [string, RecordedText][]>>();
+    for (const entry of refs) {
+      const ref = parseTextRef(entry[0])!;
+      const rows = byTable.get(ref.table) ?? byTable.set(ref.table, new Map()).get(ref.table)!;
+      (rows.get(ref.id) ?? rows.set(ref.id, []).get(ref.id)!).push(entry);
+    }
+    for (const [table, rows] of byTable) {
+      const columns = Object.keys(CASE_TEXTS[table]);
+      const ids = [...rows.keys()];
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500);
+        const found = (await ds.query(`SELECT id, ${columns.map(esc).join(", ")} FROM ${esc(table)} WHERE id IN (${placeholders(part.length)})`, part)) as Record<string, unknown>[];
+        const byId = new Map(found.map((r) => [Number(r.id), r]));
+        for (const id of part) {
+          const row = byId.get(id);
+          for (const [ref, rec] of rows.get(id)!) {
+            const at = `audit event #${rec.eventId}`;
+            if (!row) {
+              problems.push({ eventId: rec.eventId, chainKey: rec.chainKey, seq: rec.seq, text: ref, problem: `${ref}: row ${table}#${id} deleted after ${at} recorded its text` });
+              continue;
+            }
+            const value = row[parseTextRef(ref)!.column];
+            const current = value == null ? null : String(value);
+            verified++;
+            if (current !== null) verifiedNonNull++;
+            if (textDigest(current) !== rec.digest) {
+              problems.push({ eventId: rec.eventId, chainKey: rec.chainKey, seq: rec.seq, text: ref, problem: `${ref} changed after ${at} (the stored text no longer matches the digest that event recorded)` });
+            }
+          }
+        }
+      }
+    }
+  }
+
+  return {
+    /** Takes the digests an event records; a later event of the chain overrides an earlier one. */
+    record(e: AuditEvent) {
+      if (!e.afterJson || !e.afterJson.includes('"texts":{')) return;
+      let after: unknown;
+      try {
+        after = JSON.parse(e.afterJson);
+      } catch {
+        return; // the chain check reports an edited event
+      }
+      const recorded = (after as { texts?: unknown })?.texts;
+      if (!recorded || typeof recorded !== "object") return;
+      for (const [ref, digest] of Object.entries(recorded)) {
+        if (!parseTextRef(ref) || (digest !== null && typeof digest !== "string")) {
+          problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: `records a digest of an unknown text "${ref.slice(0, 80)}"` });
+          continue;
+        }
+        pending.delete(ref); // re-inserted last: insertion order follows the walk
+        pending.set(ref, { digest, eventId: e.id, chainKey: e.chainKey, seq: e.seq });
+      }
+    },
+    /** Checks the texts of every chain but `openChain` (null: all), when enough have gathered. */
+    async flush(openChain: string | null) {
+      const done = [...pending].filter(([, rec]) => rec.chainKey !== openChain);
+      if (openChain !== null && done.length < 2000) return;
+      for (const [ref] of done) pending.delete(ref);
+      await check(done);
+    },
+    verified: () => verified,
+    /** Non-empty texts in the database minus those a digest covered. */
+    async notCovered(): Promise<number> {
+      let total = 0;
+      for (const [table, fields] of Object.entries(CASE_TEXTS)) {
+        const columns = Object.keys(fields);
+        const [row] = (await ds.query(`SELECT ${columns.map((c, i) => `COUNT(${esc(c)}) AS c${i}`).join(", ")} FROM ${esc(table)}`)) as Record<string, unknown>[];
+        for (let i = 0; i < columns.length; i++) total += Number(row?.[`c${i}`] ?? 0);
+      }
+      return Math.max(0, total - verifiedNonNull);
+    },
+  };
 }
