@@ -9,7 +9,7 @@ import { createDataSource, dataSourceOptions } from "../../server/config/data-so
 import { createApp } from "../../server/http/app.js";
 import { Db, sqlTime } from "../../server/lib/db.js";
 import { OutboxItem } from "../../server/entities/index.js";
-import { freshMysqlDatabase, MYSQL_ROOT_URL, testTargets, type TestTarget } from "../support/databases.js";
+import { freshMysqlDatabase, MYSQL_ROOT_URL, openMigrated, testTargets, type TestTarget } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, TWILIO } from "../support/channels.js";
 import { parsePrometheusText, valueOf, type Family } from "../support/prometheus.js";
@@ -95,19 +95,7 @@ function mariadbOutage(): Outage {
         const fresh = await freshMysqlDatabase();
         const url = new URL(fresh.url);
         url.host = `127.0.0.1:${relay.port}`;
-        const settings = { databaseUrl: url.toString(), poolSize: 4 };
-        const ds = createDataSource(settings);
-        await ds.initialize();
-        await ds.runMigrations({ transaction: "each" });
-        const db = new Db(ds);
-        return {
-          db,
-          settings,
-          async destroy() {
-            await db.close();
-            await fresh.drop();
-          },
-        };
+        return openMigrated({ databaseUrl: url.toString(), poolSize: 4 }, fresh.drop);
       },
     },
     stop: () => relay.stop(),

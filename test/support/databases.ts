@@ -58,7 +58,8 @@ export function freshSqliteFile(): { path: string; dir: string; drop(): void } {
   return { path: join(dir, "aduan.sqlite"), dir, drop: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function openMigrated(settings: DataSourceSettings, drop: () => Promise<void> | void): Promise<TestDatabase> {
+/** Opens and migrates a database; destroy() closes it and runs `drop`. */
+export async function openMigrated(settings: DataSourceSettings, drop: () => Promise<void> | void): Promise<TestDatabase> {
   const ds = createDataSource(settings);
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });
