@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under server/, channels/ and test/ with node's test runner (through tsx),
 // one process per file, and proves that each file ran all its tests:
-// - the file's process must end by itself (no --test-force-exit, which on Node 20 could end a
+// - the file's process must end by itself (no forced exit: node's force-exit flag on Node 20 could end a
 //   file before all its suites ran, with exit 0 and no failure);
 // - node's runner must report the file's closing summary, and every test it enqueued must have
 //   completed: a file that exits early (even with code 0) fails the run, named;
