@@ -1,6 +1,6 @@
 // Boot: env -> DataSource -> migrations -> demo data -> roles (--roles=api,worker,sessions; default all).
 import type { Server } from "node:http";
-import { ConfigError, loadConfig } from "./config/env.js";
+import { backupKeyOf, ConfigError, keysFile, loadConfig } from "./config/env.js";
 import { createDataSource } from "./config/data-source.js";
 import { seedDemo } from "./demo/seed-demo.js";
 import { ensureSlaDefaults } from "./commands/ensure-sla-defaults.js";
@@ -37,6 +37,11 @@ async function main() {
   if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(ds);
   await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
+  if (roles.includes("worker") && config.backup.everyHours > 0) {
+    const k = backupKeyOf(config);
+    if (!k) logger.warn("BACKUP_KEY is not set: scheduled backups are off (set a 32-byte key, base64 or hex) / cadangan terjadwal mati");
+    else if (k.generated) logger.warn({ keys: keysFile(config.dataDir), backups: config.backup.dir }, "BACKUP_KEY is not set: backups use the key in DATA_DIR/keys.json; keep a copy of that file apart from the backups, they cannot be restored without it / simpan salinan kunci cadangan di tempat lain");
+  }
 
   if (config.demoData) {
     const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());

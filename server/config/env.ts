@@ -33,6 +33,14 @@ export const envSchema = z
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /** 32-byte key (base64 or 64 hex chars) for AES-256-GCM encryption of channel secrets. Generated outside production. */
     ENCRYPTION_KEY: z.string().optional(),
+    /** 32-byte key (base64 or 64 hex chars) that encrypts backups; keep a copy apart from them. Generated into DATA_DIR/keys.json for the embedded database when unset. */
+    BACKUP_KEY: z.string().optional(),
+    /** Folder the scheduled backup writes to (ideally another disk or a share in the backup data center). Default DATA_DIR/backups. */
+    BACKUP_DIR: z.string().min(1).optional(),
+    /** Hours between scheduled backups (0: no scheduled backup). */
+    BACKUP_EVERY_HOURS: z.coerce.number().min(0).max(24 * 31).default(24),
+    /** Scheduled backups kept in BACKUP_DIR (older ones are deleted after a successful backup). */
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
     /** Minutes of inactivity after which a console session ends. */
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     /** Hours after which a session ends even if active. */
@@ -125,6 +133,10 @@ export interface Config {
   publicUrl: string;
   sessionSecret: string;
   encryptionKey: Buffer;
+  /** SESSION_SECRET and ENCRYPTION_KEY come from DATA_DIR/keys.json (restore may then write the backup's keys there). */
+  keysGenerated: boolean;
+  /** Scheduled backups; `key` is BACKUP_KEY (see backupKeyOf for the embedded default). */
+  backup: { key: Buffer | null; dir: string; everyHours: number; keep: number };
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   login: { slowdownAfter: number; lockAfter: number; lockMinutes: number };
@@ -150,20 +162,46 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-function decodeKey(raw: string): Buffer {
+export function decodeKey(raw: string, name = "ENCRYPTION_KEY"): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
-  if (key.length !== 32) throw new ConfigError("ENCRYPTION_KEY must be 32 bytes, as base64 or 64 hex characters");
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes, as base64 or 64 hex characters`);
   return key;
 }
 
+/** What DATA_DIR/keys.json holds. */
+export interface GeneratedKeys {
+  sessionSecret: string;
+  encryptionKey: string;
+  backupKey?: string;
+}
+export const keysFile = (dataDir: string) => join(dataDir, "keys.json");
+
 /** Reads DATA_DIR/keys.json, creating it with fresh random keys the first time (embedded default only). */
-function generatedKeys(dataDir: string): { sessionSecret: string; encryptionKey: string } {
-  const file = join(dataDir, "keys.json");
+function generatedKeys(dataDir: string): GeneratedKeys {
+  const file = keysFile(dataDir);
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
   mkdirSync(dataDir, { recursive: true });
   const keys = { sessionSecret: randomBytes(32).toString("base64url"), encryptionKey: randomBytes(32).toString("base64") };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
+}
+
+/**
+ * The backup key: BACKUP_KEY, else (embedded database only) the one in DATA_DIR/keys.json, which
+ * is generated there the first time a backup needs it. Null when none can be had (MySQL/MariaDB
+ * without BACKUP_KEY). `generated`: it lives only in DATA_DIR, so a copy must be kept elsewhere.
+ */
+export function backupKeyOf(config: Pick<Config, "backup" | "dataDir" | "databaseUrl">): { key: Buffer; generated: boolean } | null {
+  if (config.backup.key) return { key: config.backup.key, generated: false };
+  if (config.databaseUrl) return null;
+  const file = keysFile(config.dataDir);
+  const keys: GeneratedKeys = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { sessionSecret: "", encryptionKey: "" };
+  if (!keys.backupKey) {
+    if (!existsSync(file)) throw new ConfigError(`no ${file}: start the server once first`);
+    keys.backupKey = randomBytes(32).toString("base64");
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  }
+  return { key: decodeKey(keys.backupKey, "BACKUP_KEY (in keys.json)"), generated: true };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -186,6 +224,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     sessionSecret: env.SESSION_SECRET ?? generated!.sessionSecret,
     encryptionKey: decodeKey(env.ENCRYPTION_KEY ?? generated!.encryptionKey),
+    keysGenerated: !env.SESSION_SECRET && !env.ENCRYPTION_KEY,
+    backup: {
+      key: env.BACKUP_KEY ? decodeKey(env.BACKUP_KEY, "BACKUP_KEY") : null,
+      dir: resolve(env.BACKUP_DIR ?? join(dataDir, "backups")),
+      everyHours: env.BACKUP_EVERY_HOURS,
+      keep: env.BACKUP_KEEP,
+    },
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     sessionMaxHours: env.SESSION_MAX_HOURS,
     login: { slowdownAfter: env.LOGIN_SLOWDOWN_AFTER, lockAfter: env.LOGIN_LOCK_AFTER, lockMinutes: env.LOGIN_LOCK_MINUTES },

@@ -1,6 +1,7 @@
 import type { ProviderRoute } from "../channels/connectors.js";
 import { LessThan } from "typeorm";
-import type { Config } from "../config/env.js";
+import { backupKeyOf, type Config } from "../config/env.js";
+import { runBackup } from "../backup/run.js";
 import { createAuditAnchor } from "../commands/create-audit-anchor.js";
 import { emailNotifications, type SendMail } from "../commands/email-notifications.js";
 import { processDueClocks, type ProcessDueResult } from "../commands/process-due-clocks.js";
@@ -24,6 +25,7 @@ import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channe
  *   deliver-outbound {outboxId} one outbox row: claim, connector.send(), record (retries with backoff)
  *   outbox-sweep               every 30 s: due and lost outbox rows, pending attachment fetches (safety net)
  *   fetch-attachment {attachmentId}  a channel attachment's bytes into DATA_DIR
+ *   backup                     every BACKUP_EVERY_HOURS: an encrypted backup into BACKUP_DIR (server/backup/)
  */
 export const JOB = {
   slaCheck: "sla-check",
@@ -35,6 +37,7 @@ export const JOB = {
   deliverOutbound: "deliver-outbound",
   outboxSweep: "outbox-sweep",
   fetchAttachment: "fetch-attachment",
+  backup: "backup",
 } as const;
 
 export interface JobDeps {
@@ -81,6 +84,14 @@ export async function runNotifyEmail(deps: JobDeps): Promise<{ sent: number; fai
 export function defineJobs(s: Scheduler, deps: JobDeps): void {
   const { db, clock, logger } = deps;
   s.define<{ ticketId: number }>(JOB.slaCheck, async (data) => void (await runSlaCheck(deps, data.ticketId)), { concurrency: 10, lockLifetime: 5 * 60_000 });
+  s.define(
+    JOB.backup,
+    async () => {
+      const r = await runBackup(deps);
+      logger.info({ path: r.path, rows: r.rows, attachments: r.manifest.attachments.length, pruned: r.pruned.length }, "backup written");
+    },
+    { concurrency: 1, lockLifetime: 60 * 60_000 },
+  );
   s.define(JOB.slaSweep, async () => void (await runSlaCheck(deps)), { concurrency: 1, lockLifetime: 10 * 60_000 });
   s.define<{ scope: RecomputeScope }>(
     JOB.slaRecompute,
@@ -120,6 +131,8 @@ export async function scheduleRecurring(s: Scheduler, config: Config): Promise<v
   await s.every("10 minutes", JOB.sessionSweep);
   if (config.smtp) await s.every("5 minutes", JOB.notifyEmail);
   await s.every("30 seconds", JOB.outboxSweep);
+  // The first one a period after the first start (a restart does not move it: one row, one schedule).
+  if (config.backup.everyHours > 0 && backupKeyOf(config)) await s.every(`${config.backup.everyHours} hours`, JOB.backup, undefined, { skipImmediate: true });
 }
 
 /**
