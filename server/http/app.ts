@@ -5,6 +5,7 @@ import { authenticate, requireJsonForMutations } from "./middleware/authenticate
 import { adminRoutes } from "./routes/admin.routes.js";
 import { authRoutes } from "./routes/auth.routes.js";
 import { deliveryRoutes } from "./routes/delivery.routes.js";
+import { operationsRoutes } from "./routes/operations.routes.js";
 import { conversationRoutes } from "./routes/conversation.routes.js";
 import { openApiRoutes } from "./routes/openapi.routes.js";
 import { recordRoutes } from "./routes/records.routes.js";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
   ticketRoutes(api, deps);
   conversationRoutes(api, deps);
   deliveryRoutes(api, deps);
+  operationsRoutes(api, deps);
   attachmentRoutes(api, deps);
   recordRoutes(api, deps);
   adminRoutes(api, deps);

@@ -5,6 +5,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { withDeadline } from "../lib/deadline.js";
+import { backupStatus } from "../backup/run.js";
 import type { IngestBatcher } from "../channels/ingest-batcher.js";
 import { outboxGauges } from "../queries/outbound-delivery.js";
 import { failingJobs, galeraState, jobLags, slaGauges } from "../queries/operations.js";
@@ -225,8 +226,20 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
       }),
   });
 
-  // Backup age goes here once backups exist (issue 15 point 2): a gauge
-  // `aduan_backup_age_seconds` read at scrape time from the last successful backup's record.
+  const backup: Gauge<"state"> = new Gauge({
+    name: "aduan_backup",
+    help: "Backups: age_seconds of the last successful one (absent when there was none), overdue (1 when none within BACKUP_EVERY_HOURS + 1 h), every_hours",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect: () =>
+      guarded(backup, async () => {
+        const now = clock.now();
+        const b = await backupStatus(db, deps.config, now);
+        if (b.lastOkAt) backup.set({ state: "age_seconds" }, Math.max(0, Math.round((now.getTime() - b.lastOkAt.getTime()) / 1000)));
+        backup.set({ state: "overdue" }, b.overdue ? 1 : 0);
+        backup.set({ state: "every_hours" }, b.everyHours);
+      }),
+  });
 
   return {
     registry: Registry.merge([processMetrics(), registry]),

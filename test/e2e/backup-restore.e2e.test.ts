@@ -166,6 +166,19 @@ describe("a backup that must not be restored", () => {
     assert.equal(status.overdue, false);
     const late = await backupStatus(src.app.database.db, src.app.config, new Date(Date.UTC(2026, 10, 24, 5)));
     assert.equal(late.overdue, true, "two days without a backup is overdue for a daily one");
+    // The console's alert reads it (supervisors and admins only).
+    src.app.clock.set(new Date(Date.UTC(2026, 10, 24, 5)));
+    const supervisor = await src.app.loginAs(DEMO.supervisor);
+    const res = await supervisor.get("/api/operations/backup");
+    assert.equal(res.status, 200);
+    assert.equal(res.body.overdue, true);
+    assert.equal(res.body.lastOkPath, join(outDir, "aduan-backup-20261122T010000Z"));
+    assert.equal((await (await src.app.loginAs(DEMO.operator)).get("/api/operations/backup")).status, 403);
+    // …and Prometheus: the age of the last successful backup and the overdue flag.
+    const metrics = await supertest(src.app.app).get("/metrics");
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.text, /^aduan_backup\{state="overdue"\} 1$/m);
+    assert.match(metrics.text, new RegExp(`^aduan_backup\\{state="age_seconds"\\} ${(2 * 86400 + 4 * 3600).toString()}$`, "m"));
   });
 });
 

@@ -32,6 +32,38 @@ function NotificationsBell() {
   );
 }
 
+interface BackupStatus {
+  lastOkAt: string | null;
+  lastError: string | null;
+  everyHours: number;
+  overdue: boolean;
+  folder: string;
+}
+
+/** Supervisors and admins see at once when the last successful backup is older than its period. */
+function BackupAlert() {
+  const { data: who } = useGetIdentity();
+  const translate = useTranslate();
+  const allowed = who?.role === "supervisor" || who?.role === "admin";
+  const { data } = useQuery({
+    queryKey: ["aduan", "backup-status"],
+    queryFn: async () => (await api<BackupStatus>("/operations/backup")).json,
+    refetchInterval: 10 * 60_000,
+    retry: false,
+    enabled: allowed,
+  });
+  if (!allowed || !data?.overdue) return null;
+  const last = data.lastOkAt ? new Date(data.lastOkAt).toLocaleString() : translate("aduan.backup.never");
+  const title = `${translate("aduan.backup.overdue_detail", { last, hours: data.everyHours })}${data.lastError ? ` — ${data.lastError}` : ""}`;
+  return (
+    <Tooltip title={title}>
+      <Typography role="alert" variant="body2" data-testid="backup-overdue" sx={{ mx: 1, px: 1, py: 0.25, borderRadius: 1, bgcolor: "error.main", color: "error.contrastText", fontWeight: 600 }}>
+        {translate("aduan.backup.overdue")}
+      </Typography>
+    </Tooltip>
+  );
+}
+
 function Who() {
   const { data } = useGetIdentity();
   const translate = useTranslate();
@@ -67,7 +99,7 @@ function AduanUserMenu() {
 /** Always shown (no hide-on-scroll): the bell and the language switch stay in reach, and the page skips a scroll watcher's forced layouts while it boots. */
 function AduanAppBar(props: AppBarProps) {
   return (
-    <AppBar {...props} alwaysOn userMenu={<AduanUserMenu />} toolbar={<><Who /><LanguageSwitch /><NotificationsBell /><LoadingIndicator /></>}>
+    <AppBar {...props} alwaysOn userMenu={<AduanUserMenu />} toolbar={<><BackupAlert /><Who /><LanguageSwitch /><NotificationsBell /><LoadingIndicator /></>}>
       <TitlePortal />
     </AppBar>
   );
