@@ -48,6 +48,42 @@ export type CommitEvent =
   | { type: "channel-account"; accountId: number };
 const pendingEvents = new WeakMap<EntityManager, CommitEvent[]>();
 
+/**
+ * ADUAN_TX_WATCHDOG_MS (diagnostics): a transaction still open after that long is reported on
+ * stderr with where it began and its last statement (sent, answered or not), then every period.
+ */
+export const TX_WATCHDOG_MS = Number(process.env.ADUAN_TX_WATCHDOG_MS ?? 0);
+export function watchTransaction(queryRunner: unknown): () => void {
+  if (!(TX_WATCHDOG_MS > 0)) return () => undefined;
+  const began = new Error("transaction began here").stack;
+  const t0 = Date.now();
+  const qr = queryRunner as { query: (...a: unknown[]) => Promise<unknown> } | undefined;
+  let last = { sql: "(none)", at: 0, settled: true, n: 0 };
+  if (qr) {
+    const original = qr.query.bind(qr);
+    qr.query = (...a: unknown[]) => {
+      last = { sql: String(a[0]).slice(0, 300), at: Date.now(), settled: false, n: last.n + 1 };
+      const mine = last;
+      return original(...a).finally(() => (mine.settled = true));
+    };
+  }
+  const timer = setInterval(() => {
+    process.stderr.write(
+      `[tx-watchdog pid ${process.pid}] transaction open ${Date.now() - t0} ms; statement #${last.n} ${last.settled ? "answered" : "NOT answered"}, sent ${Date.now() - last.at} ms ago: ${last.sql}\n${began}\n`,
+    );
+  }, TX_WATCHDOG_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+async function watched<T>(m: EntityManager, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+  const stop = watchTransaction(m.queryRunner);
+  try {
+    return await fn(m);
+  } finally {
+    stop();
+  }
+}
+
 /** Queues an event to be emitted on db.events ("commit") after the caller's transaction commits. */
 export function afterCommit(m: EntityManager, event: CommitEvent): void {
   pendingEvents.get(m)?.push(event);
@@ -86,7 +122,7 @@ export class Db {
     const run = (m: EntityManager) => {
       events = [];
       pendingEvents.set(m, events);
-      return fn(m);
+      return TX_WATCHDOG_MS > 0 ? watched(m, fn) : fn(m);
     };
     let result: T;
     if (this.dialect === "sqlite") result = await this.serialized(() => this.ds.transaction(run));

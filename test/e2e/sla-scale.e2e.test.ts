@@ -123,7 +123,7 @@ for (const target of targets) {
         const lines: string[] = [];
         logs.push(lines);
         const w = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--roles=worker"], {
-          env: { ...process.env, NODE_ENV: "test", DATABASE_URL: database.settings.databaseUrl, DEMO_DATA: "0", SESSION_SECRET: SECRET, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), LOG_LEVEL: "info", SLA_SWEEP_SECONDS: "5", JOB_POLL_MS: "100", SMTP_URL: "" },
+          env: { ...process.env, NODE_ENV: "test", DATABASE_URL: database.settings.databaseUrl, DEMO_DATA: "0", SESSION_SECRET: SECRET, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"), ADUAN_TX_WATCHDOG_MS: "30000", LOG_LEVEL: "info", SLA_SWEEP_SECONDS: "5", JOB_POLL_MS: "100", SMTP_URL: "" },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let buf = "";
@@ -140,7 +140,18 @@ for (const target of targets) {
       let sweptHere = 0;
       const deadline = Date.now() + 240_000;
       while ((await due()) > 0) {
-        if (Date.now() > deadline) throw new Error(`clocks still due after 240 s; worker logs:\n${logs.map((l) => l.slice(-20).join("\n")).join("\n---\n")}`);
+        if (Date.now() > deadline) {
+          // What holds the due clocks: open transactions and what each connection is doing.
+          const trx = await db.manager.query("SELECT trx_id, trx_state, trx_started, trx_rows_locked, trx_rows_modified, trx_mysql_thread_id, LEFT(trx_query, 200) AS q FROM information_schema.INNODB_TRX");
+          const procs = await db.manager.query("SELECT id, host, command, time, state, LEFT(info, 200) AS info FROM information_schema.PROCESSLIST WHERE db = DATABASE()");
+          const { execSync } = await import("node:child_process");
+          const sockets = execSync("ss -tnp state established '( dport = :3306 )' 2>/dev/null || true").toString();
+          tc.diagnostic(`pids: test ${process.pid}, workers ${workers.map((w) => w.pid).join(",")}\n${sockets}`);
+          throw new Error(
+            `clocks still due after 240 s (${await due()}); open transactions:\n${JSON.stringify(trx, null, 1)}\nconnections:\n${JSON.stringify(procs, null, 1)}\n` +
+              `worker logs:\n${logs.map((l) => l.slice(-40).join("\n")).join("\n---\n")}`,
+          );
+        }
         sweptHere += (await processDueClocks(db, new Date(), { secretKey: SECRET, batchSize: 100, maxClocks: 100 })).events;
         await new Promise((r) => setTimeout(r, 1000));
       }

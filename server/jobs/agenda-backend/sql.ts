@@ -1,5 +1,5 @@
 import type { QueryRunner } from "typeorm";
-import type { Db, Dialect } from "../../lib/db.js";
+import { watchTransaction, type Db, type Dialect } from "../../lib/db.js";
 
 /**
  * The little SQL layer under the agenda backend: plain statements with `?` placeholders that
@@ -141,6 +141,7 @@ export class SqlRunner implements Sql {
 
   private async mysqlTx<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
     const qr = this.db.ds.createQueryRunner();
+    const stopWatch = watchTransaction(qr);
     try {
       await qr.startTransaction("READ COMMITTED");
       const out = await fn(bind(qr, "mysql"));
@@ -150,6 +151,7 @@ export class SqlRunner implements Sql {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
+      stopWatch();
       await qr.release();
     }
   }
