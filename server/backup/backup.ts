@@ -104,7 +104,7 @@ async function attachmentFiles(dataDir: string): Promise<string[]> {
 }
 
 /** Runs fn inside one read snapshot on a connection of its own. */
-async function inSnapshot<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+export async function inSnapshot<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
@@ -118,7 +118,7 @@ async function inSnapshot<T>(ds: DataSource, fn: (m: EntityManager) => Promise<T
     try {
       return await fn(qr.manager);
     } finally {
-      await qr.query(ds.options.type === "mysql" ? "COMMIT" : "COMMIT").catch(() => undefined);
+      await qr.query("COMMIT").catch(() => undefined);
     }
   } finally {
     await qr.release();

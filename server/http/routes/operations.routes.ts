@@ -1,9 +1,12 @@
 import type { Router } from "express";
-import { backupStatus } from "../../backup/run.js";
+import { backupStatus, settingsOf } from "../../backup/run.js";
+import { writeExport } from "../../backup/export.js";
+import { appendAuditEvent } from "../../commands/append-audit-event.js";
+import { commandContext } from "../command-context.js";
 import { addRoute } from "../route.js";
 import type { AppDeps } from "../types.js";
 
-/** What supervisors and admins must know about the installation itself: backups. */
+/** The installation itself: backups (supervisors, admins) and the full open-format export (admins). */
 export function operationsRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get",
@@ -14,6 +17,20 @@ export function operationsRoutes(router: Router, deps: AppDeps) {
     async handler({ now }) {
       const s = await backupStatus(deps.db, deps.config, now);
       return { ...s, folder: deps.config.backup.dir };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/operations/export",
+    summary: "The full export as one zip: every table as CSV and JSON Lines, the schema in Bahasa Indonesia and English, attachments by ticket (streamed; audited)",
+    tag: "operations",
+    roles: ["admin"],
+    async handler({ res, viewer, now }) {
+      await deps.db.tx((m) => appendAuditEvent(m, { actor: commandContext(deps, viewer, now).actor, type: "export.downloaded", entityType: "export", entityId: "all", at: now }));
+      const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+      res.setHeader("Content-Type", "application/zip");
+      res.setHeader("Content-Disposition", `attachment; filename="aduan-ekspor-${stamp}.zip"`);
+      await writeExport({ database: settingsOf(deps.db.ds), dataDir: deps.config.dataDir, out: res, now });
     },
   });
 }
