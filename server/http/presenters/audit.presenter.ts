@@ -37,8 +37,8 @@ function presentAuditEvent(e: AuditEvent, o: OpenedTicket | null, permitted: boo
  * only to the command center. Everything else of the event (who, what, when, hashes) stays
  * visible: admins review the log without reading complaints.
  */
-export async function presentAuditEvents(deps: GateDeps, viewer: Viewer, rows: AuditEvent[]) {
-  const opened = await openTicketsFor(deps, viewer, rows.map((e) => e.ticketId).filter((x): x is number => x != null), "audit-events");
+export async function presentAuditEvents(deps: GateDeps, viewer: Viewer, rows: AuditEvent[], purpose: "audit-events" | "audit-event" = "audit-events") {
+  const opened = await openTicketsFor(deps, viewer, rows.map((e) => e.ticketId).filter((x): x is number => x != null), purpose);
   return rows.map((e) => {
     if (e.ticketId != null) {
       const o = opened.get(e.ticketId) ?? null;

@@ -227,7 +227,7 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     async handler({ params, viewer }) {
       const f = await deps.db.manager.getRepository(Forward).findOneBy({ id: params.id });
       if (!f || (isOpdViewer(viewer) && f.agencyId !== viewer.agencyId)) throw notFound(`forward ${params.id}`);
-      return presentGatedForward(f, await openTicketFor(deps, viewer, f.ticketId, "forwards"));
+      return presentGatedForward(f, await openTicketFor(deps, viewer, f.ticketId, "forward"));
     },
   });
   addRoute(router, deps, {

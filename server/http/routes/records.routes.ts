@@ -73,7 +73,7 @@ export function recordRoutes(router: Router, deps: AppDeps) {
     async handler({ params, viewer }) {
       const e = await deps.db.manager.getRepository(AuditEvent).findOneBy({ id: params.id });
       if (!e) throw notFound(`audit event ${params.id}`);
-      return (await presentAuditEvents(deps, viewer, [e]))[0];
+      return (await presentAuditEvents(deps, viewer, [e], "audit-event"))[0];
     },
   });
 }
