@@ -133,13 +133,14 @@ function open(viewer: Viewer, t: Ticket, privacy: Privacy, contact: Contact | nu
 const SEEN_MAX = 100_000;
 const seenByDb = new WeakMap<Db, Map<string, true>>();
 
-async function auditRahasiaReads(deps: GateDeps, viewer: Viewer, tickets: Ticket[], purpose: ReadPurpose): Promise<void> {
+async function auditRahasiaReads(deps: GateDeps, viewer: Viewer, tickets: Ticket[], purpose: ReadPurpose, detail?: string): Promise<void> {
+  const what = detail ? `${purpose} ${detail}` : purpose;
   const rahasia = tickets.filter((t) => t.privacy === "rahasia");
   if (rahasia.length === 0) return;
   let seen = seenByDb.get(deps.db);
   if (!seen) seenByDb.set(deps.db, (seen = new Map()));
   // Writes answer with the ticket rarely: each is recorded.
-  const keyOf = (t: Ticket) => (viewer.sessionId != null && purpose !== "write" ? `${viewer.id}:${viewer.sessionId}:${t.id}:${purpose}` : null);
+  const keyOf = (t: Ticket) => (viewer.sessionId != null && purpose !== "write" ? `${viewer.id}:${viewer.sessionId}:${t.id}:${what}` : null);
   const fresh = rahasia.filter((t) => {
     const k = keyOf(t);
     return k == null || !seen.has(k);
@@ -149,7 +150,7 @@ async function auditRahasiaReads(deps: GateDeps, viewer: Viewer, tickets: Ticket
   await deps.db.tx((m) =>
     appendAuditEvents(
       m,
-      fresh.map((t) => ({ actor: { userId: viewer.id, label: viewer.email }, type: "ticket.read_rahasia", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { what: purpose }, at })),
+      fresh.map((t) => ({ actor: { userId: viewer.id, label: viewer.email }, type: "ticket.read_rahasia", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { what }, at })),
     ),
   );
   for (const t of fresh) {
@@ -170,6 +171,8 @@ export const gateCallCount = () => gateCalls;
 export interface OpenOptions {
   /** Also mask with the identifiers of the reporters of tickets merged into it (their messages are shown with it). */
   withMerged?: boolean;
+  /** Which item was read, recorded with the purpose (e.g. the attachment's id). */
+  detail?: string;
   /** Record no rahasia read (the text shown contains nothing of a rahasia ticket, e.g. e-mailed notifications). */
   noAudit?: boolean;
 }
@@ -202,7 +205,7 @@ export async function openTicketsFor(deps: GateDeps, viewer: Viewer, tickets: (T
     const strictest = [t.privacy, ...mine.map((x) => x.privacy)].reduce((a, b) => (rank(b) > rank(a) ? b : a));
     out.set(t.id, open(viewer, t, strictest, t.contactId != null ? (known.get(t.contactId)?.contact ?? null) : null, ids));
   }
-  if (!opts.noAudit) await auditRahasiaReads(deps, viewer, rows, purpose);
+  if (!opts.noAudit) await auditRahasiaReads(deps, viewer, rows, purpose, opts.detail);
   return out;
 }
 

@@ -23,7 +23,10 @@ import { Forward } from "../../server/entities/forward.entity.js";
 import { Message } from "../../server/entities/message.entity.js";
 import { Notification } from "../../server/entities/sla.entity.js";
 import { User } from "../../server/entities/user.entity.js";
+import { Ticket } from "../../server/entities/ticket.entity.js";
 import { gateCallCount } from "../../server/queries/access-gate.js";
+import { processDueClocks } from "../../server/commands/process-due-clocks.js";
+import { emailNotifications, type OutgoingMail } from "../../server/commands/email-notifications.js";
 
 // --- The reporter and what they typed about themselves.
 const NAME = "Siti Rahayu Lestari";
@@ -387,6 +390,48 @@ for (const target of await testTargets()) {
       assert.ok(admin.filter((n) => n.ticketId === f.anonim || n.ticketId === f.rahasia).every((n) => n.body === null), "no text of tickets the admin cannot open");
       const kominfoHead = (await mine(DEMO.headDinkes)).filter((n) => n.ticketId === f.anonim);
       assert.deepEqual(kominfoHead, []);
+    });
+
+    it("escalations and their e-mails carry no complaint text of a rahasia ticket nor of a ticket the recipient cannot open", async () => {
+      const db = t.database.db;
+      // Earlier samples left the tickets waiting on the citizen (clocks paused): the citizen answered.
+      for (const id of [f.anonim, f.rahasia]) await resumers.operator.post(`/api/tickets/${id}/transitions`).send({ action: "citizen_replied" });
+      const before = await db.manager.getRepository(Notification).count();
+      // Far past every clock of the open tickets: warnings, breaches and escalations up the ladder.
+      const late = new Date(t.clock.now().getTime() + 120 * 86_400_000);
+      const swept = await processDueClocks(db, late, { secretKey: t.config.sessionSecret, kominfoAgencyCode: "DPU" });
+      assert.ok(swept.notifications > 0, "escalations were notified");
+      const fresh = await db.manager.getRepository(Notification).createQueryBuilder("n").where("n.id > :n", { n: 0 }).orderBy("n.id", "DESC").limit(swept.notifications).getMany();
+      assert.equal(fresh.length, swept.notifications);
+      assert.ok(fresh.every((n) => n.body === ""), "a notification stores no complaint text");
+      assert.ok((await db.manager.getRepository(Notification).count()) > before);
+
+      const mails: OutgoingMail[] = [];
+      await emailNotifications(db, late, async (mail) => void mails.push(mail), { publicUrl: "http://aduan.test" });
+      assert.ok(mails.length > 0);
+      const head = await db.manager.getRepository(User).findOneByOrFail({ email: DEMO.headPU });
+      const toHead = mails.filter((x) => x.to === head.email);
+      assert.ok(toHead.length > 0, "the head of Dinas PU was e-mailed");
+      const roleOf = new Map((await db.manager.getRepository(User).find()).map((u) => [u.email, u.role]));
+      for (const mail of mails) {
+        const text = `${mail.subject}\n${mail.text}`.toLowerCase();
+        // The command center may read the anonim reporter; nobody else gets their identifiers.
+        if (roleOf.get(mail.to) !== "operator" && roleOf.get(mail.to) !== "supervisor") {
+          assert.deepEqual(PII.filter((p) => text.includes(p.toLowerCase())), [], `mail to ${mail.to} carries the reporter's identifiers`);
+        }
+        assert.ok(!text.includes("pungutan liar"), `mail to ${mail.to} carries a rahasia subject`);
+      }
+      assert.ok(toHead.some((x) => /Perihal \/ subject: Jalan berlubang, pelapor \[nama disamarkan\]/.test(x.text)), "the head reads the masked subject of an anonim ticket of their OPD");
+      // Dinas PU's head is also "kominfo_head" here (top of the ladder for every OPD): escalations of
+      // tickets not forwarded to Dinas PU reach him by number, without their text.
+      const pu = await db.manager.getRepository(Agency).findOneByOrFail({ code: "DPU" });
+      const puTickets = new Set((await db.manager.getRepository(Forward).find({ where: { agencyId: pu.id } })).map((x) => x.ticketId));
+      const others = (await db.manager.getRepository(Ticket).find({ select: { id: true, number: true } })).filter((x) => !puTickets.has(x.id));
+      const aboutOthers = toHead.filter((x) => others.some((o) => o.number && x.subject.includes(o.number)));
+      assert.ok(aboutOthers.length > 0, "escalations of other OPDs' tickets reached the top of the ladder");
+      assert.ok(aboutOthers.every((x) => !x.text.includes("Perihal")), "…without their complaint text");
+      // A ticket of another OPD: the head of Dinas Kesehatan gets no text of Dinas PU's tickets.
+      assert.ok(mails.filter((x) => x.to === DEMO.headDinkes).every((x) => !/jalan berlubang/i.test(x.text)));
     });
   });
 }

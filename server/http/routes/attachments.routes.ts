@@ -123,7 +123,7 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
       const a = await deps.db.manager.getRepository(Attachment).findOneBy({ id: params.id });
       // An attachment of a merged ticket is read through the ticket it joined.
       const owner = a ? await deps.db.manager.getRepository(Ticket).findOne({ select: { id: true, mergedIntoId: true }, where: { id: a.ticketId } }) : null;
-      const o = owner ? await openTicketFor(deps, viewer, owner.mergedIntoId ?? owner.id, "attachment", { withMerged: true }) : null;
+      const o = owner ? await openTicketFor(deps, viewer, owner.mergedIntoId ?? owner.id, "attachment", { withMerged: true, detail: String(params.id) }) : null;
       if (!a || !o || (await visibleAttachments(viewer, [a], forwardAgency)).length === 0) throw notFound(`attachment ${params.id}`);
       const root = resolve(deps.config.dataDir);
       const file = a.storageKey ? resolve(join(root, a.storageKey)) : "";
