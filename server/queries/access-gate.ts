@@ -86,12 +86,12 @@ function withheldFor(viewer: Viewer, privacy: Privacy, rule: FieldRule): Withhel
 }
 
 /** Names, phones, e-mails and handles of each contact (and of the contacts merged into it). */
-async function identifiersOf(m: EntityManager, contactIds: number[]): Promise<Map<number, { contact: Contact; ids: ReporterIdentifiers }>> {
+async function identifiersOf(m: EntityManager, contactIds: number[], withIdentities: boolean): Promise<Map<number, { contact: Contact; ids: ReporterIdentifiers }>> {
   const out = new Map<number, { contact: Contact; ids: ReporterIdentifiers }>();
   const wanted = [...new Set(contactIds)];
   if (wanted.length === 0) return out;
   const contacts = await m.getRepository(Contact).findBy({ id: In(wanted) });
-  const identities = await m.getRepository(ContactIdentity).find({ where: { contactId: In(wanted) }, order: { id: "ASC" } });
+  const identities = withIdentities ? await m.getRepository(ContactIdentity).find({ where: { contactId: In(wanted) }, order: { id: "ASC" } }) : [];
   for (const c of contacts) {
     const ids: ReporterIdentifiers = { names: [], phones: [], emails: [], handles: [] };
     if (c.name) ids.names.push(c.name);
@@ -196,7 +196,7 @@ export async function openTicketsFor(deps: GateDeps, viewer: Viewer, tickets: (T
   const merged = opts.withMerged ? await m.getRepository(Ticket).find({ select: { id: true, mergedIntoId: true, contactId: true, privacy: true }, where: { mergedIntoId: In(rows.map((t) => t.id)) } }) : [];
   const needIds = rows.some((t) => fieldRule(viewer.role, t.privacy) === "masked") || merged.some((t) => t.privacy !== "publik");
   const contactIds = [...rows, ...merged].map((t) => t.contactId).filter((x): x is number => x != null);
-  const known = needIds || seesContactDetails(viewer) || rows.some((t) => opdMaySeeReporterName(t.privacy)) ? await identifiersOf(m, contactIds) : new Map();
+  const known = needIds || seesContactDetails(viewer) || rows.some((t) => opdMaySeeReporterName(t.privacy)) ? await identifiersOf(m, contactIds, needIds) : new Map();
   for (const t of rows) {
     let ids = t.contactId != null ? (known.get(t.contactId)?.ids ?? NO_IDENTIFIERS) : NO_IDENTIFIERS;
     const mine = merged.filter((x) => x.mergedIntoId === t.id);
