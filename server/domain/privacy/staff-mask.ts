@@ -51,7 +51,7 @@ function phonePattern(phone: string): RegExp | null {
   else if (d.startsWith("0")) d = d.slice(1);
   if (d.length < 6) return null;
   const sep = "[\\s.()\\-]*";
-  return new RegExp(`(?<!\\d)(?:(?:\\+\\s*)?62|0)?${sep}${d.split("").join(sep)}(?!\\d)`, "g");
+  return new RegExp(`(?<!\\d)(?:\\(\\s*)?(?:(?:\\+\\s*)?62|0)?${sep}${d.split("").join(sep)}(?!\\d)`, "g");
 }
 
 /**
