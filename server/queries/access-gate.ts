@@ -188,9 +188,11 @@ export async function openTicketsFor(deps: GateDeps, viewer: Viewer, tickets: (T
   if (ids.length === 0) return out;
   const m = deps.db.manager;
   // The row rule, in SQL, for every ticket asked for (rows given by the caller are re-checked).
+  const given = new Map(tickets.filter((t): t is Ticket => typeof t !== "number").map((t) => [t.id, t]));
   const qb = m.getRepository(Ticket).createQueryBuilder("t").where("t.id IN (:...gateIds)", { gateIds: ids });
   scopeTickets(qb, viewer);
-  const rows = await qb.getMany();
+  // Rows the caller already loaded are only re-checked (ids), not read again.
+  const rows = given.size === ids.length ? (await qb.select("t.id", "id").getRawMany<{ id: number | string }>()).map((r) => given.get(Number(r.id))!) : await qb.getMany();
   if (rows.length === 0) return out;
 
   const merged = opts.withMerged ? await m.getRepository(Ticket).find({ select: { id: true, mergedIntoId: true, contactId: true, privacy: true }, where: { mergedIntoId: In(rows.map((t) => t.id)) } }) : [];
