@@ -11,6 +11,7 @@ import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
 import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
 
+import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
   Core1764000000000,
@@ -25,4 +26,5 @@ export const migrations = [
   SessionLeases1764720000000,
   AnswerAttachments1764730000000,
   EarlyDeliveryUpdates1764740000000,
+  NotificationBodies1764750000000,
 ];

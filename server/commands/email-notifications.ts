@@ -2,6 +2,7 @@ import { IsNull, MoreThan, In, type EntityManager } from "typeorm";
 import { Notification } from "../entities/sla.entity.js";
 import { User } from "../entities/user.entity.js";
 import { sqlTime, type Db } from "../lib/db.js";
+import { notificationSubject, openTicketFor } from "../queries/access-gate.js";
 
 export interface OutgoingMail {
   to: string;
@@ -32,6 +33,9 @@ export async function emailNotifications(db: Db, now: Date, send: SendMail, opts
     if (claimed.length === 0) return out;
     for (const { n, user } of claimed) {
       try {
+        // The subject as this recipient may read it (access gate), never of a rahasia ticket.
+        const viewer = { id: user.id, email: user.email, name: user.name, role: user.role, agencyId: user.agencyId };
+        const subject = n.ticketId != null ? notificationSubject(await openTicketFor({ db, clock: { now: () => now } }, viewer, n.ticketId, "notification-email", { noAudit: true })) : null;
         await send({
           to: user.email,
           subject: n.title,
@@ -39,7 +43,7 @@ export async function emailNotifications(db: Db, now: Date, send: SendMail, opts
             `Yth. ${user.name},`,
             "",
             n.title,
-            n.body ? `Perihal / subject: ${n.body}` : "",
+            subject ? `Perihal / subject: ${subject}` : "",
             "",
             `Buka konsol / open the console: ${opts.publicUrl}/console`,
           ]

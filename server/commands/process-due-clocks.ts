@@ -153,7 +153,10 @@ async function processBatch(m: EntityManager, now: Date, limit: number, opts: Pr
         slaEventId: eventIds.get(`${clock.id}:${e.kind}:${e.level}`)!,
         type: e.kind === "warning" ? "sla_warning" : "sla_breach",
         title,
-        body: ticket.subject,
+        // No complaint text is stored in a notification: the recipient may not be allowed to open
+        // the ticket (another OPD's, or rahasia). Readers and the e-mail job add the subject
+        // through the access gate (queries/access-gate.ts notificationSubject).
+        body: "",
         readAt: null,
         emailedAt: null,
         createdAt: now,

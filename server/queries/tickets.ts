@@ -97,6 +97,9 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
   if (f.q?.trim()) {
     const q = f.q.trim();
     if (/^ADU-\d{4}-\d{5,}$/i.test(q)) qb.andWhere("t.number = :qn", { qn: q.toUpperCase() });
+    // An OPD searches the text of publik tickets only: a match on an anonim or rahasia ticket's
+    // text would tell it what the masked text holds (e.g. the reporter's name).
+    else if (isOpdViewer(viewer)) qb.andWhere("(t.number LIKE :q OR (t.privacy = 'publik' AND (t.subject LIKE :q OR t.description LIKE :q)))", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     else qb.andWhere("(t.subject LIKE :q OR t.description LIKE :q OR t.number LIKE :q)", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
   }
 

@@ -8,6 +8,8 @@ export interface Viewer {
   name: string;
   role: Role;
   agencyId: number | null;
+  /** The login session the request came with: the access gate audits a rahasia read once per session. */
+  sessionId?: string | null;
 }
 
 export const seesAllTickets = (v: Viewer) => isCenterRole(v.role);

@@ -192,6 +192,8 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     const shown = await page.locator("body").innerText();
     assert.ok(!shown.includes(contact.name!), "no name");
     assert.ok(!shown.includes(contact.email!), "no e-mail");
+    // The page says what was hidden and why, next to the (masked) text.
+    assert.match(await page.getByTestId("withheld-notice").innerText(), /Identitas pelapor dirahasiakan \(anonim\): nama, NIK, nomor telepon dan email pelapor disamarkan/);
     await screenshot(page, "07-opd-anonim-ticket");
     await page.close();
   });

@@ -66,6 +66,9 @@ export const idMessages = {
     sla: { overdue: "lewat %{time}", left: "sisa %{time}", none: "—", days: "%{n} hr", hours: "%{n} j", minutes: "%{n} mnt" },
     ticket: {
       conversation: "Percakapan", no_messages: "Belum ada pesan.", reporter: "Pelapor", reporter_hidden: "Identitas pelapor dirahasiakan",
+      withheld_anonim: "Identitas pelapor dirahasiakan (anonim): nama, NIK, nomor telepon dan email pelapor disamarkan dalam teks ini.",
+      withheld_rahasia: "Laporan rahasia: identitas pelapor dirahasiakan dan data pribadi disamarkan dalam teks ini; setiap pembacaan dicatat.",
+      withheld_not_permitted: "Isi aduan tidak ditampilkan: Anda tidak berwenang membuka tiket ini.",
       forwards: "Disposisi", no_forwards: "Belum didisposisikan.", instruction: "Instruksi", response: "Tanggapan", return_reason: "Alasan pengembalian",
       reply: "Balas ke warga", reply_hint: "Dikirim lewat kanal warga (%{channel})", note: "Catatan internal", note_hint: "Hanya terlihat oleh petugas",
       send: "Kirim", add_note: "Simpan catatan", canned: "Balasan siap pakai", sent: "Pesan diantrekan untuk dikirim", noted: "Catatan disimpan",
@@ -239,6 +242,9 @@ export const enMessages: Shape<typeof idMessages> = {
     sla: { overdue: "%{time} overdue", left: "%{time} left", none: "—", days: "%{n} d", hours: "%{n} h", minutes: "%{n} min" },
     ticket: {
       conversation: "Conversation", no_messages: "No messages yet.", reporter: "Reporter", reporter_hidden: "Reporter identity withheld",
+      withheld_anonim: "Reporter identity withheld (anonymous): the reporter's name, ID number, phone numbers and e-mail are masked in this text.",
+      withheld_rahasia: "Confidential report: reporter identity withheld and personal data masked in this text; every read is recorded.",
+      withheld_not_permitted: "Complaint text not shown: you may not open this ticket.",
       forwards: "Forwards", no_forwards: "Not forwarded yet.", instruction: "Instruction", response: "Response", return_reason: "Reason for return",
       reply: "Reply to citizen", reply_hint: "Sent on the citizen's channel (%{channel})", note: "Internal note", note_hint: "Visible to staff only",
       send: "Send", add_note: "Save note", canned: "Canned replies", sent: "Message queued for delivery", noted: "Note saved",

@@ -51,6 +51,7 @@ function TicketDetail() {
             </Stack>
             {r.subject && !String(r.description ?? "").startsWith(String(r.subject).replace(/…$/, "")) ? <Typography variant="subtitle1" sx={{ mt: 1, fontWeight: 600 }}>{r.subject}</Typography> : null}
             <Typography sx={{ mt: 1, whiteSpace: "pre-wrap" }} data-testid="ticket-description">{r.description}</Typography>
+            <WithheldNotice withheld={r.withheld} />
             <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
               {translate("resources.tickets.fields.receivedAt")}: {fmt(r.receivedAt)}
               {r.locationText ? ` · ${translate("resources.tickets.fields.locationText")}: ${r.locationText}` : ""}
@@ -74,6 +75,17 @@ function TicketDetail() {
   );
 }
 
+/** What the server's access gate hid from this viewer and why, next to the masked text. */
+export function WithheldNotice({ withheld }: { withheld?: { reason: string; masked: boolean } | null }) {
+  const translate = useTranslate();
+  if (!withheld) return null;
+  return (
+    <Alert severity="info" sx={{ mt: 1 }} data-testid="withheld-notice" data-reason={withheld.reason}>
+      {translate(`aduan.ticket.withheld_${withheld.reason}`)}
+    </Alert>
+  );
+}
+
 function ReporterCard({ ticket }: { ticket: RaRecord }) {
   const translate = useTranslate();
   const rep = ticket.reporter as { contactId?: number; name?: string | null; phone?: string | null; email?: string | null } | null | undefined;
@@ -89,7 +101,10 @@ function ReporterCard({ ticket }: { ticket: RaRecord }) {
             {rep.contactId ? <Link to={`/contacts/${rep.contactId}/show`}>{translate("aduan.contact.tickets")}</Link> : null}
           </Box>
         ) : (
-          <Typography color="text.secondary" data-testid="reporter-hidden">{translate("aduan.ticket.reporter_hidden")}</Typography>
+          <Typography color="text.secondary" data-testid="reporter-hidden">
+            {translate("aduan.ticket.reporter_hidden")}
+            {ticket.withheld ? ` (${translate(`aduan.privacy.${ticket.privacy}`)})` : ""}
+          </Typography>
         )}
       </CardContent>
     </Card>

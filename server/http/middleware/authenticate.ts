@@ -29,7 +29,7 @@ export function authenticate(deps: AppDeps) {
         const out = await authenticateSession(deps.db, deps.config.sessionSecret, deps.config.sessionIdleMinutes, token, deps.clock.now());
         if (out.kind === "ok") {
           const u = out.user;
-          req.viewer = { id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId };
+          req.viewer = { id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId, sessionId: out.session.id };
           req.authSession = out.session;
         } else if (out.kind === "expired") {
           res.setHeader("Set-Cookie", sessionCookie(deps, null));

@@ -1,4 +1,5 @@
 import type { Message } from "../../entities/message.entity.js";
+import type { OpenedTicket } from "../../queries/access-gate.js";
 import type { DeliveryView } from "../../queries/outbound-delivery.js";
 import { seesContactDetails, type Viewer } from "../../queries/viewer.js";
 
@@ -6,9 +7,10 @@ import { seesContactDetails, type Viewer } from "../../queries/viewer.js";
  * OPD users never get the sender's identity fields, only the text (nor a provider's raw failure
  * reason, which may quote the citizen's number). `via` is the channel the message actually
  * travelled on: none for internal notes and for the OPD's answer as recorded (the citizen receives
- * it as an automatic outbound notice, which carries its own channel).
+ * it as an automatic outbound notice, which carries its own channel). The texts (e-mail subject,
+ * body) pass the field rule of the ticket as the access gate opened it (`o`).
  */
-export function presentMessage(viewer: Viewer, msg: Message, delivery?: DeliveryView) {
+export function presentMessage(viewer: Viewer, msg: Message, o: OpenedTicket, delivery?: DeliveryView) {
   const center = seesContactDetails(viewer);
   const travelled = msg.direction === "inbound" || msg.direction === "outbound";
   return {
@@ -19,8 +21,8 @@ export function presentMessage(viewer: Viewer, msg: Message, delivery?: Delivery
     via: travelled ? msg.channel : null,
     authorUserId: msg.authorUserId,
     forwardId: msg.forwardId,
-    subject: msg.subject,
-    body: msg.body,
+    subject: o.textOrNull(msg.subject),
+    body: o.text(msg.body),
     deliveryStatus: msg.deliveryStatus,
     ...(delivery
       ? {
@@ -38,6 +40,7 @@ export function presentMessage(viewer: Viewer, msg: Message, delivery?: Delivery
       : {}),
     sentAt: msg.sentAt,
     createdAt: msg.createdAt,
+    withheld: o.withheld,
     ...(center ? { contactId: msg.contactId, bodyHtml: msg.bodyHtml, externalId: msg.externalId, channelAccountId: msg.channelAccountId } : {}),
   };
 }

@@ -1,17 +1,19 @@
 import { STATUS_LABELS } from "../../domain/ticket/lifecycle.js";
-import { opdMaySeeReporterName } from "../../domain/privacy/levels.js";
-import type { Contact } from "../../entities/contact.entity.js";
 import type { Forward } from "../../entities/forward.entity.js";
-import type { Ticket } from "../../entities/ticket.entity.js";
+import type { OpenedTicket } from "../../queries/access-gate.js";
 import { seesContactDetails, type Viewer } from "../../queries/viewer.js";
 
-export function presentForward(f: Forward) {
+const asIs = (s: string) => s;
+
+/** A forward; its free texts (instruction, answer, return reason) through the ticket's field rule (access gate). */
+export function presentForward(f: Forward, text: (s: string) => string = asIs) {
+  const t = (s: string | null) => (s == null ? null : text(s));
   return {
     id: f.id,
     ticketId: f.ticketId,
     agencyId: f.agencyId,
     forwardedByUserId: f.forwardedByUserId,
-    instruction: f.instruction,
+    instruction: text(f.instruction),
     status: f.status,
     isOpen: f.isOpen,
     dueAt: f.dueAt,
@@ -20,8 +22,8 @@ export function presentForward(f: Forward) {
     acknowledgedAt: f.acknowledgedAt,
     answeredByUserId: f.answeredByUserId,
     answeredAt: f.answeredAt,
-    response: f.response,
-    returnReason: f.returnReason,
+    response: t(f.response),
+    returnReason: t(f.returnReason),
     returnedByUserId: f.returnedByUserId,
     returnedAt: f.returnedAt,
     createdAt: f.createdAt,
@@ -30,24 +32,19 @@ export function presentForward(f: Forward) {
 }
 
 /**
- * What a viewer may know of the reporter: the command center sees contact details; an OPD sees
- * the name on publik tickets only and nothing on anonim/rahasia ones (no id, so no lookups either).
+ * A ticket as the access gate opened it for this viewer: the reporter as the viewer may know them
+ * (contact details for the command center; the name on publik tickets for an OPD; nothing on
+ * anonim/rahasia), every free text through the field rule, and `withheld` saying what was hidden
+ * and why (the console shows its notice).
  */
-export function presentReporter(viewer: Viewer, ticket: Ticket, contact: Contact | null | undefined) {
-  if (seesContactDetails(viewer)) {
-    return contact ? { contactId: contact.id, name: contact.name, phone: contact.phone, email: contact.email } : null;
-  }
-  if (contact && opdMaySeeReporterName(ticket.privacy)) return { name: contact.name };
-  return null;
-}
-
-export function presentTicket(viewer: Viewer, t: Ticket, extra: { contact?: Contact | null; forwards?: Forward[]; forward?: Forward | null }) {
+export function presentTicket(viewer: Viewer, o: OpenedTicket, extra: { forwards?: Forward[]; forward?: Forward | null; withReporter?: boolean }) {
+  const t = o.ticket;
   const center = seesContactDetails(viewer);
   return {
     id: t.id,
     number: t.number,
-    subject: t.subject,
-    description: t.description,
+    subject: o.text(t.subject),
+    description: o.text(t.description),
     channel: t.channel,
     categoryId: t.categoryId,
     privacy: t.privacy,
@@ -57,7 +54,7 @@ export function presentTicket(viewer: Viewer, t: Ticket, extra: { contact?: Cont
     priority: t.priority,
     assigneeUserId: t.assigneeUserId,
     mergedIntoId: t.mergedIntoId,
-    locationText: t.locationText,
+    locationText: o.textOrNull(t.locationText),
     latitude: t.latitude == null ? null : Number(t.latitude),
     longitude: t.longitude == null ? null : Number(t.longitude),
     isOpen: t.isOpen,
@@ -75,8 +72,9 @@ export function presentTicket(viewer: Viewer, t: Ticket, extra: { contact?: Cont
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     ...(center ? { contactId: t.contactId, createdByUserId: t.createdByUserId } : {}),
-    reporter: extra.contact === undefined ? undefined : presentReporter(viewer, t, extra.contact),
-    forward: extra.forward ? presentForward(extra.forward) : undefined,
-    forwards: extra.forwards?.filter((f) => center || f.agencyId === viewer.agencyId).map(presentForward),
+    reporter: extra.withReporter === false ? undefined : o.reporter,
+    withheld: o.withheld,
+    forward: extra.forward ? presentForward(extra.forward, o.text) : undefined,
+    forwards: extra.forwards?.filter((f) => center || f.agencyId === viewer.agencyId).map((f) => presentForward(f, o.text)),
   };
 }

@@ -9,13 +9,12 @@ import { Forward } from "../../entities/forward.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import { badRequest, HttpError, notFound } from "../../lib/errors.js";
 import { contentDisposition, sanitizeFileName } from "../../lib/attachment-files.js";
-import { findVisibleTicket } from "../../queries/tickets.js";
+import { openTicketFor, type OpenedTicket } from "../../queries/access-gate.js";
 import { isOpdViewer, type Viewer } from "../../queries/viewer.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { raListQuery } from "../middleware/ra-list.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
-import { auditRahasiaRead } from "./tickets.routes.js";
 
 const READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
 /** Shown inline in the console; everything else is offered as a download. */
@@ -80,12 +79,14 @@ async function visibleAttachments(viewer: Viewer, rows: Attachment[], forwardAge
   return rows.filter((a) => a.forwardId == null || agencyOf.get(a.forwardId) === viewer.agencyId);
 }
 
-const present = (a: Attachment) => ({
+/** An attachment; its file name is a text of the ticket, through the gate's field rule. */
+const present = (a: Attachment, o: OpenedTicket) => ({
   id: a.id,
   ticketId: a.ticketId,
   messageId: a.messageId,
   forwardId: a.forwardId ?? null,
-  fileName: sanitizeFileName(a.fileName),
+  fileName: sanitizeFileName(o.text(a.fileName)),
+  withheld: o.withheld,
   mimeType: a.mimeType,
   sizeBytes: a.sizeBytes,
   state: a.fetchState ?? (a.storageKey ? "fetched" : "pending"),
@@ -100,11 +101,11 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get", path: "/attachments", summary: "Attachments of a ticket (and of tickets merged into it)", tag: "messages", roles: READERS, list: true,
     query: raListQuery(z.object({ ticketId: z.number().int().positive() }).strict(), ["id"] as const, ["id", "ASC"]),
-    async handler({ query, viewer, now }) {
+    async handler({ query, viewer }) {
       if (query.filter.ticketId === undefined) throw badRequest("filter.ticketId is required");
-      const t = await findVisibleTicket(deps.db.manager, viewer, query.filter.ticketId);
-      if (!t) throw notFound(`ticket ${query.filter.ticketId}`);
-      await auditRahasiaRead(deps, viewer, t, "attachments", now);
+      const o = await openTicketFor(deps, viewer, query.filter.ticketId, "attachments", { withMerged: true });
+      if (!o) throw notFound(`ticket ${query.filter.ticketId}`);
+      const t = o.ticket;
       const merged = await deps.db.manager.getRepository(Ticket).find({ select: { id: true }, where: { mergedIntoId: t.id } });
       const rows = await deps.db.manager
         .getRepository(Attachment)
@@ -113,22 +114,23 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
         .orderBy("a.id", query.sort.order)
         .getMany()
         .then((all) => visibleAttachments(viewer, all, forwardAgency));
-      return { resource: "attachments", start: query.range.start, total: rows.length, rows: rows.slice(query.range.start, query.range.end + 1).map(present) };
+      return { resource: "attachments", start: query.range.start, total: rows.length, rows: rows.slice(query.range.start, query.range.end + 1).map((a) => present(a, o)) };
     },
   });
   addRoute(router, deps, {
     method: "get", path: "/attachments/:id/content", summary: "The attachment's bytes (images inline, other types as a download)", tag: "messages", roles: READERS, params: idParams,
-    async handler({ params, viewer, now, res }) {
+    async handler({ params, viewer, res }) {
       const a = await deps.db.manager.getRepository(Attachment).findOneBy({ id: params.id });
-      const t = a ? await findVisibleTicket(deps.db.manager, viewer, a.ticketId) : null;
-      if (!a || !t || (await visibleAttachments(viewer, [a], forwardAgency)).length === 0) throw notFound(`attachment ${params.id}`);
+      // An attachment of a merged ticket is read through the ticket it joined.
+      const owner = a ? await deps.db.manager.getRepository(Ticket).findOne({ select: { id: true, mergedIntoId: true }, where: { id: a.ticketId } }) : null;
+      const o = owner ? await openTicketFor(deps, viewer, owner.mergedIntoId ?? owner.id, "attachment", { withMerged: true, detail: String(params.id) }) : null;
+      if (!a || !o || (await visibleAttachments(viewer, [a], forwardAgency)).length === 0) throw notFound(`attachment ${params.id}`);
       const root = resolve(deps.config.dataDir);
       const file = a.storageKey ? resolve(join(root, a.storageKey)) : "";
       if (!file || !file.startsWith(root + sep) || !existsSync(file)) throw notFound(`attachment ${params.id} has not been fetched yet`);
-      await auditRahasiaRead(deps, viewer, t, `attachment ${a.id}`, now);
       const inline = INLINE.test(a.mimeType);
       res.setHeader("Content-Type", inline ? a.mimeType : "application/octet-stream");
-      res.setHeader("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", a.fileName));
+      res.setHeader("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", o.text(a.fileName)));
       res.setHeader("Cache-Control", "private, no-store");
       await new Promise<void>((done, fail) => {
         createReadStream(file).on("error", fail).pipe(res).on("finish", () => done());
@@ -146,7 +148,8 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
           attachAnswerFile(m, commandContext(deps, viewer, now), { forwardId: params.id, agencyId: viewer.agencyId!, fileName: body.fileName, mimeType: body.mimeType, content, dataDir: deps.config.dataDir }),
         ),
       );
-      return present(out.attachment);
+      const o = await openTicketFor(deps, viewer, out.attachment.ticketId, "write");
+      return o ? present(out.attachment, o) : { id: out.attachment.id, ticketId: out.attachment.ticketId };
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import { In } from "typeorm";
+import type { SelectQueryBuilder } from "typeorm";
 import { z } from "zod";
 import { addMessage } from "../../commands/add-message.js";
 import { assignForward } from "../../commands/assign-forward.js";
@@ -7,11 +7,10 @@ import { Call } from "../../entities/call.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
 import { Message } from "../../entities/message.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
-import { User } from "../../entities/user.entity.js";
 import { checkLimits, renderTemplateBody } from "../../../channels/connector.js";
 import { badRequest, forbidden, HttpError, notFound } from "../../lib/errors.js";
 import { replyOptions, type ReplyOptions } from "../../queries/reply-options.js";
-import { findVisibleTicket } from "../../queries/tickets.js";
+import { openTicketFor, openTicketsFor, WITHHELD_NOTICE, type OpenedTicket } from "../../queries/access-gate.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
 import { simpleList } from "../../queries/simple-list.js";
 import { deliveryViews } from "../../queries/outbound-delivery.js";
@@ -21,18 +20,28 @@ import { presentForward } from "../presenters/ticket.presenter.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
-import { auditRahasiaRead } from "./tickets.routes.js";
 
 const READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
 const id = z.number().int().positive();
 
-/** An OPD user sees conversation messages and notes written by their own OPD; the center sees all. */
-async function visibleMessages(deps: AppDeps, viewer: Viewer, msgs: Message[]): Promise<Message[]> {
-  if (seesAllTickets(viewer)) return msgs;
-  const authorIds = [...new Set(msgs.filter((x) => x.direction === "note" && x.authorUserId).map((x) => x.authorUserId!))];
-  const authors = authorIds.length ? await deps.db.manager.getRepository(User).findBy({ id: In(authorIds) }) : [];
-  const own = new Set(authors.filter((u) => u.agencyId === viewer.agencyId).map((u) => u.id));
-  return msgs.filter((x) => x.direction !== "note" || (x.authorUserId != null && own.has(x.authorUserId)));
+/**
+ * An OPD user sees conversation messages and the notes written by their own OPD; the center sees
+ * all. In SQL, so that paging and totals count only what the viewer may see.
+ */
+function scopeMessages(viewer: Viewer) {
+  return (qb: SelectQueryBuilder<Message>) => {
+    if (seesAllTickets(viewer)) return qb;
+    return qb.andWhere("(x.direction <> 'note' OR EXISTS (SELECT 1 FROM users nu WHERE nu.id = x.author_user_id AND nu.agency_id = :noteAgency))", { noteAgency: viewer.agencyId ?? -1 });
+  };
+}
+
+/** Messages through the access gate: each one's texts by the field rule of its ticket (merged tickets by the ticket they joined). */
+async function presentMessages(deps: AppDeps, viewer: Viewer, rows: Message[], opened: Map<number, OpenedTicket>) {
+  const delivery = await deliveryViews(deps.db.manager, rows);
+  return rows.flatMap((x) => {
+    const o = opened.get(x.ticketId);
+    return o ? [presentMessage(viewer, x, o, delivery.get(x.id))] : [];
+  });
 }
 
 export function conversationRoutes(router: Router, deps: AppDeps) {
@@ -48,27 +57,32 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
       ["id", "createdAt"] as const,
       ["createdAt", "ASC"],
     ),
-    async handler({ query, viewer, now }) {
+    async handler({ query, viewer }) {
       const f = query.filter;
       if (!seesAllTickets(viewer) && f.ticketId === undefined) throw badRequest("filter.ticketId is required");
       let ticketIds: number[] | undefined;
+      let main: OpenedTicket | null = null;
       if (f.ticketId !== undefined) {
-        const t = await findVisibleTicket(deps.db.manager, viewer, f.ticketId);
-        if (!t) throw notFound(`ticket ${f.ticketId}`);
-        await auditRahasiaRead(deps, viewer, t, "messages", now);
-        const merged = await deps.db.manager.getRepository(Ticket).find({ select: { id: true }, where: { mergedIntoId: t.id } });
-        ticketIds = [t.id, ...merged.map((x) => x.id)];
+        main = await openTicketFor(deps, viewer, f.ticketId, "messages", { withMerged: true });
+        if (!main) throw notFound(`ticket ${f.ticketId}`);
+        const merged = await deps.db.manager.getRepository(Ticket).find({ select: { id: true }, where: { mergedIntoId: main.ticket.id } });
+        ticketIds = [main.ticket.id, ...merged.map((x) => x.id)];
       }
+      const scope = scopeMessages(viewer);
       const { rows, total } = await simpleList(
         deps.db.manager.getRepository(Message),
         { ...query, filter: { id: f.id, direction: f.direction } },
         { id: "id", createdAt: "created_at", direction: "direction" },
         [],
-        ticketIds ? (qb) => qb.andWhere("x.ticket_id IN (:...tids)", { tids: ticketIds }) : undefined,
+        (qb) => {
+          scope(qb);
+          if (ticketIds) qb.andWhere("x.ticket_id IN (:...tids)", { tids: ticketIds });
+        },
       );
-      const visible = await visibleMessages(deps, viewer, rows);
-      const delivery = await deliveryViews(deps.db.manager, visible);
-      return { resource: "messages", start: query.range.start, total: total - (rows.length - visible.length), rows: visible.map((x) => presentMessage(viewer, x, delivery.get(x.id))) };
+      // Messages of merged tickets are read as part of the ticket they joined; without a ticket
+      // filter (command center), each message's own ticket is opened through the gate.
+      const opened = main ? new Map(ticketIds!.map((id) => [id, main])) : await openTicketsFor(deps, viewer, rows.map((x) => x.ticketId), "messages");
+      return { resource: "messages", start: query.range.start, total, rows: await presentMessages(deps, viewer, rows, opened) };
     },
   });
   addRoute(router, deps, {
@@ -79,11 +93,12 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     roles: READERS,
     params: idParams,
     async handler({ params, viewer }) {
-      const msg = await deps.db.manager.getRepository(Message).findOneBy({ id: params.id });
-      if (!msg || !(await findVisibleTicket(deps.db.manager, viewer, msg.ticketId)) || (await visibleMessages(deps, viewer, [msg])).length === 0) {
-        throw notFound(`message ${params.id}`);
-      }
-      return presentMessage(viewer, msg, (await deliveryViews(deps.db.manager, [msg])).get(msg.id));
+      const msg = await scopeMessages(viewer)(deps.db.manager.getRepository(Message).createQueryBuilder("x").where("x.id = :id", { id: params.id })).getOne();
+      // A message of a merged ticket is read through the ticket it joined.
+      const t = msg ? await deps.db.manager.getRepository(Ticket).findOne({ select: { id: true, mergedIntoId: true }, where: { id: msg.ticketId } }) : null;
+      const o = t ? await openTicketFor(deps, viewer, t.mergedIntoId ?? t.id, "message", { withMerged: true }) : null;
+      if (!msg || !o) throw notFound(`message ${params.id}`);
+      return (await presentMessages(deps, viewer, [msg], new Map([[msg.ticketId, o]])))[0];
     },
   });
   addRoute(router, deps, {
@@ -109,15 +124,16 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
       .refine((b) => b.template === undefined || b.direction === "outbound", { message: "a template is only sent to the citizen (direction outbound)", path: ["template"] }),
     async handler({ body, viewer, now }) {
       if (body.direction === "outbound" && isOpdViewer(viewer)) throw forbidden("OPD users answer through the answer action; replies to citizens are sent by the command center");
-      const ticket = await findVisibleTicket(deps.db.manager, viewer, body.ticketId);
-      if (!ticket) throw notFound(`ticket ${body.ticketId}`);
+      const o = await openTicketFor(deps, viewer, body.ticketId, "write", { withMerged: true });
+      if (!o) throw notFound(`ticket ${body.ticketId}`);
+      const ticket = o.ticket;
       let text = body.body ?? "";
       if (body.direction === "outbound") {
         const options = await replyOptions(deps.db.manager, deps.config.encryptionKey, ticket, now);
         if (options.reachable) text = checkReply(options, body.body, body.template);
       }
       const out = unwrap(await deps.db.tx((m) => addMessage(m, commandContext(deps, viewer, now), { ticketId: body.ticketId, direction: body.direction, body: text, ...(body.template ? { template: body.template } : {}) })));
-      return presentMessage(viewer, out.message, (await deliveryViews(deps.db.manager, [out.message])).get(out.message.id));
+      return (await presentMessages(deps, viewer, [out.message], new Map([[out.message.ticketId, o]])))[0];
     },
   });
   addRoute(router, deps, {
@@ -169,9 +185,9 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     roles: ["operator", "supervisor"],
     params: idParams,
     async handler({ params, viewer, now }) {
-      const ticket = await findVisibleTicket(deps.db.manager, viewer, params.id);
-      if (!ticket) throw notFound(`ticket ${params.id}`);
-      return presentReplyOptions(await replyOptions(deps.db.manager, deps.config.encryptionKey, ticket, now));
+      const o = await openTicketFor(deps, viewer, params.id, "reply-options");
+      if (!o) throw notFound(`ticket ${params.id}`);
+      return presentReplyOptions(await replyOptions(deps.db.manager, deps.config.encryptionKey, o.ticket, now));
     },
   });
 
@@ -196,7 +212,9 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
         [],
         scope,
       );
-      return { resource: "forwards", start: query.range.start, total, rows: rows.map(presentForward) };
+      // Instructions and answers are texts of the ticket: through the gate, by the field rule of each forward's ticket.
+      const opened = await openTicketsFor(deps, viewer, rows.map((x) => x.ticketId), "forwards");
+      return { resource: "forwards", start: query.range.start, total, rows: rows.map((x) => presentGatedForward(x, opened.get(x.ticketId))) };
     },
   });
   addRoute(router, deps, {
@@ -209,7 +227,7 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     async handler({ params, viewer }) {
       const f = await deps.db.manager.getRepository(Forward).findOneBy({ id: params.id });
       if (!f || (isOpdViewer(viewer) && f.agencyId !== viewer.agencyId)) throw notFound(`forward ${params.id}`);
-      return presentForward(f);
+      return presentGatedForward(f, await openTicketFor(deps, viewer, f.ticketId, "forward"));
     },
   });
   addRoute(router, deps, {
@@ -222,9 +240,15 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
     body: z.object({ assigneeUserId: id.nullable() }).strict(),
     async handler({ params, body, viewer, now }) {
       const out = unwrap(await deps.db.tx((m) => assignForward(m, commandContext(deps, viewer, now), params.id, viewer.agencyId!, body.assigneeUserId)));
-      return presentForward(out.forward);
+      return presentGatedForward(out.forward, await openTicketFor(deps, viewer, out.forward.ticketId, "write"));
     },
   });
+}
+
+/** A forward whose ticket the viewer cannot open (e.g. withdrawn from its OPD) shows no text. */
+function presentGatedForward(f: Forward, o: OpenedTicket | null | undefined) {
+  if (!o) return { ...presentForward(f, () => ""), instruction: null, response: null, returnReason: null, withheld: { reason: "not_permitted", reporter: true, masked: true, notice: WITHHELD_NOTICE.not_permitted } };
+  return { ...presentForward(f, o.text), withheld: o.withheld };
 }
 
 function presentReplyOptions(o: ReplyOptions) {

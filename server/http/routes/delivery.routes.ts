@@ -4,7 +4,9 @@ import { resendOutbound } from "../../commands/resend-outbound.js";
 import { Message } from "../../entities/message.entity.js";
 import { notFound } from "../../lib/errors.js";
 import { deliveryViews, outboundProblems } from "../../queries/outbound-delivery.js";
-import { findVisibleTicket } from "../../queries/tickets.js";
+import { openTicketFor } from "../../queries/access-gate.js";
+import { seesContactDetails } from "../../queries/viewer.js";
+import { maskPublicText } from "../../domain/privacy/mask.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { presentMessage } from "../presenters/message.presenter.js";
 import { addRoute, idParams } from "../route.js";
@@ -22,11 +24,12 @@ export function deliveryRoutes(router: Router, deps: AppDeps) {
     body: z.object({}).strict(),
     async handler({ params, viewer, now }) {
       const msg = await deps.db.manager.getRepository(Message).findOneBy({ id: params.id });
-      if (!msg || !(await findVisibleTicket(deps.db.manager, viewer, msg.ticketId))) throw notFound(`message ${params.id}`);
+      const o = msg ? await openTicketFor(deps, viewer, msg.ticketId, "write") : null;
+      if (!msg || !o) throw notFound(`message ${params.id}`);
       const out = await deps.db.tx((m) => resendOutbound(m, commandContext(deps, viewer, now), params.id));
       const { message, outboxId } = out.kind === "already_pending" ? out : unwrap(out);
       const delivery = (await deliveryViews(deps.db.manager, [message])).get(message.id);
-      return { requeued: out.kind === "ok", outboxId, message: presentMessage(viewer, message, delivery) };
+      return { requeued: out.kind === "ok", outboxId, message: presentMessage(viewer, message, o, delivery) };
     },
   });
   addRoute(router, deps, {
@@ -35,8 +38,10 @@ export function deliveryRoutes(router: Router, deps: AppDeps) {
     summary: "Messages to citizens that did not get through, per channel account: failed (last 7 days), retrying, stuck in the queue",
     tag: "messages",
     roles: ["supervisor", "admin"],
-    async handler({ now }) {
-      const { accounts, problems } = await outboundProblems(deps.db.manager, now);
+    async handler({ now, viewer }) {
+      const { accounts, problems: all } = await outboundProblems(deps.db.manager, now);
+      // A provider's failure reason may quote the citizen's address: masked for admins (no ticket content here otherwise).
+      const problems = seesContactDetails(viewer) ? all : all.map((p) => ({ ...p, reason: p.reason == null ? null : maskPublicText(p.reason) }));
       return {
         at: now,
         totals: {

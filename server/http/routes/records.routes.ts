@@ -7,7 +7,7 @@ import { Contact } from "../../entities/contact.entity.js";
 import { notFound } from "../../lib/errors.js";
 import { simpleList } from "../../queries/simple-list.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
-import { presentAuditEvent } from "../presenters/audit.presenter.js";
+import { presentAuditEvents } from "../presenters/audit.presenter.js";
 import { presentContact } from "../presenters/contact.presenter.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
@@ -58,22 +58,22 @@ export function recordRoutes(router: Router, deps: AppDeps) {
       ["id", "createdAt"] as const,
       ["id", "DESC"],
     ),
-    async handler({ query }) {
+    async handler({ query, viewer }) {
       const { rows, total } = await simpleList(
         deps.db.manager.getRepository(AuditEvent),
         query,
         { id: "id", ticketId: "ticket_id", entityType: "entity_type", entityId: "entity_id", type: "type", actorUserId: "actor_user_id", createdAt: "created_at" },
         [],
       );
-      return { resource: "audit-events", start: query.range.start, total, rows: rows.map(presentAuditEvent) };
+      return { resource: "audit-events", start: query.range.start, total, rows: await presentAuditEvents(deps, viewer, rows) };
     },
   });
   addRoute(router, deps, {
     method: "get", path: "/audit-events/:id", summary: "One audit event", tag: "audit", roles: ["admin", "supervisor", "operator"], params: idParams,
-    async handler({ params }) {
+    async handler({ params, viewer }) {
       const e = await deps.db.manager.getRepository(AuditEvent).findOneBy({ id: params.id });
       if (!e) throw notFound(`audit event ${params.id}`);
-      return presentAuditEvent(e);
+      return (await presentAuditEvents(deps, viewer, [e], "audit-event"))[0];
     },
   });
 }

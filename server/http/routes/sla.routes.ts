@@ -12,7 +12,8 @@ import { enqueueRecompute } from "../../jobs/jobs.js";
 import { badRequest, notFound } from "../../lib/errors.js";
 import { simpleList } from "../../queries/simple-list.js";
 import { slaReport } from "../../queries/sla-reports.js";
-import { findVisibleTicket, forwardsOfTicket } from "../../queries/tickets.js";
+import { forwardsOfTicket } from "../../queries/tickets.js";
+import { notificationSubject, openTicketFor, openTicketsFor, type OpenedTicket } from "../../queries/access-gate.js";
 import { isOpdViewer } from "../../queries/viewer.js";
 import { loadCalendar } from "../../sla/settings.js";
 import { commandContext, unwrap } from "../command-context.js";
@@ -61,7 +62,22 @@ const presentPolicy = (p: SlaPolicyRow) => ({
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
 });
-const presentNotification = (n: Notification) => ({ id: n.id, ticketId: n.ticketId, type: n.type, title: n.title, body: n.body, read: n.readAt != null, readAt: n.readAt, emailedAt: n.emailedAt, createdAt: n.createdAt });
+/**
+ * A notification: the title names the ticket number and the clock; the complaint's subject is
+ * added through the access gate (masked by the field rule), only for a ticket the recipient may
+ * open and never for a rahasia one (the recipient opens the ticket for that, and is audited).
+ */
+const presentNotification = (n: Notification, o: OpenedTicket | undefined) => ({
+  id: n.id,
+  ticketId: n.ticketId,
+  type: n.type,
+  title: n.title,
+  body: notificationSubject(o),
+  read: n.readAt != null,
+  readAt: n.readAt,
+  emailedAt: n.emailedAt,
+  createdAt: n.createdAt,
+});
 const presentClock = (c: SlaClock, events: SlaEvent[]) => ({
   id: c.id,
   kind: c.kind,
@@ -216,8 +232,9 @@ export function slaRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get", path: "/tickets/:id/clocks", summary: "A ticket's SLA clocks with their warnings and breaches", tag: "sla", roles: "authenticated", params: idParams,
     async handler({ params, viewer }) {
-      const t = await findVisibleTicket(db.manager, viewer, params.id);
-      if (!t) throw notFound(`ticket ${params.id}`);
+      const o = await openTicketFor(deps, viewer, params.id, "clocks");
+      if (!o) throw notFound(`ticket ${params.id}`);
+      const t = o.ticket;
       const clocks = await db.manager.getRepository(SlaClock).find({ where: { ticketId: t.id }, order: { id: "ASC" } });
       const events = clocks.length ? await db.manager.getRepository(SlaEvent).find({ where: { clockId: In(clocks.map((c) => c.id)) }, order: { id: "ASC" } }) : [];
       // OPD users see the ticket-wide clocks and their own OPD's forward clocks.
@@ -244,7 +261,8 @@ export function slaRoutes(router: Router, deps: AppDeps) {
           if (unread === false) qb.andWhere("x.read_at IS NOT NULL");
         },
       );
-      return { resource: "notifications", start: query.range.start, total, rows: rows.map(presentNotification) };
+      const opened = await openTicketsFor(deps, viewer, rows.map((n) => n.ticketId).filter((x): x is number => x != null), "notifications", { noAudit: true });
+      return { resource: "notifications", start: query.range.start, total, rows: rows.map((n) => presentNotification(n, n.ticketId != null ? opened.get(n.ticketId) : undefined)) };
     },
   });
   addRoute(router, deps, {

@@ -1,19 +1,17 @@
 import type { Router } from "express";
-import { In } from "typeorm";
 import { z } from "zod";
 import { mayTake } from "../../domain/access/permissions.js";
 import { CHANNEL_KINDS } from "../../domain/ticket/channels.js";
 import { TICKET_STATUSES } from "../../domain/ticket/lifecycle.js";
 import { PRIVACY_LEVELS } from "../../domain/privacy/levels.js";
-import { appendAuditEvent } from "../../commands/append-audit-event.js";
 import { recordComplaint } from "../../commands/record-complaint.js";
 import { transitionTicket, type TransitionInput } from "../../commands/transition-ticket.js";
 import { updateTicket } from "../../commands/update-ticket.js";
-import { Contact } from "../../entities/contact.entity.js";
 import { Ticket as TicketEntity } from "../../entities/ticket.entity.js";
 import { suggestDuplicates, type DuplicateCandidate } from "../../domain/routing/duplicates.js";
 import { forbidden, notFound } from "../../lib/errors.js";
-import { agencyIdsOfTickets, findVisibleTicket, forwardsOfTicket, listTickets, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
+import { agencyIdsOfTickets, findVisibleTicket, forwardsOfTicket, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
+import { listTicketsFor, openTicketFor, openTicketsFor, type ReadPurpose } from "../../queries/access-gate.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
 import type { Ticket } from "../../entities/ticket.entity.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
@@ -87,27 +85,23 @@ export const transitionBody = z.discriminatedUnion("action", [
   z.object({ action: z.literal("reopen"), reason }).strict(),
 ]);
 
-async function contactsById(deps: AppDeps, ids: (number | null)[]) {
-  const wanted = [...new Set(ids.filter((x): x is number => x != null))];
-  const rows = wanted.length ? await deps.db.manager.getRepository(Contact).findBy({ id: In(wanted) }) : [];
-  return new Map(rows.map((c) => [c.id, c]));
-}
-
-/** Every read of a rahasia ticket is recorded, by anyone. */
-export async function auditRahasiaRead(deps: AppDeps, viewer: Viewer, t: Ticket, what: string, at: Date) {
-  if (t.privacy !== "rahasia") return;
-  await deps.db.tx((m) =>
-    appendAuditEvent(m, { actor: { userId: viewer.id, label: viewer.email }, type: "ticket.read_rahasia", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { what }, at }),
-  );
-}
-
-export async function presentTicketDetail(deps: AppDeps, viewer: Viewer, t: Ticket) {
-  const m = deps.db.manager;
-  const forwards = await forwardsOfTicket(m, t.id);
-  const contact = t.contactId != null ? await m.getRepository(Contact).findOneBy({ id: t.contactId }) : null;
+/**
+ * A ticket with its forwards as the access gate opens it for this viewer (null: not visible).
+ * Every route answering with a ticket goes through here or through listTicketsFor.
+ */
+export async function presentTicketDetail(deps: AppDeps, viewer: Viewer, ticketId: number, purpose: ReadPurpose) {
+  const o = await openTicketFor(deps, viewer, ticketId, purpose);
+  if (!o) return null;
+  const forwards = await forwardsOfTicket(deps.db.manager, o.ticket.id);
   const own = isOpdViewer(viewer) ? (forwards.filter((f) => f.agencyId === viewer.agencyId).sort((a, b) => Number(b.isOpen) - Number(a.isOpen) || b.id - a.id)[0] ?? null) : null;
-  return presentTicket(viewer, t, { contact, forwards, forward: own });
+  return presentTicket(viewer, o, { forwards, forward: own });
 }
+
+const detailOr404 = async (deps: AppDeps, viewer: Viewer, id: number, purpose: ReadPurpose) => {
+  const d = await presentTicketDetail(deps, viewer, id, purpose);
+  if (!d) throw notFound(`ticket ${id}`);
+  return d;
+};
 
 export function ticketRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
@@ -119,8 +113,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     list: true,
     query: raListQuery(ticketFilterSchema, TICKET_SORT_FIELDS, ["dueAt", "ASC"]),
     async handler({ query, viewer }) {
-      const { rows, total } = await listTickets(deps.db.manager, viewer, query);
-      const contacts = await contactsById(deps, rows.map((r) => r.ticket.contactId));
+      const { rows, total } = await listTicketsFor(deps, viewer, query);
       // The command center's queue shows which OPDs hold each ticket; an OPD sees only its own forward.
       const agencies = seesAllTickets(viewer) ? await agencyIdsOfTickets(deps.db.manager, rows.map((r) => r.ticket.id)) : null;
       return {
@@ -128,7 +121,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
         start: query.range.start,
         total,
         rows: rows.map((r) => ({
-          ...presentTicket(viewer, r.ticket, { contact: r.ticket.contactId ? contacts.get(r.ticket.contactId) ?? null : null, forward: r.forward }),
+          ...presentTicket(viewer, r.opened, { forward: r.forward }),
           ...(agencies ? { agencyIds: agencies.get(r.ticket.id) ?? [] } : {}),
         })),
       };
@@ -141,11 +134,8 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     tag: "tickets",
     roles: TICKET_READERS,
     params: idParams,
-    async handler({ params, viewer, now }) {
-      const t = await findVisibleTicket(deps.db.manager, viewer, params.id);
-      if (!t) throw notFound(`ticket ${params.id}`);
-      await auditRahasiaRead(deps, viewer, t, "ticket", now);
-      return presentTicketDetail(deps, viewer, t);
+    async handler({ params, viewer }) {
+      return detailOr404(deps, viewer, params.id, "ticket");
     },
   });
   addRoute(router, deps, {
@@ -156,8 +146,9 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     roles: CENTER,
     params: idParams,
     async handler({ params, viewer }) {
-      const t = await findVisibleTicket(deps.db.manager, viewer, params.id);
-      if (!t) throw notFound(`ticket ${params.id}`);
+      const o = await openTicketFor(deps, viewer, params.id, "duplicates");
+      if (!o) throw notFound(`ticket ${params.id}`);
+      const t = o.ticket;
       const day = 24 * 3600_000;
       const qb = deps.db.manager
         .getRepository(TicketEntity)
@@ -171,10 +162,13 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
         .limit(300);
       const candidates = await qb.getMany();
       const asCandidate = (x: Ticket): DuplicateCandidate => ({ id: x.id, contactId: x.contactId, categoryId: x.categoryId, subject: x.subject, description: x.description, receivedAt: x.receivedAt, locationText: x.locationText });
-      const byId = new Map(candidates.map((c) => [c.id, c]));
-      return suggestDuplicates(asCandidate(t), candidates.map(asCandidate), { limit: 5 }).map((s) => {
-        const c = byId.get(Number(s.id))!;
-        return { id: c.id, number: c.number, status: c.status, description: c.description, score: s.score, reasons: s.reasons };
+      const best = suggestDuplicates(asCandidate(t), candidates.map(asCandidate), { limit: 5 });
+      // The candidates' texts are other tickets' content: through the gate too (and audited when rahasia).
+      const opened = await openTicketsFor(deps, viewer, candidates.filter((c) => best.some((s) => Number(s.id) === c.id)), "duplicates");
+      return best.flatMap((s) => {
+        const c = opened.get(Number(s.id));
+        if (!c) return [];
+        return [{ id: c.ticket.id, number: c.ticket.number, status: c.ticket.status, description: c.text(c.ticket.description), withheld: c.withheld, score: s.score, reasons: s.reasons }];
       });
     },
   });
@@ -201,7 +195,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
           }),
         ),
       );
-      const detail = await presentTicketDetail(deps, viewer, out.ticket);
+      const detail = await detailOr404(deps, viewer, out.ticket.id, "write");
       return { ...detail, trackingUrl: `${deps.config.publicUrl}/lacak/${out.ticket.number}?k=${out.trackingSecret}` };
     },
   });
@@ -215,7 +209,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     body: updateBody,
     async handler({ params, body, viewer, now }) {
       const out = unwrap(await deps.db.tx((m) => updateTicket(m, commandContext(deps, viewer, now), params.id, body)));
-      return presentTicketDetail(deps, viewer, out.ticket);
+      return detailOr404(deps, viewer, out.ticket.id, "write");
     },
   });
   addRoute(router, deps, {
@@ -233,7 +227,8 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
       if (body.action === "merge" && !(await findVisibleTicket(deps.db.manager, viewer, body.intoTicketId))) throw notFound(`ticket ${body.intoTicketId}`);
       const input = (["acknowledge", "answer", "return"].includes(body.action) ? { ...body, agencyId: viewer.agencyId! } : body) as TransitionInput;
       const out = unwrap(await deps.db.tx((m) => transitionTicket(m, commandContext(deps, viewer, now), params.id, input)));
-      return presentTicketDetail(deps, viewer, out.ticket);
+      // After a return or a merge the OPD may no longer see the ticket: answer with what it may see.
+      return (await presentTicketDetail(deps, viewer, out.ticket.id, "write")) ?? { id: out.ticket.id, number: out.ticket.number, status: out.ticket.status };
     },
   });
 }
