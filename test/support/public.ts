@@ -3,6 +3,7 @@ import type supertest from "supertest";
 import { Agency, Category, TicketRating } from "../../server/entities/index.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mintTrackingLink } from "../../server/commands/tracking-secrets.js";
 import { DEMO, startTestApp, type TestApp } from "./app.js";
 import { sqliteTarget } from "./databases.js";
 
@@ -18,6 +19,16 @@ export async function recordTicket(
   assert.equal(res.status, 201, JSON.stringify(res.body));
   assert.doesNotMatch(JSON.stringify(res.body), /[?&]k=/, "the operator's answer carries no tracking secret");
   return { id: res.body.id, number: res.body.number };
+}
+
+/**
+ * A tracking link for the ticket, minted as the delivery of an acknowledgement mints one (for tests
+ * with no channel to the citizen): the path to open on /lacak.
+ */
+export async function mintedTrackingPath(t: TestApp, ticket: { id: number; number: string }): Promise<string> {
+  const url = await t.database.db.tx((m) => mintTrackingLink(m, t.config.sessionSecret, ticket, t.config.publicUrl, t.clock.now()));
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
 }
 
 export async function agencyId(t: TestApp, code: string): Promise<number> {
