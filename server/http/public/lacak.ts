@@ -4,8 +4,10 @@
 // path and a redirect, so the secret does not stay in the address bar, history or Referer.
 //
 // Enumeration: an unknown number, a wrong secret and a wrong or expired code all get the same
-// page with the same status; wrong tries count per address (and codes per number) in a table all
-// API processes share, and over the limit everyone gets the same 429.
+// page with the same status; wrong tries count per address in a table all API processes share,
+// and over the limit everyone gets the same 429. Code requests are limited per address and per
+// number (any well-formed number, so the 429 tells nothing); a new code cancels no earlier link or
+// code. Links and codes are stored only as keyed hashes (commands/tracking-secrets.ts).
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { readWebFormBody, sniffImageType } from "../../../channels/web/web.connector.js";
