@@ -10,6 +10,7 @@ import { Calls1764710000000 } from "./1764710000000-calls.js";
 import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
 import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
+import { TrackingSecrets1764760000000 } from "./1764760000000-tracking-secrets.js";
 
 import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
@@ -27,4 +28,5 @@ export const migrations = [
   AnswerAttachments1764730000000,
   EarlyDeliveryUpdates1764740000000,
   NotificationBodies1764750000000,
+  TrackingSecrets1764760000000,
 ];

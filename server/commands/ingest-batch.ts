@@ -21,6 +21,7 @@ import { contactInputOf, describe, ingestInboundMessage, isStatusQuery, senderAd
 import { issueTicketNumbers } from "./issue-ticket-number.js";
 import { DEFAULT_LOCALE, loadTemplate } from "./queue-outbound.js";
 import { ticketSubject, trackingSecretHash } from "./record-complaint.js";
+import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { identityKeys, type IdentityKey } from "./resolve-contact.js";
 import { transitionTicket } from "./transition-ticket.js";
 
@@ -313,8 +314,8 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const ack = newTickets.length ? await loadTemplate(m, "acknowledgement", DEFAULT_LOCALE) : null;
   const acks: { t: PendingTicket; subject: string | null; body: string }[] = [];
   for (const t of newTickets) {
-    const link = `${t.first.input.publicUrl}/lacak/${t.row.number}?k=${t.trackingSecret}`;
-    const text = ack?.({ number: t.row.number, subject: t.row.subject, link });
+    // The link is minted when the acknowledgement is handed to the provider (tracking-secrets.ts).
+    const text = ack?.({ number: t.row.number, subject: t.row.subject, link: TRACKING_LINK_SENT });
     if (text) acks.push({ t, ...text });
   }
   const ackMessageIds = await insertMany(
@@ -349,6 +350,8 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
       subject,
       body,
       ticketNumber: t.row.number,
+      secretKind: body.includes(TRACKING_LINK_SENT) || subject?.includes(TRACKING_LINK_SENT) ? ("link" as const) : null,
+      secretTicketId: t.id!,
       inReplyTo: null,
       referencesJson: null,
       automated: true,

@@ -13,6 +13,7 @@ import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
 import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
+import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
 import { recordComplaint } from "./record-complaint.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
@@ -257,9 +258,9 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       await m.getRepository(Ticket).update({ id: t.id }, { latitude, longitude });
       Object.assign(t, { latitude, longitude });
     }
-    const link = `${input.publicUrl}/lacak/${t.number}?k=${created.trackingSecret}`;
     // Where the citizen just wrote from (the web form has no way back: findReplyRoute picks one).
-    const ack = await queueTicketNotice(m, cctx, t, "acknowledgement", { link }, DEFAULT_LOCALE, account.kind === "web" ? undefined : directRoute);
+    // The link itself is minted when the acknowledgement is handed to the provider.
+    const ack = await queueTicketNotice(m, cctx, t, "acknowledgement", { link: TRACKING_LINK_SENT }, DEFAULT_LOCALE, account.kind === "web" ? undefined : directRoute);
     outcome = { kind: "created", ticket: t, messageId: created.messageId, trackingSecret: created.trackingSecret, acknowledgementId: ack?.id ?? null };
   }
 

@@ -9,6 +9,7 @@ import type { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
 import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
+import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import type { CommandContext } from "./context.js";
 
 export const DEFAULT_LOCALE = "id";
@@ -98,6 +99,8 @@ export interface QueueOutboundInput {
   auditType: string;
   /** A provider-approved template to send instead of free text; `body` is its rendered text. */
   template?: TemplateMessage | null;
+  /** The text holds the placeholder of this ticket's tracking link or of a one-time code, minted at delivery (tracking-secrets.ts). */
+  secret?: { kind: "link" | "code"; ticketId: number } | null;
 }
 
 /**
@@ -146,6 +149,8 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
       inReplyTo: route.inReplyTo,
       referencesJson: route.references.length ? JSON.stringify(route.references) : null,
       templateJson: input.template ? JSON.stringify(input.template) : null,
+      secretKind: input.secret?.kind ?? null,
+      secretTicketId: input.secret?.ticketId ?? null,
       automated: input.automated,
       state: "pending",
       attempts: 0,
@@ -197,6 +202,8 @@ export async function queueTicketNotice(
   if (!route) return null;
   const text = await renderTemplate(m, key, locale, { number: ticket.number, subject: ticket.subject, ...vars });
   if (!text) return null;
-  const { item } = await queueOutbound(m, ctx, { route, ticket, body: text.body, subject: text.subject, automated: true, auditType: `message.${key}_queued` });
+  // The link is minted when the message is handed to the provider: the stored text keeps the placeholder.
+  const secret = vars.link === TRACKING_LINK_SENT ? ({ kind: "link", ticketId: ticket.id } as const) : null;
+  const { item } = await queueOutbound(m, ctx, { route, ticket, body: text.body, subject: text.subject, automated: true, auditType: `message.${key}_queued`, secret });
   return item;
 }

@@ -2,10 +2,11 @@ import type { EntityManager } from "typeorm";
 import type { InboundAttachment } from "../../channels/connector.js";
 import type { ChannelKind } from "../domain/ticket/channels.js";
 import type { Privacy } from "../domain/privacy/levels.js";
+import { trackingSecretHash } from "./tracking-secrets.js";
 import { Category } from "../entities/category.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import { hmacHex, randomToken } from "../lib/crypto.js";
+import { randomToken } from "../lib/crypto.js";
 import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
@@ -39,7 +40,7 @@ export type RecordComplaintOutcome =
 export const ticketSubject = (subject: string | null | undefined, description: string) =>
   (subject?.trim() || description.split(/\s+/).slice(0, 12).join(" ")).slice(0, 300);
 
-export const trackingSecretHash = (key: string, secret: string) => hmacHex(key, `tracking:${secret}`);
+export { trackingSecretHash } from "./tracking-secrets.js";
 
 /** A new complaint in `received`: citizen resolved, number issued, first message kept, clock started. */
 export async function recordComplaint(m: EntityManager, ctx: CommandContext, input: RecordComplaintInput): Promise<RecordComplaintOutcome> {

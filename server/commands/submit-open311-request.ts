@@ -7,6 +7,7 @@ import { safeEqualStrings } from "../lib/crypto.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import { queueTicketNotice } from "./queue-outbound.js";
+import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { recordComplaint } from "./record-complaint.js";
 import { open311KeyHash } from "./save-open311-key.js";
 
@@ -63,6 +64,6 @@ export async function submitOpen311Request(m: EntityManager, ctx: CommandContext
   }
   await keys.update({ id: key.id }, { lastUsedAt: ctx.at });
   await appendAuditEvent(m, { actor, type: "ticket.open311_submitted", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { keyId: key.id, serviceCode: category.code }, at: ctx.at });
-  await queueTicketNotice(m, cctx, t, "acknowledgement", { link: `${input.publicUrl}/lacak/${t.number}?k=${created.trackingSecret}` });
+  await queueTicketNotice(m, cctx, t, "acknowledgement", { link: TRACKING_LINK_SENT });
   return { kind: "created", ticket: t };
 }

@@ -20,6 +20,7 @@ import { InboundReceipt } from "./inbound-receipt.entity.js";
 import { OutboxItem } from "./outbox.entity.js";
 import { ReplyTemplate } from "./reply-template.entity.js";
 import { TrackingCode } from "./tracking-code.entity.js";
+import { TrackingLink } from "./tracking-link.entity.js";
 import { PublicThrottle } from "./public-throttle.entity.js";
 import { TicketRating } from "./ticket-rating.entity.js";
 import { Open311Key } from "./open311-key.entity.js";
@@ -29,7 +30,7 @@ import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
-export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
+export { Open311Key, PublicThrottle, TicketRating, TrackingCode, TrackingLink };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -63,6 +64,7 @@ export const entities = [
   EarlyDeliveryUpdate,
   ReplyTemplate,
   TrackingCode,
+  TrackingLink,
   PublicThrottle,
   TicketRating,
   Open311Key,

@@ -20,6 +20,12 @@ export class OutboxItem {
   @TextColumn("references_json", { nullable: true }) referencesJson: string | null;
   /** JSON of a TemplateMessage (name, language, parameters) to send instead of `body` (which holds the rendered text). */
   @TextColumn("template_json", { nullable: true }) templateJson?: string | null;
+  /**
+   * "link" or "code": `body` (and `subject`) hold a placeholder for the citizen's tracking link or
+   * one-time code, minted for `secretTicketId` when the text is handed to the provider and never stored.
+   */
+  @StrColumn("secret_kind", 8, { nullable: true }) secretKind?: "link" | "code" | null;
+  @IntColumn("secret_ticket_id", { nullable: true }) secretTicketId?: number | null;
   @BoolColumn("automated", { default: false }) automated: boolean;
   @StrColumn("state", 12) state: OutboxState;
   @IntColumn("attempts", { default: 0 }) attempts: number;

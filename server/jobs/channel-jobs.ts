@@ -6,6 +6,7 @@ import { LessThan } from "typeorm";
 import type { SendResult, TemplateMessage } from "../../channels/connector.js";
 import { connectorContext, findConnector, openConfig, type ProviderRoute } from "../channels/connectors.js";
 import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
+import { composeForDelivery } from "../commands/tracking-secrets.js";
 import { Attachment } from "../entities/attachment.entity.js";
 import { attachmentStorageKey, writeAttachmentFile } from "../lib/attachment-files.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
@@ -56,10 +57,12 @@ async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult>
     }
   }
   try {
+    // A tracking link or code is minted now, for this attempt only; the stored text keeps its placeholder.
+    const text = await deps.db.tx((m) => composeForDelivery(m, deps.config.sessionSecret, deps.config.publicUrl, item, deps.clock.now()));
     return await a.connector.send(a.ctx, {
       to: item.toAddress,
-      text: item.body,
-      ...(item.subject ? { subject: item.subject } : {}),
+      text: text.body,
+      ...(text.subject ? { subject: text.subject } : {}),
       ...(item.ticketNumber ? { ticketNumber: item.ticketNumber } : {}),
       ...(item.inReplyTo ? { inReplyToExternalId: item.inReplyTo } : {}),
       ...(item.referencesJson ? { references: JSON.parse(item.referencesJson) as string[] } : {}),

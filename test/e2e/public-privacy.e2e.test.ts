@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import supertest from "supertest";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { answerAsHeadPU, categoryId, recordTicket, unescapeHtml, verifyAndForward } from "../support/public.js";
+import { answerAsHeadPU, categoryId, mintedTrackingPath, recordTicket, unescapeHtml, verifyAndForward } from "../support/public.js";
 import { Category } from "../../server/entities/index.js";
 
 /**
@@ -48,8 +48,8 @@ function assertClean(where: string, raw: string, hiddenNumbers: string[]) {
 for (const target of await testTargets()) {
   describe(`public: privacy of every public surface (${target.name})`, () => {
     let t: TestApp;
-    const published: { number: string; path: string }[] = [];
-    const hidden: { number: string; path: string }[] = [];
+    const published: { id: number; number: string }[] = [];
+    const hidden: { id: number; number: string }[] = [];
     const http = () => supertest(t.app);
 
     before(async () => {
@@ -144,7 +144,7 @@ for (const target of await testTargets()) {
 
     it("the tracking page of the reporter masks as well", async () => {
       const agent = supertest.agent(t.app);
-      const res = await agent.get(published[0]!.path);
+      const res = await agent.get(await mintedTrackingPath(t, published[0]!));
       assert.equal(res.status, 303);
       const page = await agent.get(res.headers.location);
       assert.equal(page.status, 200);

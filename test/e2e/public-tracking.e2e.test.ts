@@ -35,6 +35,15 @@ for (const target of await testTargets()) {
       assert.equal(page.status, 200);
       return unescapeHtml(page.text);
     };
+    /** A complaint taken by phone; its tracking link is the one the citizen received by SMS. */
+    const tracked = async (input: Parameters<typeof recordTicket>[1]) => {
+      const tk = await recordTicket(operator, input);
+      await runOutboxSweep(jobDepsOf(t));
+      const sms = twilio.messages.find((x) => x.body.includes(`/lacak/${tk.number}?k=`));
+      assert.ok(sms, "the acknowledgement with the link reached the citizen's phone");
+      const u = new URL(/https?:\/\/\S+\?k=[\w-]+/.exec(sms.body)![0]);
+      return { ...tk, path: `${u.pathname}${u.search}` };
+    };
     const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 
     before(async () => {
@@ -54,7 +63,7 @@ for (const target of await testTargets()) {
     });
 
     it("the secret link opens the page; the timeline advances as the operator forwards and the OPD answers, with the next step's date; texts are masked", async () => {
-      const tk = await recordTicket(operator, { description: "Jalan berlubang di Jl. Sudirman, hubungi saya Budi Santoso di 0812-3456-7890.", caller: { name: "Budi Santoso", phone: "081234567890" } });
+      const tk = await tracked({ description: "Jalan berlubang di Jl. Sudirman, hubungi saya Budi Santoso di 0812-3456-7890.", caller: { name: "Budi Santoso", phone: "081234567890" } });
       const c = client();
       let html = await open(c, tk.path);
       assert.match(html, new RegExp(`Pengaduan ${tk.number}`));
@@ -84,7 +93,7 @@ for (const target of await testTargets()) {
     });
 
     it("the citizen adds information with a photo, confirms, rates, then disputes within the window", async () => {
-      const tk = await recordTicket(operator, { description: "Sampah menumpuk di pasar sejak seminggu.", caller: { phone: "081234567891" } });
+      const tk = await tracked({ description: "Sampah menumpuk di pasar sejak seminggu.", caller: { phone: "081234567891" } });
       const c = client();
       let html = await open(c, tk.path);
       const csrf = csrfOf(html);
@@ -135,7 +144,7 @@ for (const target of await testTargets()) {
     });
 
     it("after the dispute window the citizen can no longer reopen", async () => {
-      const tk = await recordTicket(operator, { description: "Lampu jalan mati di gang Mawar.", caller: { phone: "081234567892" } });
+      const tk = await tracked({ description: "Lampu jalan mati di gang Mawar.", caller: { phone: "081234567892" } });
       await verifyAndForward(t, operator, tk.id);
       await answerAsHeadPU(t, tk.id, "Lampu sudah diganti.");
       const c = client();
@@ -147,7 +156,7 @@ for (const target of await testTargets()) {
     });
 
     it("a one-time code sent by SMS opens the page once; the request answer is the same for unknown numbers", async () => {
-      const tk = await recordTicket(operator, { description: "Antrean puskesmas terlalu panjang.", caller: { phone: "081234567893" } });
+      const tk = await tracked({ description: "Antrean puskesmas terlalu panjang.", caller: { phone: "081234567893" } });
       await runOutboxSweep(jobDepsOf(t));
       const c = client();
       const sent = await c.post("/lacak/kode").send({ nomor: tk.number.toLowerCase() });
@@ -175,7 +184,7 @@ for (const target of await testTargets()) {
     });
 
     it("cannot enumerate: unknown numbers, wrong secrets and wrong codes answer alike, and repeated tries are throttled", async () => {
-      const tk = await recordTicket(operator, { description: "Bus kota tidak berhenti di halte.", caller: { phone: "081234567894" } });
+      const tk = await tracked({ description: "Bus kota tidak berhenti di halte.", caller: { phone: "081234567894" } });
       const c = client();
       const norm = (s: string, n: string) => unescapeHtml(s).replaceAll(n, "N");
       const unknownLink = await c.get("/lacak/ADU-2611-88888?k=abcdefghijklmnopqrstuvwxyz012345");
@@ -201,13 +210,18 @@ for (const target of await testTargets()) {
       t.clock.advance(16 * 60_000);
       assert.equal((await c.get(tk.path)).status, 303, "the block ends");
 
-      // Code requests: five per address per hour, then 429 whatever the number.
+      // Code requests: limited per number and per address (five an hour, then 429 whatever the number).
+      // Per number: three an hour, then 429 (for any well-formed number, so it says nothing about which exist).
       const d = client();
       const before = twilio.messages.length;
-      for (let i = 0; i < 5; i++) assert.equal((await d.post("/lacak/kode").send({ nomor: tk.number })).status, 200);
+      for (let i = 0; i < 3; i++) assert.equal((await d.post("/lacak/kode").send({ nomor: tk.number })).status, 200);
+      const perNumber = await d.post("/lacak/kode").send({ nomor: tk.number });
+      assert.equal(perNumber.status, 429);
+      assert.match(unescapeHtml(perNumber.text), /terlalu sering diminta/);
       await runOutboxSweep(jobDepsOf(t));
-      assert.equal(twilio.messages.length - before, 3, "at most three codes per number per hour are sent, silently");
-      assert.equal((await d.post("/lacak/kode").send({ nomor: "ADU-2611-12345" })).status, 429);
+      assert.equal(twilio.messages.length - before, 3, "at most three codes per number per hour are sent");
+      assert.equal((await d.post("/lacak/kode").send({ nomor: "ADU-2611-12344" })).status, 200);
+      assert.equal((await d.post("/lacak/kode").send({ nomor: "ADU-2611-12345" })).status, 429, "the sixth request from one address");
     });
 
     it("bad input never crashes: malformed numbers, oversized and garbage bodies", async () => {

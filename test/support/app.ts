@@ -6,7 +6,7 @@ import { ensureSlaDefaults } from "../../server/commands/ensure-sla-defaults.js"
 import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
 import { createApp } from "../../server/http/app.js";
 import { ManualClock } from "../../server/lib/clock.js";
-import { createLogger } from "../../server/lib/logger.js";
+import { createLogger, type Logger } from "../../server/lib/logger.js";
 import type { AppDeps } from "../../server/http/types.js";
 import type { TestDatabase, TestTarget } from "./databases.js";
 
@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** A real app on a fresh, migrated database of the target, with the demo data loaded. */
-export async function startTestApp(target: TestTarget, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(target: TestTarget, overrides: Partial<Config> = {}, opts: { logger?: Logger } = {}): Promise<TestApp> {
   const database = await target.open();
   const base = loadConfig({
     NODE_ENV: "test",
@@ -33,7 +33,7 @@ export async function startTestApp(target: TestTarget, overrides: Partial<Config
   });
   const config = { ...base, ...overrides };
   const clock = new ManualClock(new Date("2026-11-23T03:00:00.000Z"));
-  const deps: AppDeps = { db: database.db, config, clock, logger: createLogger("silent"), loginSlowdownBaseMs: 5, publicCacheMs: 0 };
+  const deps: AppDeps = { db: database.db, config, clock, logger: opts.logger ?? createLogger("silent"), loginSlowdownBaseMs: 5, publicCacheMs: 0 };
   await database.db.tx((m) => ensureSlaDefaults(m, clock.now()));
   await seedDemo(database.db, config.sessionSecret, clock.now());
   const app = createApp(deps);

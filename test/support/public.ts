@@ -3,19 +3,32 @@ import type supertest from "supertest";
 import { Agency, Category, TicketRating } from "../../server/entities/index.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mintTrackingLink } from "../../server/commands/tracking-secrets.js";
 import { DEMO, startTestApp, type TestApp } from "./app.js";
 import { sqliteTarget } from "./databases.js";
 
-/** A complaint recorded by the operator (as from a phone call): its id, number and tracking link. */
+/**
+ * A complaint recorded by the operator (as from a phone call): its id and number. The tracking link
+ * is not in the answer (the operator never sees its secret): it goes to the citizen's channel.
+ */
 export async function recordTicket(
   operator: supertest.Agent,
   input: { description: string; subject?: string; privacy?: "publik" | "anonim" | "rahasia"; categoryId?: number | null; caller?: { name?: string; phone?: string; email?: string }; channel?: string; locationText?: string },
-): Promise<{ id: number; number: string; link: string; path: string }> {
+): Promise<{ id: number; number: string }> {
   const res = await operator.post("/api/tickets").send({ channel: "sms", privacy: "publik", ...input });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  const link = res.body.trackingUrl as string;
-  const u = new URL(link);
-  return { id: res.body.id, number: res.body.number, link, path: `${u.pathname}${u.search}` };
+  assert.doesNotMatch(JSON.stringify(res.body), /[?&]k=/, "the operator's answer carries no tracking secret");
+  return { id: res.body.id, number: res.body.number };
+}
+
+/**
+ * A tracking link for the ticket, minted as the delivery of an acknowledgement mints one (for tests
+ * with no channel to the citizen): the path to open on /lacak.
+ */
+export async function mintedTrackingPath(t: TestApp, ticket: { id: number; number: string }): Promise<string> {
+  const url = await t.database.db.tx((m) => mintTrackingLink(m, t.config.sessionSecret, ticket, t.config.publicUrl, t.clock.now()));
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
 }
 
 export async function agencyId(t: TestApp, code: string): Promise<number> {

@@ -4,8 +4,10 @@
 // path and a redirect, so the secret does not stay in the address bar, history or Referer.
 //
 // Enumeration: an unknown number, a wrong secret and a wrong or expired code all get the same
-// page with the same status; wrong tries count per address (and codes per number) in a table all
-// API processes share, and over the limit everyone gets the same 429.
+// page with the same status; wrong tries count per address in a table all API processes share,
+// and over the limit everyone gets the same 429. Code requests are limited per address and per
+// number (any well-formed number, so the 429 tells nothing); a new code cancels no earlier link or
+// code. Links and codes are stored only as keyed hashes (commands/tracking-secrets.ts).
 import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { readWebFormBody, sniffImageType } from "../../../channels/web/web.connector.js";
@@ -16,8 +18,8 @@ import { citizenDecide } from "../../commands/citizen-decide.js";
 import type { CommandContext } from "../../commands/context.js";
 import { hitThrottle, throttleBlocked, type ThrottleRule } from "../../commands/hit-throttle.js";
 import { issueTrackingCode, TRACKING_CODE_MINUTES } from "../../commands/issue-tracking-code.js";
+import { ticketByTrackingSecret } from "../../commands/tracking-secrets.js";
 import { rateAnswer } from "../../commands/rate-answer.js";
-import { trackingSecretHash } from "../../commands/record-complaint.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import { hmacHex, safeEqualStrings } from "../../lib/crypto.js";
@@ -33,7 +35,7 @@ const numberSchema = z.string().trim().toUpperCase().regex(TICKET_NUMBER);
 export const FAILURE_RULE: ThrottleRule = { max: 10, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
 /** Code requests per address (answered 429 over it: it says nothing about any number). */
 export const CODE_REQUEST_RULE: ThrottleRule = { max: 5, windowMs: 60 * 60_000, blockMs: 60 * 60_000 };
-/** Codes sent per ticket number: over it, silently none (the page says the same either way). */
+/** Code requests per ticket number (any well-formed number, known or not): over it, 429 and no code. */
 export const CODE_PER_NUMBER_RULE: ThrottleRule = { max: 3, windowMs: 60 * 60_000, blockMs: 60 * 60_000 };
 /** How long an opened tracking page stays open in this browser. */
 const ACCESS_SECONDS = 2 * 60 * 60;
@@ -85,6 +87,15 @@ ${opts.error ? `<p class="err" role="alert">${esc(opts.error)}</p>` : ""}${opts.
 }
 
 const NOT_FOUND = (lang: Lang) => tr(lang, "Nomor, tautan atau kode tidak cocok, atau sudah kedaluwarsa. Periksa kembali, atau minta kode baru.", "The number, link or code does not match or has expired. Check it, or ask for a new code.");
+const minutesOf = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+const CODES_FOR_NUMBER = (lang: Lang, seconds: number) =>
+  tr(
+    lang,
+    `Kode untuk nomor ini sudah terlalu sering diminta. Kode dan tautan yang sudah dikirim tetap berlaku; gunakan itu, atau minta kode baru dalam ${minutesOf(seconds)} menit.`,
+    `Codes for this number were asked for too often. Codes and links already sent still work; use one of those, or ask for a new code in ${minutesOf(seconds)} minutes.`,
+  );
+const CODES_FROM_ADDRESS = (lang: Lang, seconds: number) =>
+  tr(lang, `Terlalu banyak permintaan kode dari alamat ini. Silakan coba lagi dalam ${minutesOf(seconds)} menit.`, `Too many code requests from this address. Please try again in ${minutesOf(seconds)} minutes.`);
 const THROTTLED = (lang: Lang) => tr(lang, "Terlalu banyak percobaan. Silakan coba lagi nanti.", "Too many tries. Please try again later.");
 
 export function lacakRoutes(deps: AppDeps): Router {
@@ -101,9 +112,9 @@ export function lacakRoutes(deps: AppDeps): Router {
     if (!r.allowed) return throttled(res, lang, r.retryAfterSeconds);
     sendHtml(res, 404, startPage(brandOf(deps.config), lang, "/lacak", { ...opts, error: NOT_FOUND(lang) }));
   };
-  const throttled = (res: Response, lang: Lang, retryAfterSeconds: number) => {
+  const throttled = (res: Response, lang: Lang, retryAfterSeconds: number, message = THROTTLED(lang), number?: string) => {
     res.setHeader("Retry-After", String(retryAfterSeconds));
-    sendHtml(res, 429, startPage(brandOf(deps.config), lang, "/lacak", { error: THROTTLED(lang) }));
+    sendHtml(res, 429, startPage(brandOf(deps.config), lang, "/lacak", { error: message, ...(number ? { number, codeStep: true } : {}) }));
   };
   const blocked = (req: Request) => throttleBlocked(deps.db.manager, `lacak-ip:${clientKey(req)}`, deps.clock.now());
 
@@ -118,14 +129,14 @@ export function lacakRoutes(deps: AppDeps): Router {
       const lang = langOf(req, res);
       const number = numberSchema.safeParse(req.body?.nomor);
       const limit = await deps.db.tx((m) => hitThrottle(m, `kode-ip:${clientKey(req)}`, CODE_REQUEST_RULE, deps.clock.now()));
-      if (!limit.allowed) return throttled(res, lang, limit.retryAfterSeconds);
+      if (!limit.allowed) return throttled(res, lang, limit.retryAfterSeconds, CODES_FROM_ADDRESS(lang, limit.retryAfterSeconds));
       if (!number.success) return sendHtml(res, 400, startPage(brandOf(deps.config), lang, "/lacak", { error: tr(lang, "Tulis nomor pengaduan seperti ADU-2611-00042.", "Write the complaint number like ADU-2611-00042.") }));
+      // Counted for any well-formed number, known or not: the 429 says nothing about whether it exists.
       const perNumber = await deps.db.tx((m) => hitThrottle(m, `kode-no:${number.data}`, CODE_PER_NUMBER_RULE, deps.clock.now()));
-      if (perNumber.allowed) {
-        const out = await deps.db.tx((m) => issueTrackingCode(m, ctx(), { number: number.data, locale: lang }));
-        deps.logger.info({ outcome: out.kind }, "tracking code requested");
-      }
-      // The same answer whether the number exists, is reachable, or was asked too often.
+      if (!perNumber.allowed) return throttled(res, lang, perNumber.retryAfterSeconds, CODES_FOR_NUMBER(lang, perNumber.retryAfterSeconds), number.data);
+      const out = await deps.db.tx((m) => issueTrackingCode(m, ctx(), { number: number.data, locale: lang }));
+      deps.logger.info({ outcome: out.kind }, "tracking code requested");
+      // The same answer whether the number exists or is reachable.
       sendHtml(
         res,
         200,
@@ -170,10 +181,9 @@ export function lacakRoutes(deps: AppDeps): Router {
       const secret = typeof req.query.k === "string" ? req.query.k : undefined;
       if (!number.success) return refuse(req, res, lang);
       if (secret !== undefined) {
-        // The link of the acknowledgement: compare in constant time; unknown numbers cost the same HMAC.
-        const ticket = await deps.db.manager.getRepository(Ticket).findOneBy({ number: number.data });
-        const given = trackingSecretHash(deps.config.sessionSecret, secret.slice(0, 100));
-        if (!ticket || !safeEqualStrings(ticket.trackingSecretHash, given)) return refuse(req, res, lang, { number: number.data });
+        // A link of the acknowledgement (or the confirmation page): only keyed hashes are stored to compare with.
+        const ticket = await ticketByTrackingSecret(deps.db.manager, deps.config.sessionSecret, number.data, secret);
+        if (!ticket) return refuse(req, res, lang, { number: number.data });
         res.append("Set-Cookie", accessCookie(deps, ticket, deps.clock.now()));
         return res.redirect(303, `/lacak/${ticket.number}${lang === "en" ? "?lang=en" : ""}`);
       }

@@ -5,6 +5,8 @@ import { CHANNEL_KINDS } from "../../domain/ticket/channels.js";
 import { TICKET_STATUSES } from "../../domain/ticket/lifecycle.js";
 import { PRIVACY_LEVELS } from "../../domain/privacy/levels.js";
 import { recordComplaint } from "../../commands/record-complaint.js";
+import { queueTicketNotice } from "../../commands/queue-outbound.js";
+import { TRACKING_LINK_SENT } from "../../commands/tracking-secrets.js";
 import { transitionTicket, type TransitionInput } from "../../commands/transition-ticket.js";
 import { updateTicket } from "../../commands/update-ticket.js";
 import { Ticket as TicketEntity } from "../../entities/ticket.entity.js";
@@ -182,8 +184,9 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     body: createBody,
     async handler({ body, viewer, now }) {
       const out = unwrap(
-        await deps.db.tx((m) =>
-          recordComplaint(m, commandContext(deps, viewer, now), {
+        await deps.db.tx(async (m) => {
+          const ctx = commandContext(deps, viewer, now);
+          const created = await recordComplaint(m, ctx, {
             channel: body.channel,
             subject: body.subject,
             description: body.description,
@@ -192,11 +195,20 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
             locationText: body.locationText ?? null,
             contact: body.caller,
             createdByUserId: viewer.id,
-          }),
-        ),
+          });
+          // The tracking link goes to the citizen on their channel; the operator never sees its secret.
+          const ack = created.kind === "created" ? await queueTicketNotice(m, ctx, created.ticket, "acknowledgement", { link: TRACKING_LINK_SENT }) : null;
+          return created.kind === "created" ? { ...created, acknowledgementQueued: !!ack } : created;
+        }),
       );
       const detail = await detailOr404(deps, viewer, out.ticket.id, "write");
-      return { ...detail, trackingUrl: `${deps.config.publicUrl}/lacak/${out.ticket.number}?k=${out.trackingSecret}` };
+      return {
+        ...detail,
+        trackingLinkSent: out.acknowledgementQueued,
+        tracking: out.acknowledgementQueued
+          ? "Tautan pelacakan dikirim ke warga / The tracking link is sent to the citizen"
+          : "Warga tidak dapat dihubungi: minta warga membuka /lacak dan meminta kode / The citizen cannot be reached: they can ask for a code at /lacak",
+      };
     },
   });
   addRoute(router, deps, {
