@@ -13,6 +13,7 @@ import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
+import { WebSubmissionLimit } from "../channels/web-intake.js";
 import { createMetrics } from "./metrics.js";
 import { healthRoutes } from "./health.js";
 import { laporRoutes } from "./public/lapor.js";
@@ -54,7 +55,9 @@ export function createApp(deps: AppDeps) {
   app.use(healthRoutes(deps, metrics));
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
-  app.use("/webhooks", webhookRoutes(deps, ingest));
+  // The web form's per-address limit, one for both ways in (/lapor and /webhooks/web/:account).
+  const webLimit = new WebSubmissionLimit(() => deps.clock.now().getTime());
+  app.use("/webhooks", webhookRoutes(deps, ingest, webLimit));
   app.use("/voice", voiceRoutes(deps));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps) {
   const publicCache = microCache({ ttlMs: deps.publicCacheMs ?? 5000, ...deps.config.publicCache, knownParams: PUBLIC_CACHE_PARAMS });
   app.locals.publicCache = publicCache;
   app.use(["/laporan", "/kinerja", "/open311/v2"], publicCache);
-  app.use("/lapor", laporRoutes(deps));
+  app.use("/lapor", laporRoutes(deps, webLimit));
   app.use("/console", consoleRoutes());
   app.use("/lacak", lacakRoutes(deps));
   app.use("/laporan", laporanRoutes(deps));
