@@ -9,6 +9,7 @@ import { conversationRoutes } from "./routes/conversation.routes.js";
 import { openApiRoutes } from "./routes/openapi.routes.js";
 import { recordRoutes } from "./routes/records.routes.js";
 import { ticketRoutes } from "./routes/tickets.routes.js";
+import { publicationRoutes } from "./routes/publication.routes.js";
 import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps) {
   api.use(authenticate(deps));
   authRoutes(api, deps);
   ticketRoutes(api, deps);
+  publicationRoutes(api, deps);
   conversationRoutes(api, deps);
   deliveryRoutes(api, deps);
   attachmentRoutes(api, deps);
