@@ -31,7 +31,11 @@ export interface PublicationDraft {
   verified: boolean;
   redactions: string[];
   texts: DraftText[];
-  approved: { at: Date; byUserId: number | null; byName: string | null; current: boolean } | null;
+  /**
+   * The approved version: `current` while the texts still produce it (an answer that came later or
+   * an edited text make it stale), `sameAsDraft` when it is exactly this draft.
+   */
+  approved: { at: Date; byUserId: number | null; byName: string | null; current: boolean; redactions: string[]; sameAsDraft: boolean } | null;
 }
 
 /** The answers (forward id -> public text) stored with an approved version. */
@@ -79,13 +83,14 @@ export async function publicationDraft(m: EntityManager, ticketId: number, redac
   if (stored) {
     const by = stored.approvedByUserId ? await m.getRepository(User).findOne({ select: { id: true, name: true }, where: { id: stored.approvedByUserId } }) : null;
     const answers = approvedAnswers(stored);
+    const storedRedactions = normalizeRedactions(redactionsOf(stored));
+    const asStored = (s: string) => publicVersion(s, { names }, storedRedactions);
     const current =
-      stored.subject === version(ticket.subject) &&
-      stored.description === version(ticket.description) &&
-      stored.locationText === (ticket.locationText ? version(ticket.locationText) : null) &&
-      answered.every((f) => answers.get(f.id) === version(f.response!)) &&
-      JSON.stringify(normalizeRedactions(redactionsOf(stored))) === JSON.stringify(chosen);
-    approved = { at: stored.approvedAt, byUserId: stored.approvedByUserId, byName: by?.name ?? null, current };
+      stored.subject === asStored(ticket.subject) &&
+      stored.description === asStored(ticket.description) &&
+      stored.locationText === (ticket.locationText ? asStored(ticket.locationText) : null) &&
+      answered.every((f) => answers.get(f.id) === asStored(f.response!));
+    approved = { at: stored.approvedAt, byUserId: stored.approvedByUserId, byName: by?.name ?? null, current, redactions: storedRedactions, sameAsDraft: current && JSON.stringify(storedRedactions) === JSON.stringify(chosen) };
   }
   return {
     ticketId,

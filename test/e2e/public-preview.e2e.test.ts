@@ -63,10 +63,12 @@ for (const target of await testTargets()) {
       const res = await operator.put(`/api/tickets/${ticket.id}/publication`).send({ redactions: ["Sugiarto Wibisono"] });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.approved.current, true);
+      assert.equal(res.body.approved.sameAsDraft, true);
       assert.equal(res.body.approved.byName !== null, true);
       t.clock.advance(10_000);
       await answerAsHeadPU(t, ticket.id, "Petugas sudah menegur Sugiarto Wibisono dan memasang rambu larangan parkir.");
       t.clock.advance(10_000);
+      assert.equal((await operator.get(`/api/tickets/${ticket.id}/publication`)).body.approved.current, false, "the console warns: an answer came after the approval");
       for (const path of SURFACES(ticket.number)) {
         const text = (await http().get(path)).text;
         assert.ok(!/sugiarto|wibisono/i.test(text), `${path} still names the third person`);

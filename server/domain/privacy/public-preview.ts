@@ -49,7 +49,7 @@ export interface Highlight {
   end: number;
 }
 
-const ADDRESS = /(?<![\p{L}\p{N}])(?:jl|jln|jalan|gg|gang|blok|kav|komp|komplek|kompleks|perum|perumahan|rt|rw|no|nomor|dusun|kp|kampung|desa|kel|kelurahan|kec|kecamatan)\.?(?:[ \t]+|(?=\d))[\p{L}\p{N}/.-]+(?:[ \t]+(?!(?:dan|yang|di|ke|dari|sejak|sudah)\b)[\p{Lu}\p{N}][\p{L}\p{N}/.-]*){0,3}/giu;
+const ADDRESS = /(?<![\p{L}\p{N}])(?i:jl|jln|jalan|gg|gang|blok|kav|komp|komplek|kompleks|perum|perumahan|rt|rw|no|nomor|dusun|kp|kampung|desa|kel|kelurahan|kec|kecamatan)\.?(?:[ \t]+|(?=\d))[\p{Lu}\p{N}][\p{L}\p{N}/.-]*(?:[ \t]+[\p{Lu}\p{N}][\p{L}\p{N}/.-]*){0,3}/gu;
 const NUMBER = /\d(?:[\d.,/:-]*\d)?/g;
 const CAPITALISED = /(?<![\p{L}\p{N}])\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?[\p{Ll}'’]+)*(?![\p{L}\p{N}])/gu;
 const FORMS = new Set(HONORIFICS);
@@ -62,7 +62,12 @@ const FORMS = new Set(HONORIFICS);
 export function highlightsOf(text: string): Highlight[] {
   const all: Highlight[] = [];
   const push = (kind: HighlightKind, re: RegExp, keep: (s: string) => boolean = () => true) => {
-    for (const m of text.matchAll(re)) if (keep(m[0])) all.push({ kind, start: m.index, end: m.index + m[0].length });
+    for (const m of text.matchAll(re)) {
+      if (!keep(m[0])) continue;
+      // A sentence's full stop or comma after "Gg. Mawar." is not part of the address.
+      const end = m.index + m[0].replace(/[.,/-]+$/, "").length;
+      if (end > m.index) all.push({ kind, start: m.index, end });
+    }
   };
   push("masked", TOKEN_PATTERN);
   push("address", ADDRESS);
