@@ -119,9 +119,12 @@ export function maskPublicText(text: string, opts: MaskOptions = {}): string {
     out += text.slice(at, s.start) + tokens[s.kind];
     at = s.end;
   }
-  out += text.slice(at);
-  // A stored public version carries the Indonesian tokens; an English page shows them in English.
-  return opts.locale === "en" ? out.replace(TOKEN_PATTERN, (t) => ID_TO_EN.get(t) ?? t) : out;
+  return out + text.slice(at);
+}
+
+/** Indonesian tokens (as a stored public version carries them) in the page's language. */
+export function localizeMaskTokens(text: string, locale: MaskLocale): string {
+  return locale === "en" ? text.replace(TOKEN_PATTERN, (t) => ID_TO_EN.get(t) ?? t) : text;
 }
 
 /** True when maskPublicText would change something. */
