@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import supertest from "supertest";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
+import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
 import { answerAsHeadPU, categoryId, recordTicket, unescapeHtml, verifyAndForward } from "../support/public.js";
 import { AuditEvent, TicketPublication } from "../../server/entities/index.js";
@@ -43,7 +43,8 @@ describe("console: the publication preview (acceptance 9)", { skip: browserSkip 
   });
 
   it("the operator redacts a third person's name in the preview and approves; every public surface shows the redacted version", async () => {
-    const page = await (await browser.context({ viewport: { width: 1280, height: 1000 } })).newPage();
+    // bypassCSP: axe-core is injected as a script (the console's CSP would refuse it).
+    const page = await (await browser.context({ bypassCSP: true, viewport: { width: 1280, height: 1000 } })).newPage();
     await page.goto(`${server.url}/console/#/login`);
     await signIn(page, DEMO.operator);
     await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
@@ -56,6 +57,8 @@ describe("console: the publication preview (acceptance 9)", { skip: browserSkip 
     await sugiarto.waitFor();
     assert.equal(await texts.locator('[data-text="description"] mark[data-kind="address"]').first().textContent(), "Jl. Kenanga 12");
     await screenshot(page, "40-publication-preview");
+    const serious = (await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious");
+    assert.deepEqual(serious, [], "the preview passes axe-core");
 
     // One word by clicking it, the other by typing it.
     await sugiarto.getByRole("button", { name: "Samarkan “Sugiarto”" }).click();
