@@ -64,6 +64,9 @@ export const redactionsOf = (p: Pick<TicketPublication, "redactions"> | null | u
 export async function publicationDraft(m: EntityManager, ticketId: number, redactions?: readonly string[]): Promise<PublicationDraft | null> {
   const ticket = await m.getRepository(Ticket).findOneBy({ id: ticketId });
   if (!ticket) return null;
+  const publishable = PUBLISHABLE_PRIVACY.includes(ticket.privacy) && !UNPUBLISHED_STATUSES.includes(ticket.status);
+  // A report that is never published has no public version: nothing of its text is shown here.
+  if (!publishable) return { ticketId, number: ticket.number, publishable, verified: ticket.verifiedAt != null, redactions: [], texts: [], approved: null };
   const stored = await m.getRepository(TicketPublication).findOneBy({ ticketId });
   const chosen = normalizeRedactions(redactions ?? redactionsOf(stored));
   const names = await reporterNamesOf(m, ticket.contactId);
@@ -95,7 +98,7 @@ export async function publicationDraft(m: EntityManager, ticketId: number, redac
   return {
     ticketId,
     number: ticket.number,
-    publishable: PUBLISHABLE_PRIVACY.includes(ticket.privacy) && !UNPUBLISHED_STATUSES.includes(ticket.status),
+    publishable,
     verified: ticket.verifiedAt != null,
     redactions: chosen,
     texts,

@@ -51,6 +51,11 @@ for (const target of await testTargets()) {
       assert.equal((await operator.put(`/api/tickets/${ticket.id}/publication`).send({ redactions: ["x"] })).status, 400);
       assert.equal((await operator.put(`/api/tickets/${ticket.id}/publication`).send({ redactions: "Sugiarto" })).status, 400);
       assert.equal((await operator.put(`/api/tickets/999999/publication`).send({ redactions: [] })).status, 404);
+      const secret = await recordTicket(operator, { description: "Rahasia: pungutan liar oleh Sugiarto Wibisono di sekolah.", privacy: "rahasia", caller: { phone: "081234500079" } });
+      const closed = await operator.get(`/api/tickets/${secret.id}/publication`);
+      assert.equal(closed.body.publishable, false);
+      assert.deepEqual(closed.body.texts, [], "a rahasia report has no public version, and its text is not shown here");
+      assert.equal((await operator.put(`/api/tickets/${secret.id}/publication`).send({ redactions: [] })).status, 409);
       const preview = await operator.post(`/api/tickets/${ticket.id}/publication/preview`).send({ redactions: ["sugiarto wibisono"] });
       assert.equal(preview.status, 200);
       assert.ok(!JSON.stringify(preview.body.texts).includes("Sugiarto"));
