@@ -11,6 +11,7 @@ import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
 import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
 import { TrackingSecrets1764760000000 } from "./1764760000000-tracking-secrets.js";
+import { TicketPublications1764770000000 } from "./1764770000000-ticket-publications.js";
 
 import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
@@ -29,4 +30,5 @@ export const migrations = [
   EarlyDeliveryUpdates1764740000000,
   NotificationBodies1764750000000,
   TrackingSecrets1764760000000,
+  TicketPublications1764770000000,
 ];

@@ -13,6 +13,8 @@ export const CASE_TEXTS = {
   forwards: { instruction: "instruction", response: "response", return_reason: "returnReason" },
   ticket_ratings: { comment: "comment" },
   attachments: { file_name: "fileName" },
+  // The public version an operator approved (answers: the JSON of every answer's public text).
+  ticket_publications: { subject: "subject", description: "description", location_text: "locationText", answers: "answers" },
 } as const;
 
 export type CaseTextTable = keyof typeof CASE_TEXTS;

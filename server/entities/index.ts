@@ -27,14 +27,16 @@ import { Open311Key } from "./open311-key.entity.js";
 import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
 import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
+import { TicketPublication } from "./ticket-publication.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
-export { Open311Key, PublicThrottle, TicketRating, TrackingCode, TrackingLink };
+export { Open311Key, PublicThrottle, TicketPublication, TicketRating, TrackingCode, TrackingLink };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
 export const entities = [
+  TicketPublication,
   Agency,
   Attachment,
   AuditAnchor,

@@ -10,10 +10,12 @@ import { conversationRoutes } from "./routes/conversation.routes.js";
 import { openApiRoutes } from "./routes/openapi.routes.js";
 import { recordRoutes } from "./routes/records.routes.js";
 import { ticketRoutes } from "./routes/tickets.routes.js";
+import { publicationRoutes } from "./routes/publication.routes.js";
 import type { AppDeps } from "./types.js";
 import { channelAccountRoutes } from "./routes/channel-accounts.routes.js";
 import { webhookRoutes } from "./webhooks.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
+import { WebSubmissionLimit } from "../channels/web-intake.js";
 import { createMetrics } from "./metrics.js";
 import { healthRoutes } from "./health.js";
 import { laporRoutes } from "./public/lapor.js";
@@ -55,7 +57,9 @@ export function createApp(deps: AppDeps) {
   app.use(healthRoutes(deps, metrics));
 
   // Providers' callbacks: raw bytes, verified by the connector; no session, no JSON parser.
-  app.use("/webhooks", webhookRoutes(deps, ingest));
+  // The web form's per-address limit, one for both ways in (/lapor and /webhooks/web/:account).
+  const webLimit = new WebSubmissionLimit(() => deps.clock.now().getTime());
+  app.use("/webhooks", webhookRoutes(deps, ingest, webLimit));
   app.use("/voice", voiceRoutes(deps));
   // The public side: server-rendered, no script, our own stylesheet only (CSP), see docs/public.md.
   app.use(["/lapor", "/lacak", "/laporan", "/kinerja", "/open311", "/publik"], publicSecurityHeaders);
@@ -63,7 +67,7 @@ export function createApp(deps: AppDeps) {
   const publicCache = microCache({ ttlMs: deps.publicCacheMs ?? 5000, ...deps.config.publicCache, knownParams: PUBLIC_CACHE_PARAMS });
   app.locals.publicCache = publicCache;
   app.use(["/laporan", "/kinerja", "/open311/v2"], publicCache);
-  app.use("/lapor", laporRoutes(deps));
+  app.use("/lapor", laporRoutes(deps, webLimit));
   app.use("/console", consoleRoutes());
   app.use("/lacak", lacakRoutes(deps));
   app.use("/laporan", laporanRoutes(deps));
@@ -86,6 +90,7 @@ export function createApp(deps: AppDeps) {
   api.use(authenticate(deps));
   authRoutes(api, deps);
   ticketRoutes(api, deps);
+  publicationRoutes(api, deps);
   conversationRoutes(api, deps);
   deliveryRoutes(api, deps);
   operationsRoutes(api, deps);

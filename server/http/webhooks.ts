@@ -2,11 +2,13 @@
 //   raw body kept (express.raw, WEBHOOK_BODY_LIMIT) -> account lookup (404) -> connector.verify over
 //   the raw bytes and the URL the provider called (401, nothing stored) -> parse (400 if it throws)
 //   -> ingest (concurrent deliveries share one transaction: IngestBatcher) -> the connector's reply (TwiML…) or 200, only after commit.
+//   The web form's connector also passes the per-address limit it shares with /lapor (web-intake.ts): 429, nothing stored.
 import express, { type Request, type Response, type Router } from "express";
 import type { WebhookConnector, WebhookRequest } from "../../channels/connector.js";
 import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
 import { applyDeliveryUpdate } from "../commands/apply-delivery-update.js";
 import { IngestBatcher } from "../channels/ingest-batcher.js";
+import { ingestWebSubmission, WebSubmissionLimit } from "../channels/web-intake.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
 import type { CommitEvent } from "../lib/db.js";
 import type { AppDeps } from "./types.js";
@@ -37,7 +39,7 @@ function webhookRequest(req: Request, url: string): WebhookRequest {
   return { method: req.method, url, headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), query };
 }
 
-export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps)): Router {
+export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps), webLimit = new WebSubmissionLimit(() => deps.clock.now().getTime())): Router {
   // Concurrent deliveries commit together (group commit); each is answered once its batch committed.
   const router = express.Router();
   // Accounts and their decrypted configs, kept briefly: a burst of deliveries to one number would
@@ -111,7 +113,20 @@ export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps)):
         return res.status(200).json({ ok: true, ignored: outcome.reason });
       }
       const results: string[] = [];
-      for (const message of outcome.messages) results.push((await batcher.ingest(account, message)).kind);
+      for (const message of outcome.messages) {
+        if (connector.kind !== "web") {
+          results.push((await batcher.ingest(account, message)).kind);
+          continue;
+        }
+        // A web form: the same per-address limit as /lapor; refused tries do not count.
+        const r = await ingestWebSubmission(webLimit, req.ip ?? "", () => batcher.ingest(account, message));
+        if (r.kind === "limited") {
+          deps.logger.info({ channelAccountId: account.id, ip: req.ip }, "web form refused: too many submissions from this address");
+          res.setHeader("Retry-After", String(r.retryAfterSeconds));
+          return fail(res, 429, "too_many_submissions", "too many submissions from this address; try again later");
+        }
+        results.push(r.kind);
+      }
       for (const delivery of outcome.deliveries) {
         const at = deps.clock.now();
         const r = await deps.db.tx((m) => applyDeliveryUpdate(m, { actor: { userId: null, label: `${connectorId} receipt` }, at, secretKey: deps.config.sessionSecret }, account.id, delivery));

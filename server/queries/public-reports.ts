@@ -11,6 +11,9 @@ import { ContactIdentity } from "../entities/contact-identity.entity.js";
 import { Contact } from "../entities/contact.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
+import { TicketPublication } from "../entities/ticket-publication.entity.js";
+import { applyRedactions } from "../domain/privacy/public-preview.js";
+import { approvedAnswers, redactionsOf } from "./publication-preview.js";
 
 export interface PublicReportFilter {
   /** Words to find in the (masked) subject and description. */
@@ -158,7 +161,11 @@ const COLUMNS = [
   "t.verifiedAt",
 ];
 
-/** Answers, OPDs and reporter names of a page of tickets, in three queries. */
+/**
+ * Answers, OPDs, reporter names and approved public versions of a page of tickets, in four queries.
+ * A ticket with an approved public version (publication preview) shows exactly that version; an
+ * answer that came after the approval gets the operator's redactions too.
+ */
 async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promise<PublicReportRow[]> {
   if (tickets.length === 0) return [];
   const ids = tickets.map((t) => t.id);
@@ -184,23 +191,28 @@ async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promis
       names.set(Number(r.id), list);
     }
   }
+  const approved = new Map((await m.getRepository(TicketPublication).find({ where: { ticketId: In(ids) } })).map((p) => [p.ticketId, p]));
   return tickets.map((t) => {
     const own = forwards.filter((f) => f.ticketId === t.id && f.status !== "withdrawn");
+    const pub = approved.get(t.id);
+    const pubAnswers = pub ? approvedAnswers(pub) : null;
+    const redactions = pub ? redactionsOf(pub) : [];
+    const answerText = (f: Forward) => pubAnswers?.get(f.id) ?? applyRedactions(f.response!, redactions);
     const agencies = [...new Set(own.map((f) => f.agencyId))].map((id) => lk.agencies.get(id)).filter((a): a is Agency => !!a);
     const category = t.categoryId != null ? lk.categories.get(t.categoryId) ?? null : null;
     return {
       id: t.id,
       number: t.number,
-      subject: t.subject,
-      description: t.description,
+      subject: pub ? pub.subject ?? "" : t.subject,
+      description: pub ? pub.description ?? "" : t.description,
       status: t.status,
       privacy: t.privacy as "publik" | "anonim",
       category: category ? { code: category.code, name: category.name, nameEn: category.nameEn } : null,
       agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
       answers: own
         .filter((f) => f.status === "answered" && f.response && f.answeredAt)
-        .map((f) => ({ agencyName: lk.agencies.get(f.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(f.agencyId)?.code ?? "", at: f.answeredAt!, text: f.response! })),
-      locationText: t.locationText,
+        .map((f) => ({ agencyName: lk.agencies.get(f.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(f.agencyId)?.code ?? "", at: f.answeredAt!, text: answerText(f) })),
+      locationText: pub ? pub.locationText : t.locationText,
       latitude: t.latitude,
       longitude: t.longitude,
       receivedAt: t.receivedAt,

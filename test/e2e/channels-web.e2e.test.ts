@@ -15,6 +15,7 @@ for (const target of await testTargets()) {
   describe(`channels: the web form /lapor (${target.name})`, () => {
     let t: TestApp;
     let twilio: FakeTwilio;
+    let webAccountId: number;
     const http = () => supertest(t.app);
     const m = () => t.database.db.manager;
     const formToken = async () => {
@@ -31,7 +32,7 @@ for (const target of await testTargets()) {
       t = await startTestApp(target);
       const admin = await t.loginAs(DEMO.admin);
       assert.equal((await http().get("/lapor")).status, 503, "no web account yet");
-      await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
+      webAccountId = (await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201)).body.id;
       await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } }).expect(201);
     });
     after(async () => {
@@ -91,7 +92,7 @@ for (const target of await testTargets()) {
       assert.equal(after.receipts, before.receipts + 1);
     });
 
-    it("spam and bad input are refused with the form shown again, nothing is stored, and one address is rate-limited", async () => {
+    it("spam and bad input are refused with the form shown again, nothing is stored", async () => {
       t.clock.advance(11 * 60_000);
       const before = await counts();
       const token = await formToken();
@@ -109,8 +110,93 @@ for (const target of await testTargets()) {
       const garbage = await http().post("/lapor").set("content-type", "multipart/form-data; boundary=xyz").send(Buffer.from("not multipart at all"));
       assert.equal(garbage.status, 400);
       assert.deepEqual(await counts(), before);
-      const sixth = await http().post("/lapor").type("form").send({ _token: token, uraian: "Pengiriman keenam dalam sepuluh menit.", telepon: "081234567002" });
+    });
+
+    it("issue 14: refused tries do not count; beyond the address limit the 429 page gives the form back with everything typed, and no ticket", async () => {
+      t.clock.advance(11 * 60_000);
+      // Five refusals first (too fast, forged): none of them counts toward the limit.
+      for (let i = 0; i < 5; i++) {
+        const tok = await formToken();
+        assert.equal((await http().post("/lapor").type("form").send({ _token: tok, uraian: "Terlalu cepat diisi oleh robot.", telepon: "081234567002" })).status, 400);
+      }
+      const before = await counts();
+      for (let i = 0; i < 5; i++) {
+        const tok = await formToken();
+        t.clock.advance(5_000);
+        const res = await http().post("/lapor").type("form").send({ _token: tok, uraian: `Jalan berlubang di Gang Mawar nomor ${i + 1}.`, telepon: "081234567002" });
+        assert.equal(res.status, 201, `submission ${i + 1} of the limit: ${res.text}`);
+      }
+      assert.equal((await counts()).tickets, before.tickets + 5);
+      const tok = await formToken();
+      t.clock.advance(5_000);
+      const sixth = await http()
+        .post("/lapor")
+        .type("form")
+        .send({ _token: tok, uraian: "Pengiriman keenam: saluran air <tersumbat> & meluap.", lokasi: "Jl. Kenanga 7", nama: "Sari", telepon: "081234567002", email: "sari@example.org", privasi: "rahasia" });
       assert.equal(sixth.status, 429);
+      assert.match(sixth.text, /Terlalu banyak pengiriman/);
+      assert.ok(Number(sixth.headers["retry-after"]) > 0);
+      assert.match(sixth.text, /<textarea id="u" name="uraian"[^>]*>Pengiriman keenam: saluran air &#60;tersumbat&#62; &#38; meluap\.<\/textarea>/, "the complaint text is back in the form");
+      assert.match(sixth.text, /name="lokasi" value="Jl. Kenanga 7"/);
+      assert.match(sixth.text, /name="nama" value="Sari"/);
+      assert.match(sixth.text, /name="telepon" value="081234567002"/);
+      assert.match(sixth.text, /name="email" value="sari@example.org"/);
+      assert.match(sixth.text, /value="rahasia" checked/);
+      assert.match(sixth.text, /name="_token" value="[^"]+"/, "with a fresh token to send it again later");
+      assert.equal((await counts()).tickets, before.tickets + 5, "no ticket beyond the limit");
+    });
+
+    it("issue 14: POST /webhooks/web/:account has the same anti-spam: no valid, unused, old-enough token or beyond the shared address limit, no ticket", async () => {
+      t.clock.advance(11 * 60_000);
+      const hook = () => http().post(`/webhooks/web/${webAccountId}`).type("form");
+      const form = (token: string, text: string) => ({ _token: token, uraian: text, telepon: "081234567003" });
+      const before = await counts();
+      assert.equal((await hook().send({ uraian: "Tanpa token sama sekali dari luar.", telepon: "081234567003" })).status, 401, "no token");
+      const tok = await formToken();
+      assert.equal((await hook().send(form(`${tok.slice(0, -3)}AAA`, "Token yang dipalsukan dari luar."))).status, 401, "forged token");
+      const fast = await hook().send(form(tok, "Dikirim terlalu cepat oleh robot."));
+      assert.equal(fast.status, 200);
+      assert.match(fast.body.ignored, /^spam: form filled in/, "too young a token");
+      t.clock.advance(2 * 86_400_000);
+      assert.equal((await hook().send(form(tok, "Token yang sudah kedaluwarsa."))).status, 401, "expired token");
+      assert.deepEqual(await counts(), before, "nothing stored for any of these");
+
+      const first = await formToken();
+      t.clock.advance(5_000);
+      const ok = await hook().send(form(first, "Lampu jalan di Jl. Melati padam sejak Senin."));
+      assert.equal(ok.status, 200, ok.text);
+      assert.deepEqual(ok.body.results, ["created"]);
+      const reused = await hook().send(form(first, "Isi lain dengan token yang sama dipakai ulang."));
+      assert.deepEqual(reused.body.results, ["duplicate"], "a used token makes no second ticket");
+      assert.equal((await counts()).tickets, before.tickets + 1);
+
+      // One limit for both ways in: three through /lapor and one more here make five tickets.
+      for (let i = 0; i < 3; i++) {
+        const tk = await formToken();
+        t.clock.advance(5_000);
+        assert.equal((await http().post("/lapor").type("form").send(form(tk, `Pohon tumbang di Jl. Dahlia nomor ${i + 1}.`))).status, 201);
+      }
+      const fifth = await formToken();
+      t.clock.advance(5_000);
+      assert.deepEqual((await hook().send(form(fifth, "Sampah menumpuk di pasar Kosambi."))).body.results, ["created"]);
+      assert.equal((await counts()).tickets, before.tickets + 5);
+
+      const sixth = await formToken();
+      t.clock.advance(5_000);
+      const limited = await hook().send(form(sixth, "Pengiriman keenam lewat webhook."));
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.error, "too_many_submissions");
+      assert.ok(Number(limited.headers["retry-after"]) > 0);
+      assert.equal((await http().post("/lapor").type("form").send(form(sixth, "Pengiriman keenam lewat halaman."))).status, 429);
+      assert.equal((await counts()).tickets, before.tickets + 5, "no ticket beyond the limit");
+
+      // A new window: six sent at once from one address make five tickets, never six.
+      t.clock.advance(11 * 60_000);
+      const tokens = await Promise.all(Array.from({ length: 6 }, () => formToken()));
+      t.clock.advance(5_000);
+      const burst = await Promise.all(tokens.map((tk, i) => hook().send(form(tk, `Serentak nomor ${i + 1}: jembatan retak.`))));
+      assert.deepEqual(burst.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 429]);
+      assert.equal((await counts()).tickets, before.tickets + 10);
     });
 
     it("in English on ?lang=en; a second complaint from the same citizen is a ticket of its own", async () => {

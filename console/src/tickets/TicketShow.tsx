@@ -13,6 +13,7 @@ import { ChannelIcon, PRIVACY, SlaCountdown, StatusChip } from "./bits";
 import { TextActionButton, useTransition } from "./actions";
 import { MergeButton } from "./MergeDialog";
 import { AnswerButton } from "./AnswerDialog";
+import { PublicationPreview } from "./PublicationPreview";
 import { DeliveryReason, DeliveryState, MessageLabel } from "./delivery";
 
 const fmt = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");
@@ -65,6 +66,7 @@ function TicketDetail() {
         </Card>
         <Conversation ticket={r} />
         {center ? <Composer ticket={r} /> : <NoteBox ticket={r} />}
+        {center && r.privacy !== "rahasia" ? <PublicationPreview ticketId={r.id as number} /> : null}
       </Stack>
       <Stack spacing={2} sx={{ minWidth: 0 }}>
         <ReporterCard ticket={r} />

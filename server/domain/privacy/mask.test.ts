@@ -354,6 +354,58 @@ function readableDigits(text: string): string[] {
   return (folded.match(/\d(?:[\s.\-()+\u200b\u00a0]{0,3}\d)*/g) ?? []).map((m) => m.replace(/\D/g, ""));
 }
 
+describe("maskPublicText: display names hide whole name tokens, never common words (issue 14)", () => {
+  const cases: [string, string, string[]][] = [
+    // The review's finding: a display name "alert img" masked "alert" in the OPD's answer.
+    ["Kami sudah menindaklanjuti alert dari warga, lihat img terlampir.", "Kami sudah menindaklanjuti alert dari warga, lihat img terlampir.", ["alert img"]],
+    ["alert img", NAMA, ["alert img"]],
+    ["Info Jalan Rusak", NAMA, ["Info Jalan Rusak"]],
+    ["Info: jalan rusak sudah diperbaiki, terima kasih.", "Info: jalan rusak sudah diperbaiki, terima kasih.", ["Info Jalan Rusak"]],
+    ["The team will help you", "The team will help you", ["Help Team"]],
+    ["<img src=x onerror=alert(1)> dikirim", "<img src=x onerror=alert(1)> dikirim", ["<img src=x onerror=alert(1)>"]],
+    // Short tokens (3 letters) alone only when written as a name; never inside another word.
+    ["Edi datang kemarin", `${NAMA} datang kemarin`, ["Edi Susanto"]],
+    ["mohon edit data dan edisi baru", "mohon edit data dan edisi baru", ["Edi Susanto"]],
+    ["Susanto dan edi", `${NAMA} dan edi`, ["Edi Susanto"]],
+    ["Bu Ani dan ani-ani", `Bu ${NAMA} dan ani-ani`, ["Ani"]],
+    ["Sudarmanto bukan Darman", "Sudarmanto bukan " + NAMA, ["Darman"]],
+  ];
+  for (const [input, expected, names] of cases) {
+    it(`${JSON.stringify(input)} with ${JSON.stringify(names)}`, () => assert.equal(maskPublicText(input, { names }), expected));
+  }
+});
+
+describe("maskPublicText: third persons introduced by a form of address or title (issue 14)", () => {
+  const cases: [string, string][] = [
+    ["Pak Bambang Sugiarto sudah menerima laporan.", `Pak ${NAMA} sudah menerima laporan.`],
+    ["Keluhan soal Bapak Bambang dan Ibu Sri Wahyuni.", `Keluhan soal Bapak ${NAMA} dan Ibu ${NAMA}.`],
+    ["ditangani Sdr. Joko dan Sdri. Lestari", `ditangani Sdr. ${NAMA} dan Sdri. ${NAMA}`],
+    ["diperiksa dr. Rina Marlina di puskesmas", `diperiksa dr. ${NAMA} di puskesmas`],
+    ["tanah milik H. Ahmad bin Sulaiman dan Hj. Siti Aminah", `tanah milik H. ${NAMA} dan Hj. ${NAMA}`],
+    ["dari Drs. Heru, Ir. Joko W. dan Prof. Dr. Ir. Sari Dewi", `dari Drs. ${NAMA}, Ir. ${NAMA} dan Prof. Dr. Ir. ${NAMA}`],
+    ["Bapak H. Ahmad sudah hadir", `Bapak H. ${NAMA} sudah hadir`],
+    ["pak bambang belum datang, bu ani juga", `pak ${NAMA} belum datang, bu ${NAMA} juga`],
+    ["PAK BAMBANG SUGIARTO", `PAK ${NAMA}`],
+    // Roles, places and ordinary words after a form of address stay.
+    ["Yth. Bapak Gubernur, Ibu Kepala Dinas dan Pak RT 03", "Yth. Bapak Gubernur, Ibu Kepala Dinas dan Pak RT 03"],
+    ["Jakarta bukan lagi ibu kota; Bapak dapat menghubungi kami", "Jakarta bukan lagi ibu kota; Bapak dapat menghubungi kami"],
+    ["Terima kasih Bapak atas laporannya, Ibu sudah kami hubungi.", "Terima kasih Bapak atas laporannya, Ibu sudah kami hubungi."],
+    ["Kepada Yth. Bapak/Ibu, pelapor", "Kepada Yth. Bapak/Ibu, pelapor"],
+    ["Pak Camat dan Bu Lurah hadir; ibu hamil diutamakan", "Pak Camat dan Bu Lurah hadir; ibu hamil diutamakan"],
+    ["H 2 bulan, Ir lampu", "H 2 bulan, Ir lampu"],
+  ];
+  for (const [input, expected] of cases) {
+    it(JSON.stringify(input), () => {
+      assert.equal(maskPublicText(input), expected);
+      assert.equal(maskPublicText(expected), expected, "idempotent");
+    });
+  }
+  it("known persons (staff names) are hidden by the same rules as the reporter's", () => {
+    assert.equal(maskPublicText("Ditangani oleh Wahyudi Kusnadi dari bidang jalan; Wahyudi akan menelepon.", { people: ["Wahyudi Kusnadi", "Admin Operator"] }), `Ditangani oleh ${NAMA} dari bidang jalan; ${NAMA} akan menelepon.`);
+    assert.equal(maskPublicText("Admin dan operator akan membantu", { people: ["Admin Operator"] }), "Admin dan operator akan membantu");
+  });
+});
+
 describe("maskPublicText: generated personal data never survives", () => {
   const generators = [genNik, genMobile, genLandline, genEmail, genName] as const;
   for (const gen of generators) {

@@ -1,7 +1,8 @@
 /**
  * Masking of every text shown publicly (status page, public feed, Open311): NIK, phone numbers,
- * e-mail addresses and the reporter's name are replaced by a visible token, however they were
- * typed. It errs on the side of hiding: two nearby findings that overlap become one token, and
+ * e-mail addresses, the reporter's name, other known persons' names and third persons introduced by
+ * a form of address or title ("Pak Bambang Sugiarto") are replaced by a visible token, however they
+ * were typed. It errs on the side of hiding: two nearby findings that overlap become one token, and
  * anything ambiguous between a phone number and a number with a meaning (dates, amounts,
  * ticket numbers, RT/RW, house numbers) is decided by the rules in pii-numbers.ts.
  *
@@ -9,7 +10,7 @@
  * masking already-masked text changes nothing.
  */
 import { findEmailPii } from "./pii-emails.js";
-import { findNamePii } from "./pii-names.js";
+import { findNamePii, findTitledNamePii } from "./pii-names.js";
 import { findNumberPii } from "./pii-numbers.js";
 
 export const PII_KINDS = ["nik", "phone", "email", "name"] as const;
@@ -44,6 +45,11 @@ export const MASK_TOKENS: Readonly<Record<MaskLocale, Readonly<Record<PiiKind, s
 export interface MaskOptions {
   /** The reporter's names (full name, display names of the channel accounts, ...). Empty entries are ignored. */
   names?: readonly (string | null | undefined)[];
+  /**
+   * Other persons the system knows (staff names…): masked by the same rules as the reporter's
+   * names (whole tokens, never common words).
+   */
+  people?: readonly (string | null | undefined)[];
   /** Language of the replacement tokens; default "id". */
   locale?: MaskLocale;
   /**
@@ -53,11 +59,16 @@ export interface MaskOptions {
   publicContacts?: readonly string[];
 }
 
+/** What replaces a phrase an operator redacted by hand before publication (public-preview.ts). */
+export const REDACTION_TOKENS: Readonly<Record<MaskLocale, string>> = { id: "[disamarkan]", en: "[hidden]" };
+
 /** When two findings overlap, the merged one is named after the kind that comes first here. */
 const PRIORITY: Record<PiiKind, number> = { email: 0, nik: 1, phone: 2, name: 3 };
 
-const ALL_TOKENS = MASK_LOCALES.flatMap((l) => PII_KINDS.map((k) => MASK_TOKENS[l][k]));
-const TOKEN_PATTERN = new RegExp(ALL_TOKENS.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+const ALL_TOKENS = MASK_LOCALES.flatMap((l) => [...PII_KINDS.map((k) => MASK_TOKENS[l][k]), REDACTION_TOKENS[l]]);
+/** Any masking or redaction token, in either language. */
+export const TOKEN_PATTERN = new RegExp(ALL_TOKENS.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+const ID_TO_EN = new Map<string, string>([...PII_KINDS.map((k) => [MASK_TOKENS.id[k], MASK_TOKENS.en[k]] as [string, string]), [REDACTION_TOKENS.id, REDACTION_TOKENS.en]]);
 
 /** "+62 22 4232448" and "(022) 423-2448" are the same line; e-mail addresses compare case-folded. */
 function contactKey(s: string): string {
@@ -69,8 +80,8 @@ function contactKey(s: string): string {
 
 /** Every finding in text, sorted, non-overlapping (overlaps are merged). */
 export function findPii(text: string, opts: MaskOptions = {}): PiiSpan[] {
-  const names = (opts.names ?? []).filter((n): n is string => typeof n === "string" && n.trim() !== "");
-  const found = [...findEmailPii(text), ...findNumberPii(text), ...findNamePii(text, names)];
+  const names = [...(opts.names ?? []), ...(opts.people ?? [])].filter((n): n is string => typeof n === "string" && n.trim() !== "");
+  const found = [...findEmailPii(text), ...findNumberPii(text), ...findNamePii(text, names), ...findTitledNamePii(text)];
 
   // Tokens from an earlier masking are not personal data ("[nama disamarkan]" for a reporter called "Nama").
   const masked = [...text.matchAll(TOKEN_PATTERN)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
@@ -109,6 +120,11 @@ export function maskPublicText(text: string, opts: MaskOptions = {}): string {
     at = s.end;
   }
   return out + text.slice(at);
+}
+
+/** Indonesian tokens (as a stored public version carries them) in the page's language. */
+export function localizeMaskTokens(text: string, locale: MaskLocale): string {
+  return locale === "en" ? text.replace(TOKEN_PATTERN, (t) => ID_TO_EN.get(t) ?? t) : text;
 }
 
 /** True when maskPublicText would change something. */

@@ -3,13 +3,20 @@
  * letters do not matter) with positions mapped back to the original.
  *
  * - The whole name as a phrase: "Siti Nur Aisyah", "SITI NUR-AISYAH", "M. Rizky Al Fatih".
- * - Each distinctive token of at least 3 letters anywhere: "Budi", "budinya", "Pak Budi's",
- *   "B u d i", "B.U.D.I".
- * - Tokens that are also ordinary words ("Indah", "Putri", "Jaya") only in the phrase, after an
- *   honorific ("Bu Indah") or capitalised right next to another part of the name.
+ * - Each distinctive token of at least 4 letters anywhere, as a whole word (an Indonesian suffix
+ *   or a possessive may follow): "Budi", "budinya", "Pak Budi's", "B u d i", "B.U.D.I"; never
+ *   inside another word ("Budiman", "Subudi").
+ * - Tokens of exactly 3 letters ("Edi", "Ani") alone only when written with a capital, so that a
+ *   name like "img" or "ani" does not hide ordinary lower-case text; shorter ones never alone.
+ * - Tokens that are also ordinary words (names like "Indah", "Putri", "Jaya"; common Indonesian,
+ *   English and web words like "jalan", "alert", "img": common-words.ts) only in the phrase, after
+ *   an honorific ("Bu Indah") or capitalised right next to another part of the name.
  * - Initials before a hidden name go with it: "B. Santoso".
+ *
+ * findTitledNamePii finds third persons' names, which no list gives: the capitalised words after
+ * a form of address or title ("Pak Bambang Sugiarto", "dr. Rina", "H. Ahmad", "Sdri. Lestari").
  */
-import { INDONESIAN_STOPWORDS } from "../routing/indonesian-text.js";
+import { isCommonWord } from "./common-words.js";
 import type { PiiSpan } from "./mask.js";
 
 /** Forms of address and titles: never a name on their own, and "Pak Budi" keeps its "Pak". */
@@ -93,6 +100,8 @@ function tokenPattern(token: string, spaced: boolean): string {
 interface NameTokens {
   phrase: string[];
   distinctive: string[];
+  /** Three-letter tokens: alone only when capitalised in the text. */
+  short: string[];
   ordinary: string[];
 }
 
@@ -102,14 +111,16 @@ function nameTokens(name: string): NameTokens {
     .map((t) => t.replace(/^['’]+|['’]+$/gu, ""))
     .filter(Boolean);
   const distinctive: string[] = [];
+  const short: string[] = [];
   const ordinary: string[] = [];
   for (const t of phrase) {
     const letters = t.replace(/[^\p{L}]/gu, "").length;
     if (letters < 3 || HONORIFICS.includes(t) || TITLES_AND_PARTICLES.has(t)) continue;
-    if (NAME_LIKE_WORDS.has(t) || INDONESIAN_STOPWORDS.has(t)) ordinary.push(t);
+    if (NAME_LIKE_WORDS.has(t) || isCommonWord(t)) ordinary.push(t);
+    else if (letters === 3) short.push(t);
     else distinctive.push(t);
   }
-  return { phrase, distinctive, ordinary };
+  return { phrase, distinctive, short, ordinary };
 }
 
 interface Hit {
@@ -139,7 +150,11 @@ export function findNamePii(original: string, names: readonly string[]): PiiSpan
     for (const t of n.distinctive) {
       folded.push(...allMatches(new RegExp(`(?<!\\p{L})${tokenPattern(t, true)}${suffix}`, "gu"), f.text));
     }
-    for (const t of n.ordinary) {
+    for (const t of n.short) {
+      const capitalised = allMatches(new RegExp(`(?<!\\p{L})${tokenPattern(t, true)}${suffix}`, "gu"), f.text).filter((h) => /^\p{Lu}/u.test(original.slice(f.from[h.start]!, f.to[h.end - 1]!)));
+      folded.push(...capitalised);
+    }
+    for (const t of [...n.ordinary, ...n.short]) {
       const afterHonorific = new RegExp(`(?<=(?<!\\p{L})(?:${HONORIFIC_PATTERN})\\.?\\s{1,2})${plainPattern(t)}${suffix}`, "gu");
       folded.push(...allMatches(afterHonorific, f.text));
     }
@@ -150,7 +165,7 @@ export function findNamePii(original: string, names: readonly string[]): PiiSpan
 
   // Ordinary-word parts of the name join a neighbouring hit when capitalised: "Indah" in "Indah Budiarti".
   const ordinaryHits = parsed
-    .flatMap((n) => n.ordinary)
+    .flatMap((n) => [...n.ordinary, ...n.short])
     .flatMap((t) => allMatches(new RegExp(`(?<!\\p{L})${plainPattern(t)}${suffix}`, "gu"), f.text))
     .map(toOriginal)
     .filter((h) => /^\p{Lu}/u.test(original.slice(h.start, h.end)));
@@ -172,4 +187,62 @@ export function findNamePii(original: string, names: readonly string[]): PiiSpan
     const initials = /(?<!\p{L})(?:\p{Lu}\.[ \t]?){1,3}$/u.exec(before);
     return { kind: "name" as const, start: initials ? s.start - initials[0].length : s.start, end: s.end };
   });
+}
+
+/** Forms of address and titles that introduce a third person's name (folded, without the dot). */
+const NAME_INTRODUCERS = `pak bapak bpk bp bu ibu ny nyonya tn tuan sdr sdri saudara saudari mas mbak kak bang dik
+  haji hajjah hj ustadz ustad ustaz ustazah kh dr drs dra ir prof almarhum alm almarhumah`
+  .split(/\s+/)
+  .filter(Boolean);
+/** Introducers written only with their dot ("H. Ahmad"; "H" alone is too often something else). */
+const DOTTED_ONLY = ["h"];
+/** After these, a lower-case word is a name too ("pak bambang"); after titles only capitalised words are. */
+const EVERYDAY_ADDRESS = new Set(["pak", "bapak", "bpk", "bu", "ibu", "sdr", "sdri", "saudara", "saudari", "mas", "mbak"]);
+const NAME_PARTICLES = new Set(["bin", "binti", "al", "el", "van", "der", "von", "de"]);
+
+/**
+ * Third persons' names introduced by a form of address or a title: "Pak Bambang Sugiarto",
+ * "Bu Sri", "dr. Rina Marlina", "H. Ahmad", "Ir. Joko W.", "pak bambang". The introducer stays
+ * readable; up to four following name words (capitalised, or one lower-case word after an everyday
+ * form of address) are the finding. Roles and ordinary words end the name ("Pak Camat", "ibu kota",
+ * "Bapak dapat menghubungi"), and titles may stack ("Bapak H. Ahmad", "Prof. Dr. Ir. Sari").
+ */
+export function findTitledNamePii(original: string): PiiSpan[] {
+  const intro = new RegExp(`(?<![\\p{L}\\p{N}])(?:(${NAME_INTRODUCERS.join("|")})\\.?|(${DOTTED_ONLY.join("|")})\\.)(?=[ \\t]{1,2}\\S)`, "giu");
+  const word = /^[ \t]{1,2}((?:\p{Lu}\.)|(?:[\p{L}][\p{L}'’]*(?:-[\p{L}][\p{L}'’]*)*))/u;
+  const spans: PiiSpan[] = [];
+  for (const m of original.matchAll(intro)) {
+    if (m[2] && m[2] !== "H") continue;
+    const everyday = m[1] ? EVERYDAY_ADDRESS.has(m[1].toLowerCase()) : false;
+    let at = m.index + m[0].length;
+    let start = -1;
+    let end = -1;
+    for (let n = 0; n < 6; n++) {
+      const w = word.exec(original.slice(at));
+      if (!w) break;
+      const token = w[1]!;
+      const folded = foldString(token.replace(/\.$/, ""));
+      const isInitial = /^\p{Lu}\.$/u.test(token);
+      const isTitle = NAME_INTRODUCERS.includes(folded) || TITLES_AND_PARTICLES.has(folded) || (isInitial && DOTTED_ONLY.includes(folded));
+      const capitalised = /^\p{Lu}/u.test(token);
+      if (start < 0 && isTitle && !NAME_PARTICLES.has(folded)) {
+        // Stacked titles before the name: "Bapak H. Ahmad", "Prof. Dr. Ir. Sari".
+        at += w[0].length + (original[at + w[0].length] === "." ? 1 : 0);
+        continue;
+      }
+      if (start >= 0 && NAME_PARTICLES.has(folded) && !capitalised) {
+        at += w[0].length;
+        continue;
+      }
+      const nameWord = isInitial || (!isCommonWord(folded) && !NAME_LIKE_WORDS.has(folded) && folded.replace(/[^\p{L}]/gu, "").length >= 2 && (capitalised || (everyday && start < 0 && folded.length >= 3 && !/(?:nya|lah|kah|pun)$/u.test(folded))));
+      const nameLikeCapitalised = capitalised && NAME_LIKE_WORDS.has(folded);
+      if (!nameWord && !nameLikeCapitalised) break;
+      if (start < 0) start = at + w[0].length - token.length;
+      end = at + w[0].length;
+      at = end;
+      if (!capitalised) break;
+    }
+    if (start >= 0 && end > start) spans.push({ kind: "name", start, end });
+  }
+  return spans;
 }

@@ -2,7 +2,7 @@
 // answer. Every free text passes maskPublicText with the reporter's names; the reporter is never
 // named (publik and anonim alike); internal fields (ids of people, notes, instructions, contact
 // details, privacy level) have no field here to leak through.
-import { maskPublicText, type MaskLocale, type MaskOptions } from "../../domain/privacy/mask.js";
+import { localizeMaskTokens, maskPublicText, type MaskLocale, type MaskOptions } from "../../domain/privacy/mask.js";
 import { STATUS_LABELS, type TicketStatus } from "../../domain/ticket/lifecycle.js";
 import type { PublicReportRow } from "../../queries/public-reports.js";
 
@@ -34,7 +34,8 @@ export function maskMemo(text: string, opts: MaskOptions & { names: readonly str
   const key = `${opts.locale}\u0000${opts.names.join("\u0001")}\u0000${text}`;
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const out = maskPublicText(text, opts);
+  // An approved public version (publication preview) carries Indonesian tokens: English on English pages.
+  const out = localizeMaskTokens(maskPublicText(text, opts), opts.locale);
   if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
   memo.set(key, out);
   return out;

@@ -2,7 +2,7 @@
 // signed token (web connector) that is checked like any webhook signature; the same ingest command
 // records the complaint; the answer page shows the ticket number and the tracking link.
 // Anti-spam without third parties: the token's minimum fill time and expiry, a honeypot field, and
-// a per-address rate limit.
+// a per-address rate limit, the same check as the web connector's webhook (server/channels/web-intake.ts).
 import express, { type Request, type Response, type Router } from "express";
 import {
   checkWebFormToken,
@@ -14,6 +14,7 @@ import {
   type WebFormErrors,
 } from "../../../channels/web/web.connector.js";
 import { connectorContext, findConnector, openConfig } from "../../channels/connectors.js";
+import { ingestWebSubmission, WebSubmissionLimit } from "../../channels/web-intake.js";
 import { SYSTEM_ACTOR } from "../../commands/append-audit-event.js";
 import { ingestInboundMessage } from "../../commands/ingest-inbound-message.js";
 import { Category } from "../../entities/category.entity.js";
@@ -23,9 +24,6 @@ import type { AppDeps } from "../types.js";
 import { brandOf, langOf, page as publicPage, tr, type Lang } from "./layout.js";
 
 const esc = (s: string | null | undefined) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** Submissions per address per window (on top of the token's minimum fill time). */
-const RATE = { max: 5, windowMs: 10 * 60_000 };
 
 /** The shared public shell (stylesheet, landmarks, navigation, the language switch). */
 const page = (deps: AppDeps, lang: Lang, title: string, body: string): string => publicPage({ brand: brandOf(deps.config), lang, self: "/lapor", title, body });
@@ -95,17 +93,8 @@ ${[
   );
 }
 
-export function laporRoutes(deps: AppDeps): Router {
+export function laporRoutes(deps: AppDeps, webLimit = new WebSubmissionLimit(() => deps.clock.now().getTime())): Router {
   const router = express.Router();
-  const hits = new Map<string, number[]>();
-  const limited = (ip: string) => {
-    const now = deps.clock.now().getTime();
-    const recent = (hits.get(ip) ?? []).filter((t) => now - t < RATE.windowMs);
-    recent.push(now);
-    hits.set(ip, recent);
-    if (hits.size > 10_000) for (const [k, v] of hits) if (v.every((t) => now - t >= RATE.windowMs)) hits.delete(k);
-    return recent.length > RATE.max;
-  };
   const html = (res: Response, status: number, body: string) => res.status(status).type("html").setHeader("Cache-Control", "no-store").send(body);
 
   const unavailable = (lang: Lang) =>
@@ -132,7 +121,6 @@ export function laporRoutes(deps: AppDeps): Router {
       const t = (id: string, en: string) => tr(lang, id, en);
       const web = await webAccount(deps);
       if (!web) return html(res, 503, unavailable(lang));
-      if (limited(req.ip ?? "")) return html(res, 429, page(deps, lang, t("Terlalu sering", "Too often"), `<h1>${t("Terlalu banyak pengiriman", "Too many submissions")}</h1><p>${t("Silakan coba lagi beberapa menit lagi.", "Please try again in a few minutes.")}</p>`));
       const connector = findConnector("web")!;
       if (connector.inbound !== "webhook") return html(res, 503, unavailable(lang));
       const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, web.account, web.config);
@@ -154,7 +142,24 @@ export function laporRoutes(deps: AppDeps): Router {
         return html(res, 400, await formPage(deps, lang, web.config, body.fields, { form: t("Pengiriman terlalu cepat atau tidak wajar. Periksa isian lalu kirim ulang.", "Sent too fast or in an unusual way. Check the form and send it again.") }));
       }
       if (result.kind === "invalid") return html(res, 422, await formPage(deps, lang, web.config, body.fields, result.errors));
-      const out = await deps.db.tx((m) => ingestInboundMessage(m, { actor: SYSTEM_ACTOR, at: now, secretKey: deps.config.sessionSecret }, { account: web.account, message: result.message, publicUrl: deps.config.publicUrl }));
+      const out = await ingestWebSubmission(webLimit, req.ip ?? "", () =>
+        deps.db.tx((m) => ingestInboundMessage(m, { actor: SYSTEM_ACTOR, at: now, secretKey: deps.config.sessionSecret }, { account: web.account, message: result.message, publicUrl: deps.config.publicUrl })),
+      );
+      if (out.kind === "limited") {
+        // The form again with everything the citizen typed (photos must be chosen again), a fresh token.
+        res.setHeader("Retry-After", String(out.retryAfterSeconds));
+        const minutes = Math.max(1, Math.ceil(out.retryAfterSeconds / 60));
+        return html(
+          res,
+          429,
+          await formPage(deps, lang, web.config, body.fields, {
+            form: t(
+              `Terlalu banyak pengiriman dari alamat Anda. Isian Anda masih ada di bawah; silakan kirim lagi dalam ${minutes} menit (foto perlu dipilih ulang).`,
+              `Too many submissions from your address. What you typed is still below; please send it again in ${minutes} minutes (choose the photos again).`,
+            ),
+          }),
+        );
+      }
       if (out.kind === "created") {
         const link = `${deps.config.publicUrl}/lacak/${out.ticket.number}?k=${out.trackingSecret}`;
         return html(

@@ -1,0 +1,70 @@
+// The publication preview (issue 14): operators see exactly what the public side will show of a
+// report, redact more, and approve that version (stored, audited, in the hash chain).
+import type { Router } from "express";
+import { z } from "zod";
+import { approvePublication } from "../../commands/approve-publication.js";
+import { MAX_REDACTIONS, REDACTION_LENGTH } from "../../domain/privacy/public-preview.js";
+import { notFound } from "../../lib/errors.js";
+import { publicationDraft } from "../../queries/publication-preview.js";
+import { findVisibleTicket } from "../../queries/tickets.js";
+import { commandContext, unwrap } from "../command-context.js";
+import { addRoute, idParams } from "../route.js";
+import type { AppDeps } from "../types.js";
+
+const CENTER = ["operator", "supervisor"] as const;
+
+const redactionsBody = z
+  .object({
+    redactions: z
+      .array(z.string().trim().min(REDACTION_LENGTH.min, `a redaction has at least ${REDACTION_LENGTH.min} characters`).max(REDACTION_LENGTH.max))
+      .max(MAX_REDACTIONS, `at most ${MAX_REDACTIONS} redactions`),
+  })
+  .strict();
+
+export function publicationRoutes(router: Router, deps: AppDeps): void {
+  const visible = async (viewer: Parameters<typeof findVisibleTicket>[1], id: number) => {
+    if (!(await findVisibleTicket(deps.db.manager, viewer, id))) throw notFound(`ticket ${id}`);
+  };
+  addRoute(router, deps, {
+    method: "get",
+    path: "/tickets/:id/publication",
+    summary: "The public version of a report as it will be published (masked, with the approved redactions), with highlights",
+    tag: "tickets",
+    roles: CENTER,
+    params: idParams,
+    async handler({ params, viewer }) {
+      await visible(viewer, params.id);
+      const draft = await publicationDraft(deps.db.manager, params.id);
+      if (!draft) throw notFound(`ticket ${params.id}`);
+      return draft;
+    },
+  });
+  addRoute(router, deps, {
+    method: "post",
+    path: "/tickets/:id/publication/preview",
+    summary: "The public version with these redactions, not stored",
+    tag: "tickets",
+    roles: CENTER,
+    params: idParams,
+    body: redactionsBody,
+    async handler({ params, body, viewer }) {
+      await visible(viewer, params.id);
+      const draft = await publicationDraft(deps.db.manager, params.id, body.redactions);
+      if (!draft) throw notFound(`ticket ${params.id}`);
+      return draft;
+    },
+  });
+  addRoute(router, deps, {
+    method: "put",
+    path: "/tickets/:id/publication",
+    summary: "Approve the public version with these redactions: the public side shows exactly it (audited)",
+    tag: "tickets",
+    roles: CENTER,
+    params: idParams,
+    body: redactionsBody,
+    async handler({ params, body, viewer, now }) {
+      await visible(viewer, params.id);
+      return unwrap(await deps.db.tx((m) => approvePublication(m, commandContext(deps, viewer, now), params.id, body.redactions))).draft;
+    },
+  });
+}
