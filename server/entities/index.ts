@@ -26,9 +26,11 @@ import { Open311Key } from "./open311-key.entity.js";
 import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
 import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
+import { DataSubjectRequest, RetentionErasure, RetentionSetting } from "./data-subject-request.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
+export { DataSubjectRequest, RetentionErasure, RetentionSetting };
 export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
@@ -66,4 +68,7 @@ export const entities = [
   PublicThrottle,
   TicketRating,
   Open311Key,
+  DataSubjectRequest,
+  RetentionSetting,
+  RetentionErasure,
 ];
