@@ -88,12 +88,14 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     for (const e of await m.getRepository(AuditEvent).findBy({ chainKey: In(chainKeys.slice(i, i + 500)) })) candidates.set(e.id, e);
   }
   const needles = [...ids.names, ...ids.literals, ...ids.phones, ...ids.phones.map((p) => `0${p.replace(/\D/g, "").replace(/^62/, "")}`), ...ids.numbers].filter((s) => s.trim().length >= 4);
-  for (const n of new Set(needles)) {
-    const like = `%${n.replace(/[\\%_]/g, (x) => `\\${x}`)}%`;
+  // A request also searches the whole log for the citizen's identifiers (a full scan per identifier:
+  // fine for one citizen; the retention job, which erases cases by the hundred, keeps to their chains).
+  for (const n of input.reason.kind === "request" ? new Set(needles) : []) {
+    const like = `%${n.replace(/[!%_]/g, (x) => `!${x}`)}%`;
     const found = await m
       .getRepository(AuditEvent)
       .createQueryBuilder("e")
-      .where("(e.before_json LIKE :like ESCAPE '\\' OR e.after_json LIKE :like ESCAPE '\\' OR e.actor_label LIKE :like ESCAPE '\\')", { like })
+      .where("(e.before_json LIKE :like ESCAPE '!' OR e.after_json LIKE :like ESCAPE '!' OR e.actor_label LIKE :like ESCAPE '!')", { like })
       .getMany();
     for (const e of found) candidates.set(e.id, e);
   }

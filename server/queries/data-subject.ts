@@ -13,7 +13,7 @@ export interface SubjectMatch {
   matchedBy: string[];
 }
 
-const like = (s: string) => `%${s.replace(/[\\%_]/g, (x) => `\\${x}`)}%`;
+const like = (s: string) => `%${s.replace(/[!%_]/g, (x) => `!${x}`)}%`;
 const digitsOf = (s: string) => s.replace(/\D/g, "");
 
 /**
@@ -46,8 +46,8 @@ export async function searchSubjects(m: EntityManager, raw: string): Promise<Sub
     for (const i of await idents.findBy({ address: q })) hit(byContact, i.contactId, "identity");
   }
   if (!phone && !email && /\p{L}/u.test(q) && q.length >= 3) {
-    for (const c of await contacts.createQueryBuilder("c").where("c.name LIKE :q ESCAPE '\\'", { q: like(q) }).take(200).getMany()) hit(byContact, c.id, "name");
-    for (const i of await idents.createQueryBuilder("i").where("i.display_name LIKE :q ESCAPE '\\'", { q: like(q) }).take(200).getMany()) hit(byContact, i.contactId, "name");
+    for (const c of await contacts.createQueryBuilder("c").where("c.name LIKE :q ESCAPE '!'", { q: like(q) }).take(200).getMany()) hit(byContact, c.id, "name");
+    for (const i of await idents.createQueryBuilder("i").where("i.display_name LIKE :q ESCAPE '!'", { q: like(q) }).take(200).getMany()) hit(byContact, i.contactId, "name");
   }
   if (digits.length === 16 && /^[\d\s.\-]+$/.test(q)) {
     // A NIK is in free text only: narrow by its first four digits (every grouping keeps them together), then compare findings.
@@ -56,9 +56,9 @@ export async function searchSubjects(m: EntityManager, raw: string): Promise<Sub
     const tickets = await m
       .getRepository(Ticket)
       .createQueryBuilder("t")
-      .where("(t.description LIKE :h ESCAPE '\\' OR t.subject LIKE :h ESCAPE '\\' OR t.location_text LIKE :h ESCAPE '\\')", { h: head })
+      .where("(t.description LIKE :h ESCAPE '!' OR t.subject LIKE :h ESCAPE '!' OR t.location_text LIKE :h ESCAPE '!')", { h: head })
       .getMany();
-    const messages = await m.getRepository(Message).createQueryBuilder("x").where("x.body LIKE :h ESCAPE '\\'", { h: head }).andWhere("x.direction = 'inbound'").getMany();
+    const messages = await m.getRepository(Message).createQueryBuilder("x").where("x.body LIKE :h ESCAPE '!'", { h: head }).andWhere("x.direction = 'inbound'").getMany();
     const ticketIds = new Set([...tickets.filter((t) => isNik(t.subject) || isNik(t.description) || isNik(t.locationText)).map((t) => t.id), ...messages.filter((x) => isNik(x.body)).map((x) => x.ticketId)]);
     for (const t of ticketIds.size ? await m.getRepository(Ticket).findBy({ id: In([...ticketIds]) }) : []) {
       if (t.contactId != null) hit(byContact, t.contactId, "nik");
