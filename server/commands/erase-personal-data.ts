@@ -59,8 +59,10 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
   const tickets = [...new Map([...ticketsOfContacts, ...moreTickets].map((t) => [t.id, t])).values()];
   const ticketIds = tickets.map((t) => t.id);
 
-  // Identities of the tickets' reporters too (retention erases cases, not only contacts).
-  const reporterIds = [...new Set(tickets.map((t) => t.contactId).filter((id): id is number => id != null))].filter((id) => !contactIds.includes(id));
+  // Retention erases cases: their reporters' identities go too. A citizen's request erases that
+  // citizen only: a further ticket reported by someone else keeps its reporter.
+  const retention = input.reason.kind === "retention";
+  const reporterIds = retention ? [...new Set(tickets.map((t) => t.contactId).filter((id): id is number => id != null))].filter((id) => !contactIds.includes(id)) : [];
   const reporters = reporterIds.length ? await m.getRepository(Contact).findBy({ id: In(reporterIds) }) : [];
   const reporterIdentities = reporterIds.length ? await m.getRepository(ContactIdentity).findBy({ contactId: In(reporterIds) }) : [];
 
@@ -78,6 +80,9 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     if (/^\d{5,}$/.test(i.address)) ids.numbers.push(i.address);
   }
   const c = compileIdentifiers(ids);
+  const erasedContacts = new Set([...contactIds, ...reporterIds]);
+  /** Tickets whose reporter is the erased person (or unknown): their addresses go with the identity. */
+  const own = new Set(tickets.filter((t) => t.contactId == null || erasedContacts.has(t.contactId)).map((t) => t.id));
   const texts: Map<number, TextDigests> = new Map(ticketIds.map((id) => [id, {}]));
   const note = (ticketId: number, d: TextDigests) => Object.assign(texts.get(ticketId) ?? texts.set(ticketId, {}).get(ticketId)!, d);
 
@@ -112,13 +117,14 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
 
   // 2. Tickets and everything of their case.
   for (const t of tickets) {
-    const patch = { subject: eraseText(t.subject, c).slice(0, 300), description: eraseText(t.description, c), locationText: eraseText(t.locationText, c)?.slice(0, 300) ?? null, contactId: null, latitude: null, longitude: null, updatedAt: at };
+    const patch = { subject: eraseText(t.subject, c).slice(0, 300), description: eraseText(t.description, c), locationText: eraseText(t.locationText, c)?.slice(0, 300) ?? null, updatedAt: at, ...(own.has(t.id) ? { contactId: null, latitude: null, longitude: null } : {}) };
     await m.getRepository(Ticket).update({ id: t.id }, patch);
     note(t.id, caseTextDigests("tickets", t.id, patch));
   }
   const messages = ticketIds.length ? await m.getRepository(Message).findBy({ ticketId: In(ticketIds) }) : [];
   for (const msg of messages) {
-    const patch = { subject: eraseText(msg.subject, c)?.slice(0, 300) ?? null, body: eraseText(msg.body, c), bodyHtml: eraseText(msg.bodyHtml, c), externalAddress: null, externalThreadId: null, contactId: null };
+    const theirs = own.has(msg.ticketId) || (msg.contactId != null && erasedContacts.has(msg.contactId));
+    const patch = { subject: eraseText(msg.subject, c)?.slice(0, 300) ?? null, body: eraseText(msg.body, c), bodyHtml: eraseText(msg.bodyHtml, c), ...(theirs ? { externalAddress: null, externalThreadId: null, contactId: null } : {}) };
     await m.getRepository(Message).update({ id: msg.id }, patch);
     note(msg.ticketId, caseTextDigests("messages", msg.id, patch));
   }
@@ -156,14 +162,14 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
   for (const o of outbox) {
     await m.getRepository(OutboxItem).update(
       { id: o.id },
-      { toAddress: "-", subject: eraseText(o.subject, c)?.slice(0, 300) ?? null, body: eraseText(o.body, c), templateJson: eraseJson(o.templateJson ?? null, c, new Set()), referencesJson: null, inReplyTo: null, lastError: eraseText(o.lastError, c)?.slice(0, 1000) ?? null },
+      { toAddress: own.has(o.ticketId!) ? "-" : eraseText(o.toAddress, c).slice(0, 254), subject: eraseText(o.subject, c)?.slice(0, 300) ?? null, body: eraseText(o.body, c), templateJson: eraseJson(o.templateJson ?? null, c, new Set()), referencesJson: null, inReplyTo: null, lastError: eraseText(o.lastError, c)?.slice(0, 1000) ?? null },
     );
   }
   const notifications = ticketIds.length ? await m.getRepository(Notification).findBy({ ticketId: In(ticketIds) }) : [];
   for (const n of notifications) await m.getRepository(Notification).update({ id: n.id }, { title: eraseText(n.title, c).slice(0, 300), body: eraseText(n.body, c) });
   const allContactIds = [...contactIds, ...reporterIds];
   const calls = [
-    ...(ticketIds.length ? await m.getRepository(Call).findBy({ ticketId: In(ticketIds) }) : []),
+    ...(own.size ? await m.getRepository(Call).findBy({ ticketId: In([...own]) }) : []),
     ...(allContactIds.length ? await m.getRepository(Call).findBy({ contactId: In(allContactIds) }) : []),
   ];
   for (const call of new Map(calls.map((x) => [x.id, x])).values()) {
