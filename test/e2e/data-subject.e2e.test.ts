@@ -201,7 +201,15 @@ for (const target of await testTargets()) {
 
     it("erases the citizen: no identifier left in any table or file, the case still public and masked, audit:verify passes", async () => {
       const smsContact = (await m().getRepository(Ticket).findOneByOrFail({ id: made.A.sms })).contactId!;
-      const req = await operator.post("/api/data-subject-requests").send({ kind: "erasure", contactIds: [...new Set([made.A.contactId, smsContact])] });
+      // A neighbour's complaint that names citizen A: found by A's NIK, it is masked, and keeps its own reporter.
+      const neighbour = await recordTicket(operator, {
+        description: `Tetangga saya ${A.name} (NIK ${A.nik}) membakar sampah tiap malam.`,
+        caller: { name: "Joko Prasetyo Wibisono", phone: "0812 9911 2233" },
+      });
+      const byNik = await operator.get("/api/data-subjects").query({ q: A.nik });
+      assert.ok(byNik.body.some((r: { tickets: { id: number }[] }) => r.tickets.some((x) => x.id === neighbour.id)), "the NIK finds the neighbour's ticket");
+      const neighbourContact = (await m().getRepository(Ticket).findOneByOrFail({ id: neighbour.id })).contactId!;
+      const req = await operator.post("/api/data-subject-requests").send({ kind: "erasure", contactIds: [...new Set([made.A.contactId, smsContact])], ticketIds: [neighbour.id] });
       assert.equal(req.status, 201);
       // The 3×24-hour clock: overdue once it has passed, visible in the list.
       t.clock.advance(73 * 3600_000);
@@ -215,7 +223,7 @@ for (const target of await testTargets()) {
       const photoB = (await m().getRepository(Attachment).findOneByOrFail({ ticketId: made.B.sms })).storageKey;
       const res = await operator.post(`/api/data-subject-requests/${req.body.id}/erase`).send({ confirm: true, numbers: [A.nik] });
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.equal(res.body.tickets, 2);
+      assert.equal(res.body.tickets, 3);
       assert.equal(res.body.attachmentsDeleted, 1);
 
       // Every text of every row of every table.
@@ -253,6 +261,10 @@ for (const target of await testTargets()) {
       assert.deepEqual(leaks(text, needles(A)), []);
       const ticket = await m().getRepository(Ticket).findOneByOrFail({ id: made.A.call });
       assert.equal(ticket.contactId, null);
+      const other = await m().getRepository(Ticket).findOneByOrFail({ id: neighbour.id });
+      assert.equal(other.contactId, neighbourContact, "the neighbour stays the reporter of their own complaint");
+      assert.match(other.description, /membakar sampah tiap malam/);
+      assert.equal((await m().getRepository(Contact).findOneByOrFail({ id: neighbourContact })).name, "Joko Prasetyo Wibisono");
       assert.match(ticket.description, /Jalan berlubang/);
       assert.equal(await m().getRepository(Contact).countBy({ id: made.A.contactId }), 0);
       // The log says what was done, and still verifies.
@@ -260,7 +272,7 @@ for (const target of await testTargets()) {
       assert.deepEqual(report.problems, []);
       assert.ok(report.ok);
       const erased = await m().getRepository(AuditEvent).findBy({ type: "ticket.personal_data_erased" });
-      assert.deepEqual(erased.map((e) => e.ticketId).sort(), [made.A.sms, made.A.call].sort());
+      assert.deepEqual(erased.map((e) => e.ticketId!).sort((a, b) => a - b), [made.A.sms, made.A.call, neighbour.id].sort((a, b) => a - b));
       const r = await operator.get(`/api/data-subject-requests/${req.body.id}`);
       assert.equal(r.body.status, "completed");
       assert.equal(r.body.overdue, true, "completed late: still shown as late");
