@@ -279,6 +279,21 @@ for (const target of await testTargets()) {
       assert.equal((await operator.post(`/api/data-subject-requests/${req.body.id}/erase`).send({ confirm: true })).status, 409, "done once");
     });
 
+    it("a rahasia ticket shown by the search or exported is a recorded read", async () => {
+      const tk = await recordTicket(operator, { description: "Pungutan liar di kantor kelurahan.", privacy: "rahasia", caller: { name: "Wahyuningsih Cokroaminoto", phone: "0812 7788 9900" } });
+      const count = () => m().getRepository(AuditEvent).countBy({ type: "ticket.read_rahasia", ticketId: tk.id });
+      const before = await count();
+      const found = await operator.get("/api/data-subjects").query({ q: "Wahyuningsih Cokroaminoto" });
+      assert.equal(found.status, 200);
+      assert.equal(await count(), before + 1);
+      const contactId = found.body[0].contact.id;
+      const req = await operator.post("/api/data-subject-requests").send({ kind: "access", contactIds: [contactId] });
+      await operator.get(`/api/data-subject-requests/${req.body.id}/export`).buffer(true).parse(binary).expect(200);
+      assert.equal(await count(), before + 2);
+      const last = await m().getRepository(AuditEvent).findOne({ where: { type: "ticket.read_rahasia", ticketId: tk.id }, order: { id: "DESC" } });
+      assert.equal(JSON.parse(last!.afterJson!).what, "data_subject_export");
+    });
+
     it("a case text edited after the erasure is still caught by audit verification", async () => {
       const { description } = await m().getRepository(Ticket).findOneByOrFail({ id: made.A.call });
       await m().getRepository(Ticket).update({ id: made.A.call }, { description: "diubah langsung di basis data" });

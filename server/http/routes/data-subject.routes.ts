@@ -11,6 +11,14 @@ import { presentContact } from "../presenters/contact.presenter.js";
 import { buildSubjectArchive } from "../presenters/data-subject-archive.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
+import type { Ticket } from "../../entities/ticket.entity.js";
+import type { Viewer } from "../../queries/viewer.js";
+import { auditRahasiaRead } from "./tickets.routes.js";
+
+/** These screens show tickets' texts: each rahasia ticket they show is a recorded read, as everywhere. */
+async function auditRahasia(deps: AppDeps, viewer: Viewer, tickets: Pick<Ticket, "id" | "privacy">[], what: string, at: Date) {
+  for (const t of tickets) await auditRahasiaRead(deps, viewer, t as Ticket, what, at);
+}
 
 /** UU PDP 27/2022 rights: the command center handles them (contacts are theirs to read); admins set retention. */
 const CENTER = ["operator", "supervisor"] as const;
@@ -21,8 +29,9 @@ export function dataSubjectRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get", path: "/data-subjects", summary: "Find a citizen by any identity: name, phone (any format), e-mail, NIK, channel id", tag: "data-subjects", roles: CENTER,
     query: z.object({ q: z.string().trim().min(3, "type at least 3 characters (ketik minimal 3 karakter)").max(200) }).strict(),
-    async handler({ query }) {
+    async handler({ query, viewer, now }) {
       const found = await searchSubjects(deps.db.manager, query.q);
+      await auditRahasia(deps, viewer, found.flatMap((f) => f.tickets), "data_subject_search", now);
       return found.map((f) => ({ contact: f.contact ? presentContact(f.contact, f.identities) : null, tickets: f.tickets, matchedBy: f.matchedBy }));
     },
   });
@@ -40,11 +49,12 @@ export function dataSubjectRoutes(router: Router, deps: AppDeps) {
   });
   addRoute(router, deps, {
     method: "get", path: "/data-subject-requests/:id", summary: "One data subject request, with the citizen's contacts", tag: "data-subjects", roles: CENTER, params: idParams,
-    async handler({ params, now }) {
+    async handler({ params, now, viewer }) {
       const r = await deps.db.manager.getRepository(DataSubjectRequest).findOneBy({ id: params.id });
       if (!r) throw notFound(`data subject request ${params.id}`);
       const p = presentRequest(r, now);
       const data = await collectSubjectData(deps.db.manager, p.contactIds, p.ticketIds);
+      await auditRahasia(deps, viewer, data.tickets, "data_subject_request", now);
       return {
         ...p,
         contacts: data.contacts.map((c) => presentContact(c, data.identities.filter((i) => i.contactId === c.id))),
@@ -68,6 +78,7 @@ export function dataSubjectRoutes(router: Router, deps: AppDeps) {
       if (!r) throw notFound(`data subject request ${params.id}`);
       const p = presentRequest(r, now);
       const data = await collectSubjectData(deps.db.manager, p.contactIds, p.ticketIds);
+      await auditRahasia(deps, viewer, data.tickets, "data_subject_export", now);
       const { zip, counts } = buildSubjectArchive(data, deps.config.dataDir, { requestId: r.id, generatedAt: now });
       const ctx = commandContext(deps, viewer, now);
       await deps.db.tx((m) => recordDataSubjectExport(m, { requestId: r.id, counts, actor: ctx.actor, at: now }));
