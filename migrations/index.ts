@@ -12,6 +12,7 @@ import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachmen
 import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
 import { TrackingSecrets1764760000000 } from "./1764760000000-tracking-secrets.js";
 import { TicketPublications1764770000000 } from "./1764770000000-ticket-publications.js";
+import { DataSubject1764780000000 } from "./1764780000000-data-subject.js";
 
 import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
@@ -31,4 +32,5 @@ export const migrations = [
   NotificationBodies1764750000000,
   TrackingSecrets1764760000000,
   TicketPublications1764770000000,
+  DataSubject1764780000000,
 ];

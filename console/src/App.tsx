@@ -26,6 +26,8 @@ const admin = {
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
+const DataSubjects = lazy(() => import("./data-subject/DataSubjects"));
+const Retention = lazy(() => import("./data-subject/Retention"));
 
 const theme = {
   ...defaultTheme,
@@ -89,6 +91,8 @@ export function App() {
             <Route path="/overview" element={<Overview />} />
             <Route path="/notifications" element={<Notifications />} />
             <Route path="/delivery" element={<DeliveryProblems />} />
+            <Route path="/data-subjects" element={<DataSubjects />} />
+            <Route path="/retention" element={<Retention />} />
           </CustomRoutes>
         </>
       )}

@@ -31,6 +31,7 @@ import { assetRoutes, publicSecurityHeaders } from "./public/layout.js";
 import { microCache, PUBLIC_CACHE_PARAMS } from "./public/micro-cache.js";
 import { homeRoutes } from "./public/home.js";
 import { demoRoutes } from "./demo/warga.js";
+import { dataSubjectRoutes } from "./routes/data-subject.routes.js";
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps) {
   slaRoutes(api, deps);
   channelAccountRoutes(api, deps);
   open311KeyRoutes(api, deps);
+  dataSubjectRoutes(api, deps);
   openApiRoutes(api, deps);
   api.use((req, res) => {
     res.status(404).json({ error: "not_found", message: `no API route ${req.method} ${req.baseUrl}${req.path}` });

@@ -12,6 +12,8 @@ import type { CommitEvent, Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
 import { smtpMailer } from "../lib/mailer.js";
 import type { Scheduler } from "./scheduler.js";
+import { applyRetention } from "../commands/data-subject.js";
+import { applyFileChanges } from "../commands/erase-personal-data.js";
 import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channel-jobs.js";
 
 /**
@@ -26,6 +28,7 @@ import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channe
  *   outbox-sweep               every 30 s: due and lost outbox rows, pending attachment fetches (safety net)
  *   fetch-attachment {attachmentId}  a channel attachment's bytes into DATA_DIR
  *   backup                     every BACKUP_EVERY_HOURS: an encrypted backup into BACKUP_DIR (server/backup/)
+ *   retention                  daily: anonymises the personal data of cases past the retention period
  */
 export const JOB = {
   slaCheck: "sla-check",
@@ -38,6 +41,7 @@ export const JOB = {
   outboxSweep: "outbox-sweep",
   fetchAttachment: "fetch-attachment",
   backup: "backup",
+  retention: "retention",
 } as const;
 
 export interface JobDeps {
@@ -81,6 +85,25 @@ export async function runNotifyEmail(deps: JobDeps): Promise<{ sent: number; fai
   return r;
 }
 
+/**
+ * The retention job: the cases past the admin-set period (docs/data-subject-rights.md) are
+ * anonymised, in batches until none is left; a dry run only lists them.
+ */
+export async function runRetention(deps: JobDeps, opts: { dryRun: boolean }) {
+  const actor = { userId: null, label: "system (retensi)" };
+  const first = await deps.db.tx((m) => applyRetention(m, { dryRun: opts.dryRun, actor, at: deps.clock.now(), limit: opts.dryRun ? 100_000 : 500 }));
+  const cases = [...first.cases];
+  let r = first;
+  if (r.files) await applyFileChanges(deps.config.dataDir, r.files);
+  while (!opts.dryRun && r.applied && r.cases.length >= 500) {
+    r = await deps.db.tx((m) => applyRetention(m, { dryRun: false, actor, at: deps.clock.now() }));
+    if (r.files) await applyFileChanges(deps.config.dataDir, r.files);
+    cases.push(...r.cases);
+  }
+  if (cases.length && !opts.dryRun) deps.logger.info({ tickets: cases.length }, "retention: personal data of expired cases anonymised");
+  return { policy: first.policy, cutoff: first.cutoff, cases, applied: !opts.dryRun && first.applied };
+}
+
 export function defineJobs(s: Scheduler, deps: JobDeps): void {
   const { db, clock, logger } = deps;
   s.define<{ ticketId: number }>(JOB.slaCheck, async (data) => void (await runSlaCheck(deps, data.ticketId)), { concurrency: 10, lockLifetime: 5 * 60_000 });
@@ -121,6 +144,7 @@ export function defineJobs(s: Scheduler, deps: JobDeps): void {
     { concurrency: 10, lockLifetime: 2 * 60_000 },
   );
   s.define(JOB.outboxSweep, async () => void (await runOutboxSweep(deps, retryLater)), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define(JOB.retention, async () => void (await runRetention(deps, { dryRun: false })), { concurrency: 1, lockLifetime: 30 * 60_000 });
   s.define<{ attachmentId: number }>(JOB.fetchAttachment, async (data) => void (await runFetchAttachment(deps, data.attachmentId)), { concurrency: 4, lockLifetime: 5 * 60_000 });
 }
 
@@ -133,6 +157,7 @@ export async function scheduleRecurring(s: Scheduler, config: Config): Promise<v
   await s.every("30 seconds", JOB.outboxSweep);
   // The first one a period after the first start (a restart does not move it: one row, one schedule).
   if (config.backup.everyHours > 0 && backupKeyOf(config)) await s.every(`${config.backup.everyHours} hours`, JOB.backup, undefined, { skipImmediate: true });
+  await s.every("1 day", JOB.retention, undefined, { skipImmediate: true });
 }
 
 /**

@@ -42,6 +42,8 @@ export type ReadPurpose =
   | "notification-email"
   | "audit-events"
   | "audit-event"
+  | "data-subject"
+  | "publication"
   | "write";
 
 export interface GateDeps {

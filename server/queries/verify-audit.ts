@@ -5,6 +5,7 @@ import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
 import { CASE_TEXTS, parseTextRef, textDigest, type CaseTextTable } from "../audit/case-texts.js";
 import { placeholders } from "../lib/select-entities.js";
+import { loadRedactions } from "../audit/redactions.js";
 
 export interface AuditProblem {
   eventId: number | null;
@@ -50,6 +51,7 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
   for (const a of anchors) for (const h of JSON.parse(a.headsJson) as ChainHeadRef[]) wanted.add(`${h.chainKey}#${h.seq}`);
 
   const texts = textChecker(ds, problems);
+  const redactions = await loadRedactions(ds);
   let checked = 0;
   let cursor: { chainKey: string; seq: number } | null = null;
   for (;;) {
@@ -63,7 +65,7 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
       if (e.seq !== expectedSeq) problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: `sequence gap: expected ${expectedSeq}, found ${e.seq}` });
       if ((e.prevHash ?? null) !== (prev?.hash ?? null)) problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: "does not point at the previous event's hash" });
       const recomputed = linkHash(e);
-      if (recomputed !== e.hash) problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: "content does not match its hash (edited after it was written)" });
+      if (recomputed !== e.hash && redactions.get(e.id) !== e.hash) problems.push({ eventId: e.id, chainKey: e.chainKey, seq: e.seq, problem: "content does not match its hash (edited after it was written)" });
       lastOfChain.set(e.chainKey, { seq: e.seq, hash: e.hash });
       if (wanted.has(`${e.chainKey}#${e.seq}`)) hashAt.set(`${e.chainKey}#${e.seq}`, e.hash);
       texts.record(e);

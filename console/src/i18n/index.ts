@@ -3,9 +3,10 @@ import englishMessages from "ra-language-english";
 import { mergeTranslations } from "react-admin";
 import { raIndonesian } from "./ra-id";
 import { enMessages, idMessages } from "./messages";
+import { dsrEn, dsrId } from "../data-subject/messages";
 
-const id = mergeTranslations(englishMessages, raIndonesian, idMessages);
-const en = mergeTranslations(englishMessages, enMessages);
+const id = mergeTranslations(englishMessages, raIndonesian, idMessages, { aduan: { dsr: dsrId } });
+const en = mergeTranslations(englishMessages, enMessages, { aduan: { dsr: dsrEn } });
 const KEY = "aduan.locale";
 
 function initialLocale(): "id" | "en" {

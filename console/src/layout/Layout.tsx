@@ -7,6 +7,8 @@ import PhoneIcon from "@mui/icons-material/PhoneInTalk";
 import DashboardIcon from "@mui/icons-material/Dashboard";
 import PeopleIcon from "@mui/icons-material/People";
 import SmsFailedIcon from "@mui/icons-material/SmsFailed";
+import PrivacyTipIcon from "@mui/icons-material/PrivacyTip";
+import HistoryToggleOffIcon from "@mui/icons-material/HistoryToggleOff";
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
@@ -119,6 +121,8 @@ function AduanMenu() {
       {opd ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.inbox")} leftIcon={<InboxIcon />} /> : null}
       {role === "supervisor" ? <Menu.Item to="/overview" primaryText={translate("aduan.menu.overview")} leftIcon={<DashboardIcon />} /> : null}
       {role === "supervisor" || role === "admin" ? <Menu.Item to="/delivery" primaryText={translate("aduan.menu.delivery")} leftIcon={<SmsFailedIcon />} /> : null}
+      {center ? <Menu.Item to="/data-subjects" primaryText={translate("aduan.dsr.menu")} leftIcon={<PrivacyTipIcon />} /> : null}
+      {center || role === "admin" ? <Menu.Item to="/retention" primaryText={translate("aduan.dsr.menu_retention")} leftIcon={<HistoryToggleOffIcon />} /> : null}
       {role === "admin" ? <Menu.ResourceItems /> : null}
       <Menu.Item to="/notifications" primaryText={translate("aduan.menu.notifications")} leftIcon={<NotificationsIcon />} />
     </Menu>
