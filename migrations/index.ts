@@ -10,6 +10,7 @@ import { Calls1764710000000 } from "./1764710000000-calls.js";
 import { SessionLeases1764720000000 } from "./1764720000000-session-leases.js";
 import { AnswerAttachments1764730000000 } from "./1764730000000-answer-attachments.js";
 import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-delivery-updates.js";
+import { StaffSignIn1764800000000 } from "./1764800000000-staff-sign-in.js";
 
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   SessionLeases1764720000000,
   AnswerAttachments1764730000000,
   EarlyDeliveryUpdates1764740000000,
+  StaffSignIn1764800000000,
 ];

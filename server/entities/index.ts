@@ -26,10 +26,12 @@ import { Open311Key } from "./open311-key.entity.js";
 import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
 import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
+import { RecoveryCode, RoleSecurity } from "./two-factor.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { Open311Key, PublicThrottle, TicketRating, TrackingCode };
+export { RecoveryCode, RoleSecurity };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
@@ -66,4 +68,6 @@ export const entities = [
   PublicThrottle,
   TicketRating,
   Open311Key,
+  RecoveryCode,
+  RoleSecurity,
 ];
