@@ -26,6 +26,8 @@ const admin = {
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
+const MyTwoFactor = lazy(() => import("./two-factor").then((m) => ({ default: m.MyTwoFactor })));
+const TwoFactorRoles = lazy(() => import("./two-factor").then((m) => ({ default: m.TwoFactorRoles })));
 
 const theme = {
   ...defaultTheme,
@@ -89,6 +91,8 @@ export function App() {
             <Route path="/overview" element={<Overview />} />
             <Route path="/notifications" element={<Notifications />} />
             <Route path="/delivery" element={<DeliveryProblems />} />
+            <Route path="/two-factor" element={<MyTwoFactor />} />
+            {role === "admin" ? <Route path="/security" element={<TwoFactorRoles />} /> : null}
           </CustomRoutes>
         </>
       )}
