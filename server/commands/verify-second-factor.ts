@@ -5,7 +5,7 @@ import { RecoveryCode } from "../entities/two-factor.entity.js";
 import { Session } from "../entities/session.entity.js";
 import { User } from "../entities/user.entity.js";
 import { decryptSecret } from "../lib/crypto.js";
-import { looksLikeRecoveryCode, recoveryCodeHash, totpStep } from "../lib/two-factor.js";
+import { recoveryCodeHash, totpStep } from "../lib/two-factor.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import { giveBackCheck, openSession, reserveCheck, type LoginPolicy } from "./login.js";
 
@@ -83,7 +83,8 @@ export async function verifySecondFactor(db: Db, policy: SecondFactorPolicy, old
   const { user } = input;
   if (!user.totpEnabledAt || !user.totpSecret) return { kind: "not_enrolled" };
   const secret = decryptSecret(policy.encryptionKey, user.totpSecret);
-  const recovery = looksLikeRecoveryCode(input.code) && !/^\d+$/.test(input.code.trim());
+  // Six digits are a TOTP; anything else is tried as a recovery code (a keyed-hash lookup).
+  const recovery = !/^\d{6}$/.test(input.code.trim());
   let opened: { token: string; session: Session } | undefined;
   let left = 0;
   const out = await throttledSecondFactor(db, policy, input, at, async (m) => {

@@ -46,7 +46,6 @@ export function newRecoveryCodes(): string[] {
 
 /** Case, spaces and dashes do not matter when a recovery code is typed. */
 export const normalizeRecoveryCode = (code: string) => code.toLowerCase().replace(/[\s-]+/g, "");
-export const looksLikeRecoveryCode = (code: string) => /^[2-9a-z]{10}$/.test(normalizeRecoveryCode(code));
 
 export const recoveryCodeHash = (key: string, code: string) => hmacHex(key, `recovery-code:${normalizeRecoveryCode(code)}`);
 

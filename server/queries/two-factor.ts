@@ -10,11 +10,28 @@ export async function twoFactorRoles(m: EntityManager, production: boolean): Pro
   return twoFactorRequirements(await m.getRepository(RoleSecurity).find(), production);
 }
 
+/**
+ * The admins' per-role choices, read at most every few seconds per process (every API request of a
+ * user without 2FA asks): another process sees a change within ROLES_TTL_MS, this one at once.
+ */
+const ROLES_TTL_MS = 5000;
+const storedRoles = new WeakMap<object, { until: number; rows: Promise<RoleSecurity[]> }>();
+function storedRoleChoices(m: EntityManager): Promise<RoleSecurity[]> {
+  const hit = storedRoles.get(m.connection);
+  if (hit && hit.until > Date.now()) return hit.rows;
+  const rows = m.getRepository(RoleSecurity).find();
+  rows.catch(() => storedRoles.delete(m.connection));
+  storedRoles.set(m.connection, { until: Date.now() + ROLES_TTL_MS, rows });
+  return rows;
+}
+/** After an admin's change, this process reads the choices again. */
+export const forgetTwoFactorRoles = (m: EntityManager) => storedRoles.delete(m.connection);
+
 /** What a session of this user still owes; reads the role's rule only when it matters. */
 export async function sessionSecondFactorDue(m: EntityManager, user: User, sessionFactor: string | null, production: boolean): Promise<SecondFactorDue> {
   const enrolled = Boolean(user.totpEnabledAt);
   if (sessionFactor || enrolled) return secondFactorDue({ enrolled, sessionFactor, roleRequires: false });
-  const row = await m.getRepository(RoleSecurity).findOneBy({ role: user.role });
+  const row = (await storedRoleChoices(m)).find((r) => r.role === user.role);
   return secondFactorDue({ enrolled, sessionFactor, roleRequires: row ? row.requireTwoFactor : defaultRequiresTwoFactor(user.role, production) });
 }
 

@@ -187,10 +187,10 @@ for (const target of await testTargets()) {
     });
 
     it("the provider's second factor (amr) counts; logout ends the local session", async () => {
-      await t.deps.db.tx(async (m) => {
-        const { saveTwoFactorRoles } = await import("../../server/commands/save-two-factor-roles.js");
-        await saveTwoFactorRoles(m, { actor: { userId: null, label: "test" }, at: t.clock.now(), secretKey: "x" }, false, { admin: true });
-      });
+      const admin = await t.loginAs(DEMO.admin);
+      assert.equal((await admin.put("/api/security/two-factor").send({ roles: { admin: true } })).status, 200);
+      const local = await t.loginAs(DEMO.admin);
+      assert.equal((await local.get("/api/auth/me")).body.secondFactor, "enrol", "admins now need a second factor");
       const { api } = await signIn("ssoadmin-3");
       assert.equal((await (await api("/auth/me")).json()).secondFactor, "none", "no local TOTP asked: the IdP did a second factor");
       assert.equal((await api("/users")).status, 200);

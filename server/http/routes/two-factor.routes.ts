@@ -9,7 +9,7 @@ import { verifySecondFactor, type SecondFactorPolicy } from "../../commands/veri
 import { User } from "../../entities/user.entity.js";
 import { HttpError, notFound, tooMany, unauthorized } from "../../lib/errors.js";
 import { qrSvg } from "../../lib/two-factor.js";
-import { twoFactorRoles, userTwoFactorState } from "../../queries/two-factor.js";
+import { forgetTwoFactorRoles, twoFactorRoles, userTwoFactorState } from "../../queries/two-factor.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { sessionCookie } from "../middleware/authenticate.js";
 import { addRoute, idParams } from "../route.js";
@@ -104,7 +104,9 @@ export function twoFactorRoutes(router: Router, deps: AppDeps) {
     method: "put", path: "/security/two-factor", summary: "Require (or not) a second factor per role; audited", tag: "security", roles: ["admin"],
     body: z.object({ roles: rolesBody }).strict(),
     async handler({ body, viewer, now }) {
-      return { roles: await deps.db.tx((m) => saveTwoFactorRoles(m, commandContext(deps, viewer, now), production, body.roles)) };
+      const roles = await deps.db.tx((m) => saveTwoFactorRoles(m, commandContext(deps, viewer, now), production, body.roles));
+      forgetTwoFactorRoles(deps.db.manager);
+      return { roles };
     },
   });
 }
