@@ -52,7 +52,7 @@ for (const target of await testTargets()) {
       assert.equal(uri.searchParams.get("secret"), start.body.secret);
       assert.match(start.body.qrSvg, /^<svg[^>]*>.*<path/s);
       const wrong = await agent.post("/api/auth/2fa/confirm").send({ code: "000000" });
-      assert.equal(wrong.status, 401);
+      assert.equal(wrong.status, 422);
       assert.equal((await agent.get("/api/auth/2fa")).body.enabled, false, "a wrong code does not turn it on");
       const ok = await agent.post("/api/auth/2fa/confirm").send({ code: totpCode(start.body.secret, t.clock.now()) });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -93,7 +93,7 @@ for (const target of await testTargets()) {
       }
       const again = await login(DEMO.operator, "10.20.0.3");
       const replay = await again.agent.post("/api/auth/2fa/verify").send({ code });
-      assert.equal(replay.status, 401, "a code already used is refused");
+      assert.equal(replay.status, 422, "a code already used is refused");
       assert.equal((await again.agent.post("/api/auth/2fa/verify").send({ code: nextCode(operatorSecret) })).status, 200);
     });
 
@@ -105,14 +105,14 @@ for (const target of await testTargets()) {
       assert.equal(used.body.recoveryCodesLeft, 9);
       assert.equal((await first.agent.get("/api/tickets")).status, 200);
       const second = await login(DEMO.operator, "10.20.0.5");
-      assert.equal((await second.agent.post("/api/auth/2fa/verify").send({ code: operatorCodes[0] })).status, 401);
+      assert.equal((await second.agent.post("/api/auth/2fa/verify").send({ code: operatorCodes[0] })).status, 422);
       assert.equal((await second.agent.get("/api/tickets")).status, 403);
     });
 
     it("wrong codes are throttled by the login throttle: 429 after LOGIN_LOCK_AFTER, even for the right code, without checking it", async () => {
       t.clock.advance(16 * 60_000); // the earlier tests' wrong codes are out of the window
       const { agent } = await login(DEMO.operator, "10.20.0.6");
-      for (let i = 0; i < 4; i++) assert.equal((await agent.post("/api/auth/2fa/verify").send({ code: "123456" })).status, 401);
+      for (let i = 0; i < 4; i++) assert.equal((await agent.post("/api/auth/2fa/verify").send({ code: "123456" })).status, 422);
       const checks = secondFactorCheckCount();
       const locked = await agent.post("/api/auth/2fa/verify").send({ code: nextCode(operatorSecret) });
       assert.equal(locked.status, 429);

@@ -23,7 +23,8 @@ export function secondFactorPolicy(deps: AppDeps): SecondFactorPolicy {
   return { lockAfter: c.login.lockAfter, lockMinutes: c.login.lockMinutes, idleMinutes: c.sessionIdleMinutes, maxHours: c.sessionMaxHours, sessionSecret: c.sessionSecret, encryptionKey: c.encryptionKey };
 }
 
-const wrongCode = () => new HttpError(401, "invalid_two_factor_code", "wrong or already used code (kode salah atau sudah dipakai)");
+// 422, not 401: the session is fine, the code is not (the console treats 401 as "signed out").
+const wrongCode = () => new HttpError(422, "invalid_two_factor_code", "wrong or already used code (kode salah atau sudah dipakai)");
 const locked = (s: number) => tooMany(`too many wrong codes; try again in ${Math.ceil(s / 60)} minutes (terlalu banyak kode salah)`, s);
 
 async function currentUser(deps: AppDeps, req: Request): Promise<User> {
