@@ -132,6 +132,16 @@ describe("console: two-factor authentication (acceptance 5)", { skip: browserSki
     await screenshot(page, "two-factor-admin-user");
     await panel.getByRole("button", { name: "Atur ulang autentikasi dua faktor" }).click();
     await panel.getByText("Autentikasi dua faktor tidak aktif").waitFor();
+
+    // The per-role requirement, from the admin's menu.
+    await page.getByRole("menuitem", { name: "Autentikasi dua faktor" }).click();
+    await page.getByRole("heading", { name: "Peran yang wajib memakai autentikasi dua faktor" }).waitFor();
+    assert.equal(await page.getByRole("checkbox", { name: "Kepala pelaksana harian" }).isChecked(), true);
+    assert.equal(await page.getByRole("checkbox", { name: "Staf OPD" }).isChecked(), false);
+    await page.getByRole("checkbox", { name: "Staf OPD" }).check();
+    await page.getByText("Disimpan").waitFor();
+    const roles = await page.request.get(`${server.url}/api/security/two-factor`);
+    assert.equal((await roles.json()).roles.opd_staff, true);
     await page.context().close();
 
     const again = await supervisorPage();
