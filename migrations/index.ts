@@ -13,6 +13,7 @@ import { EarlyDeliveryUpdates1764740000000 } from "./1764740000000-early-deliver
 import { TrackingSecrets1764760000000 } from "./1764760000000-tracking-secrets.js";
 import { TicketPublications1764770000000 } from "./1764770000000-ticket-publications.js";
 import { DataSubject1764780000000 } from "./1764780000000-data-subject.js";
+import { StaffSignIn1764800000000 } from "./1764800000000-staff-sign-in.js";
 
 import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
@@ -33,4 +34,5 @@ export const migrations = [
   TrackingSecrets1764760000000,
   TicketPublications1764770000000,
   DataSubject1764780000000,
+  StaffSignIn1764800000000,
 ];

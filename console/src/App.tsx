@@ -28,6 +28,8 @@ const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
 const DataSubjects = lazy(() => import("./data-subject/DataSubjects"));
 const Retention = lazy(() => import("./data-subject/Retention"));
+const MyTwoFactor = lazy(() => import("./two-factor").then((m) => ({ default: m.MyTwoFactor })));
+const TwoFactorRoles = lazy(() => import("./two-factor").then((m) => ({ default: m.TwoFactorRoles })));
 
 const theme = {
   ...defaultTheme,
@@ -93,6 +95,8 @@ export function App() {
             <Route path="/delivery" element={<DeliveryProblems />} />
             <Route path="/data-subjects" element={<DataSubjects />} />
             <Route path="/retention" element={<Retention />} />
+            <Route path="/two-factor" element={<MyTwoFactor />} />
+            {role === "admin" ? <Route path="/security" element={<TwoFactorRoles />} /> : null}
           </CustomRoutes>
         </>
       )}

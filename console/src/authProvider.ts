@@ -9,6 +9,8 @@ export interface Me {
   name: string;
   role: Role;
   agencyId: number | null;
+  /** What the session still owes: the login's second step ("code") or enrolment ("enrol"). */
+  secondFactor: "none" | "code" | "enrol";
 }
 
 let current: Promise<Me> | null = null;
@@ -19,7 +21,7 @@ function me(fresh = false): Promise<Me> {
   if (!current || fresh || Date.now() - fetchedAt > 15_000) {
     fetchedAt = Date.now();
     current = api<Me>("/auth/me").then((r) => {
-      setBootHint(r.json.role);
+      setBootHint(r.json.secondFactor === "none" ? r.json.role : null);
       return r.json;
     });
     current.catch(() => {
@@ -35,7 +37,8 @@ export const authProvider: AuthProvider = {
     const { json } = await api<Me>("/auth/login", { method: "POST", body: { email: username, password } });
     current = Promise.resolve(json);
     fetchedAt = Date.now();
-    setBootHint(json.role);
+    // A second factor still due: no prefetch of the role's screens, the layout shows the second step.
+    setBootHint(json.secondFactor === "none" ? json.role : null);
   },
   async logout() {
     current = null;
@@ -59,7 +62,7 @@ export const authProvider: AuthProvider = {
   },
   async getIdentity() {
     const u = await me();
-    return { id: u.id, fullName: u.name, email: u.email, role: u.role, agencyId: u.agencyId };
+    return { id: u.id, fullName: u.name, email: u.email, role: u.role, agencyId: u.agencyId, secondFactor: u.secondFactor };
   },
   async getPermissions() {
     try {

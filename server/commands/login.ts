@@ -1,3 +1,4 @@
+import type { EntityManager } from "typeorm";
 import { isDuplicateKey, RetryableConflict, sqlTime, type Db } from "../lib/db.js";
 import { LoginThrottle } from "../entities/login-throttle.entity.js";
 import { Session } from "../entities/session.entity.js";
@@ -32,16 +33,17 @@ export const sessionId = (secret: string, token: string) => hmacHex(secret, `ses
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Reservation = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type Reservation = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
  * Reserves one password check on a throttle key, atomically: the row is created if absent, an
  * expired lock or window is forgotten, then one conditional UPDATE takes a slot only while fewer
  * than `limit` are taken. The UPDATE's row lock (InnoDB, also Galera's certification) and
  * SQLite's single writer make concurrent tries queue on the row, so 20 parallel tries get exactly
- * `limit` slots. No GET_LOCK / LOCK TABLES (not cluster-wide on Galera).
+ * `limit` slots. No GET_LOCK / LOCK TABLES (not cluster-wide on Galera). Password checks and
+ * second-factor checks (verify-second-factor.ts) are both reserved here.
  */
-async function reserveCheck(db: Db, key: string, limit: number, at: Date, windowMs: number, lock = true): Promise<Reservation> {
+export async function reserveCheck(db: Db, key: string, limit: number, at: Date, windowMs: number, lock = true): Promise<Reservation> {
   return db.tx(async (m) => {
     const repo = m.getRepository(LoginThrottle);
     const q = (c: string) => m.connection.driver.escape(c);
@@ -115,17 +117,20 @@ export async function login(db: Db, policy: LoginPolicy, input: LoginInput, now:
   try {
     return await checkPassword(db, policy, input, email, at);
   } finally {
-    await db.tx(async (m) => {
-      const q = (c: string) => m.connection.driver.escape(c);
-      await m
-        .getRepository(LoginThrottle)
-        .createQueryBuilder()
-        .update()
-        .set({ failures: () => `${q("failures")} - 1` })
-        .where(`${q("key")} = :key AND ${q("failures")} > 0`, { key: busyKey })
-        .execute();
-    });
+    await db.tx((m) => giveBackCheck(m, busyKey));
   }
+}
+
+/** Gives back one reserved slot of a key (a try that succeeded, or that ended), unlocking it. */
+export async function giveBackCheck(m: EntityManager, key: string): Promise<void> {
+  const q = (c: string) => m.connection.driver.escape(c);
+  await m
+    .getRepository(LoginThrottle)
+    .createQueryBuilder()
+    .update()
+    .set({ failures: () => `${q("failures")} - 1`, lockedUntil: null })
+    .where(`${q("key")} = :key AND ${q("failures")} > 0`, { key })
+    .execute();
 }
 
 /** A slot of an account's concurrent tries older than this was held by a process that died. */
@@ -182,31 +187,41 @@ async function checkPassword(db: Db, policy: LoginPolicy, input: LoginInput, ema
     return { kind: "invalid" };
   }
 
-  const token = randomToken(32);
-  const session = await db.tx(async (m) => {
-    const q = (c: string) => m.connection.driver.escape(c);
+  const { token, session } = await db.tx(async (m) => {
     await m.getRepository(LoginThrottle).delete({ key: acctKey });
-    await m
-      .getRepository(LoginThrottle)
-      .createQueryBuilder()
-      .update()
-      .set({ failures: () => `${q("failures")} - 1`, lockedUntil: null })
-      .where(`${q("key")} = :key AND ${q("failures")} > 0`, { key: ipKey })
-      .execute();
-    const s = m.getRepository(Session).create({
-      id: sessionId(policy.sessionSecret, token),
-      userId: user.id,
-      createdAt: at,
-      lastSeenAt: at,
-      idleExpiresAt: new Date(at.getTime() + policy.idleMinutes * 60_000),
-      absoluteExpiresAt: new Date(at.getTime() + policy.maxHours * 3_600_000),
-      ip: input.ip.slice(0, 64),
-      userAgent: input.userAgent?.slice(0, 255) ?? null,
-    });
-    await m.getRepository(Session).insert(s);
+    await giveBackCheck(m, ipKey);
+    const opened = await openSession(m, policy, { userId: user.id, ip: input.ip, userAgent: input.userAgent, secondFactor: null }, at);
     await m.getRepository(User).update({ id: user.id }, { lastLoginAt: at });
     await appendAuditEvent(m, { actor: { userId: user.id, label: user.email }, type: "auth.login", entityType: "user", entityId: user.id, after: { ip: input.ip }, at });
-    return s;
+    return opened;
   });
   return { kind: "ok", user, token, session };
+}
+
+/**
+ * Stores a new session and returns its cookie token (only its HMAC is stored). Password logins
+ * open it without a second factor; verify-second-factor.ts replaces it by one that has it (a new
+ * token, so a cookie seen before the second factor is worth nothing after it); single sign-on
+ * opens it with "idp" when the identity provider asserted one.
+ */
+export async function openSession(
+  m: EntityManager,
+  policy: Pick<LoginPolicy, "idleMinutes" | "maxHours" | "sessionSecret">,
+  input: { userId: number; ip: string; userAgent?: string | null; secondFactor: string | null },
+  at: Date,
+): Promise<{ token: string; session: Session }> {
+  const token = randomToken(32);
+  const session = m.getRepository(Session).create({
+    id: sessionId(policy.sessionSecret, token),
+    userId: input.userId,
+    createdAt: at,
+    lastSeenAt: at,
+    idleExpiresAt: new Date(at.getTime() + policy.idleMinutes * 60_000),
+    absoluteExpiresAt: new Date(at.getTime() + policy.maxHours * 3_600_000),
+    ip: input.ip.slice(0, 64),
+    userAgent: input.userAgent?.slice(0, 255) ?? null,
+    secondFactor: input.secondFactor,
+  });
+  await m.getRepository(Session).insert(session);
+  return { token, session };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { ROLES, type Role } from "../domain/access/roles.js";
 
 /**
  * Every setting Aduan reads from the environment, validated once at boot.
@@ -103,6 +104,35 @@ export const envSchema = z
     PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(16 * 1024 * 1024),
     /** Path of the logo (SVG, PNG or WebP, at most 64 kB), shown in the header of every public page. */
     PUBLIC_LOGO_FILE: z.string().min(1).optional(),
+    /** Name of the service in authenticator apps (TOTP second factor), e.g. "LAPOR Jabar". Default: PUBLIC_SERVICE_NAME. */
+    TWO_FACTOR_ISSUER: z.string().trim().min(2).max(60).optional(),
+    /**
+     * Single sign-on (docs/security.md): the OpenID Connect issuer URL of the province's identity
+     * provider. Unset: off. Plain http is accepted only for a loopback issuer (development, tests).
+     */
+    OIDC_ISSUER: z.string().url().optional(),
+    /** The client id Aduan is registered with at the identity provider. */
+    OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+    /** The client secret (confidential client); unset: a public client (PKCE only). */
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Where the provider sends the browser back. Default: PUBLIC_URL + /api/auth/oidc/callback (register it at the provider). */
+    OIDC_REDIRECT_URL: z.string().url().optional(),
+    /** Scopes asked for. */
+    OIDC_SCOPES: z.string().default("openid email profile"),
+    /** Claim holding the Aduan role (a role name, or a value mapped by OIDC_ROLE_MAP). Unmapped: an admin assigns the role. */
+    OIDC_ROLE_CLAIM: z.string().min(1).default("aduan_role"),
+    /** Optional mapping of provider values to roles, e.g. "pusat-kendali=operator,kepala-opd=opd_head". */
+    OIDC_ROLE_MAP: z.string().optional(),
+    /** Claim holding the OPD's code (agencies.code) for opd_head and opd_staff. */
+    OIDC_OPD_CLAIM: z.string().min(1).default("aduan_opd"),
+    /** Count the provider's "amr" (mfa, otp, hwk…) as the second factor: such sessions are not asked for Aduan's own TOTP. */
+    OIDC_TRUST_AMR: boolish.default(false),
+    /** Comma-separated "acr" values that mean the provider did a second factor (also requested with acr_values). */
+    OIDC_ACR_VALUES: z.string().optional(),
+    /** Who may still log in with a local password when single sign-on is on: all, or admins only (break-glass accounts). */
+    OIDC_LOCAL_LOGIN: z.enum(["all", "admins"]).default("all"),
+    /** Text of the console's single sign-on button. */
+    OIDC_BUTTON_LABEL: z.string().trim().min(2).max(60).default("SSO Provinsi"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -110,9 +140,43 @@ export const envSchema = z
         if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when NODE_ENV=production" });
       }
     }
+    if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) ctx.addIssue({ code: "custom", path: ["OIDC_CLIENT_ID"], message: "is required when OIDC_ISSUER is set" });
+    if (env.OIDC_ISSUER && env.OIDC_ISSUER.startsWith("http:") && !isLoopbackUrl(env.OIDC_ISSUER)) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "must be https:// (plain http only for a loopback issuer)" });
+    }
+    const roleMap = parseRoleMap(env.OIDC_ROLE_MAP);
+    if (typeof roleMap === "string") ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: roleMap });
   });
 
 export type Env = z.infer<typeof envSchema>;
+
+export const isLoopbackUrl = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+
+/** "idp-value=role,…" into a map, or the problem as text. */
+function parseRoleMap(raw: string | undefined): Record<string, Role> | string {
+  const out: Record<string, Role> = {};
+  for (const pair of (raw ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [from, to] = pair.split("=").map((x) => x?.trim());
+    if (!from || !to || !(ROLES as readonly string[]).includes(to)) return `"${pair}": write value=role with a role of ${ROLES.join(", ")}`;
+    out[from] = to as Role;
+  }
+  return out;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUrl: string;
+  scopes: string;
+  roleClaim: string;
+  roleMap: Record<string, Role>;
+  opdClaim: string;
+  trustAmr: boolean;
+  acrValues: string[];
+  localLogin: "all" | "admins";
+  buttonLabel: string;
+}
 
 /** WCAG contrast ratio of a #rrggbb colour against white. */
 export function contrastWithWhite(hex: string): number {
@@ -158,6 +222,10 @@ export interface Config {
   publicCache: { maxEntries: number; maxBytes: number };
   /** The public pages' look; unset parts fall back to the demo's look (demo data) or a neutral one. */
   brand: { provinceName?: string; provinceNameEn?: string; serviceName: string; color?: string; logoFile?: string };
+  /** Name of the service in authenticator apps. */
+  twoFactorIssuer: string;
+  /** Single sign-on with OpenID Connect; null: off. */
+  oidc: OidcConfig | null;
 }
 
 export class ConfigError extends Error {}
@@ -248,6 +316,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
     publicCache: { maxEntries: env.PUBLIC_CACHE_MAX_ENTRIES, maxBytes: env.PUBLIC_CACHE_MAX_BYTES },
+    twoFactorIssuer: env.TWO_FACTOR_ISSUER ?? env.PUBLIC_SERVICE_NAME,
+    oidc: env.OIDC_ISSUER
+      ? {
+          issuer: env.OIDC_ISSUER,
+          clientId: env.OIDC_CLIENT_ID!,
+          clientSecret: env.OIDC_CLIENT_SECRET,
+          redirectUrl: env.OIDC_REDIRECT_URL ?? `${(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "")}/api/auth/oidc/callback`,
+          scopes: env.OIDC_SCOPES,
+          roleClaim: env.OIDC_ROLE_CLAIM,
+          roleMap: parseRoleMap(env.OIDC_ROLE_MAP) as Record<string, Role>,
+          opdClaim: env.OIDC_OPD_CLAIM,
+          trustAmr: env.OIDC_TRUST_AMR,
+          acrValues: (env.OIDC_ACR_VALUES ?? "").split(",").map((v) => v.trim()).filter(Boolean),
+          localLogin: env.OIDC_LOCAL_LOGIN,
+          buttonLabel: env.OIDC_BUTTON_LABEL,
+        }
+      : null,
     brand: { provinceName: env.PUBLIC_PROVINCE_NAME, provinceNameEn: env.PUBLIC_PROVINCE_NAME_EN, serviceName: env.PUBLIC_SERVICE_NAME, color: env.PUBLIC_BRAND_COLOR?.toLowerCase(), logoFile: env.PUBLIC_LOGO_FILE },
   };
 }

@@ -28,11 +28,13 @@ import { Call } from "./call.entity.js";
 import { SessionLease } from "./session-lease.entity.js";
 import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
 import { TicketPublication } from "./ticket-publication.entity.js";
+import { RecoveryCode, RoleSecurity } from "./two-factor.entity.js";
 import { DataSubjectRequest, RetentionErasure, RetentionSetting } from "./data-subject-request.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { DataSubjectRequest, RetentionErasure, RetentionSetting };
+export { RecoveryCode, RoleSecurity };
 export { Open311Key, PublicThrottle, TicketPublication, TicketRating, TrackingCode, TrackingLink };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
@@ -75,4 +77,6 @@ export const entities = [
   DataSubjectRequest,
   RetentionSetting,
   RetentionErasure,
+  RecoveryCode,
+  RoleSecurity,
 ];

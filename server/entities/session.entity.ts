@@ -12,4 +12,6 @@ export class Session {
   @TimeColumn("absolute_expires_at") absoluteExpiresAt: Date;
   @StrColumn("ip", 64, { nullable: true }) ip: string | null;
   @StrColumn("user_agent", 255, { nullable: true }) userAgent: string | null;
+  /** How this session passed a second factor: "totp", "recovery", "idp"; null: not (yet). */
+  @StrColumn("second_factor", 16, { nullable: true }) secondFactor: string | null;
 }

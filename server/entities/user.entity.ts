@@ -15,6 +15,13 @@ export class User {
   @StrColumn("locale", 8, { default: "id" }) locale: string;
   @BoolColumn("active", { default: true }) active: boolean;
   @TimeColumn("last_login_at", { nullable: true }) lastLoginAt: Date | null;
+  /** TOTP secret (base32), encrypted with ENCRYPTION_KEY; set at enrolment start, in use once totpEnabledAt is set. */
+  @StrColumn("totp_secret", 255, { nullable: true }) totpSecret: string | null;
+  @TimeColumn("totp_enabled_at", { nullable: true }) totpEnabledAt: Date | null;
+  /** The last TOTP time step accepted: a code is never accepted twice (RFC 6238 5.2). */
+  @IntColumn("totp_last_step", { nullable: true }) totpLastStep: number | null;
+  /** "<issuer> <sub>" of the OpenID Connect identity this user signs in with. */
+  @StrColumn("oidc_subject", 191, { nullable: true }) oidcSubject: string | null;
   @CreatedColumn() createdAt: Date;
   @UpdatedColumn() updatedAt: Date;
 }

@@ -4,6 +4,8 @@ import { errorHandler } from "./middleware/errors.js";
 import { authenticate, requireJsonForMutations } from "./middleware/authenticate.js";
 import { adminRoutes } from "./routes/admin.routes.js";
 import { authRoutes } from "./routes/auth.routes.js";
+import { oidcRoutes } from "./routes/oidc.routes.js";
+import { twoFactorRoutes } from "./routes/two-factor.routes.js";
 import { deliveryRoutes } from "./routes/delivery.routes.js";
 import { operationsRoutes } from "./routes/operations.routes.js";
 import { conversationRoutes } from "./routes/conversation.routes.js";
@@ -90,6 +92,8 @@ export function createApp(deps: AppDeps) {
   api.use(express.json({ limit: deps.config.apiBodyLimit, strict: true }));
   api.use(authenticate(deps));
   authRoutes(api, deps);
+  twoFactorRoutes(api, deps);
+  oidcRoutes(api, deps);
   ticketRoutes(api, deps);
   publicationRoutes(api, deps);
   conversationRoutes(api, deps);

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
 import type { Role } from "../domain/access/roles.js";
-import { forbidden, unauthorized } from "../lib/errors.js";
+import { forbidden, secondFactorRequired, unauthorized } from "../lib/errors.js";
 import type { Viewer } from "../queries/viewer.js";
 import type { AppDeps } from "./types.js";
 
@@ -30,6 +30,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   body?: z.ZodType<B>;
   /** Schema of the JSON answer (documentation only). */
   response?: z.ZodType;
+  /** Reachable while the session still owes its second factor (login's second step, enrolment, logout). */
+  duringSecondFactor?: boolean;
   /** POST that creates a row: answers 201. */
   created?: boolean;
   /** A react-admin list: handler returns { rows, total, resource, start }; Content-Range is set. */
@@ -61,6 +63,7 @@ export function addRoute<B, Q, P>(router: Router, deps: AppDeps, spec: RouteSpec
     try {
       if (spec.roles !== "public") {
         if (!req.viewer) throw unauthorized();
+        if (req.secondFactorDue && req.secondFactorDue !== "none" && !spec.duringSecondFactor) throw secondFactorRequired(req.secondFactorDue);
         if (spec.roles !== "authenticated" && !spec.roles.includes(req.viewer.role)) throw forbidden();
       }
       const params = parse(spec.params, req.params, "params");

@@ -6,6 +6,7 @@ import type { Viewer } from "../queries/viewer.js";
 import type { Session } from "../entities/session.entity.js";
 import type { Scheduler } from "../jobs/scheduler.js";
 import type { DemoSandbox } from "../demo/sandbox/sandbox.js";
+import type { SecondFactorDue } from "../domain/access/two-factor.js";
 
 /** Everything the HTTP layer needs; main.ts builds it, tests build their own. */
 export interface AppDeps {
@@ -29,6 +30,8 @@ declare global {
     interface Request {
       viewer?: Viewer;
       authSession?: Session;
+      /** What the session still owes before the API answers it (addRoute refuses the rest with 403). */
+      secondFactorDue?: SecondFactorDue;
     }
   }
 }

@@ -17,4 +17,9 @@ export const unauthorized = (message = "login required (silakan masuk)") => new 
 export const forbidden = (message = "you may not do this (tidak diizinkan)") => new HttpError(403, "forbidden", message);
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found (tidak ditemukan)`);
 export const conflict = (message: string, details?: unknown) => new HttpError(409, "conflict", message, details);
+/** A session that has not given its second factor (or whose role requires one it has not enrolled) reaches nothing else. */
+export const secondFactorRequired = (due: "code" | "enrol") =>
+  due === "code"
+    ? new HttpError(403, "two_factor_required", "enter the code from your authenticator app first (masukkan kode dari aplikasi autentikator terlebih dahulu)")
+    : new HttpError(403, "two_factor_enrolment_required", "your role requires two-factor authentication: set it up first (peran Anda mewajibkan autentikasi dua faktor: aktifkan terlebih dahulu)");
 export const tooMany = (message: string, retryAfterSeconds: number) => new HttpError(429, "too_many_requests", message, { retryAfterSeconds });

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { AppBar, type AppBarProps, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
 import { Badge, Box, Button, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
@@ -9,7 +9,8 @@ import PeopleIcon from "@mui/icons-material/People";
 import SmsFailedIcon from "@mui/icons-material/SmsFailed";
 import PrivacyTipIcon from "@mui/icons-material/PrivacyTip";
 import HistoryToggleOffIcon from "@mui/icons-material/HistoryToggleOff";
-import { Link } from "react-router-dom";
+import { Link, useLocation } from "react-router-dom";
+import LockIcon from "@mui/icons-material/Lock";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 
@@ -91,8 +92,10 @@ export function LanguageSwitch({ color = "inherit" }: { color?: "inherit" | "pri
 /** The user menu's accessible name is the name it shows (axe: label-content-name-mismatch). */
 function AduanUserMenu() {
   const { data } = useGetIdentity();
+  const translate = useTranslate();
   return (
     <UserMenu label={data?.fullName ?? "ra.auth.user_menu"}>
+      <Menu.Item to="/two-factor" primaryText={translate("aduan.two_factor.menu")} leftIcon={<LockIcon />} />
       <Logout />
     </UserMenu>
   );
@@ -124,12 +127,25 @@ function AduanMenu() {
       {center ? <Menu.Item to="/data-subjects" primaryText={translate("aduan.dsr.menu")} leftIcon={<PrivacyTipIcon />} /> : null}
       {center || role === "admin" ? <Menu.Item to="/retention" primaryText={translate("aduan.dsr.menu_retention")} leftIcon={<HistoryToggleOffIcon />} /> : null}
       {role === "admin" ? <Menu.ResourceItems /> : null}
+      {role === "admin" ? <Menu.Item to="/security" primaryText={translate("aduan.two_factor.menu")} leftIcon={<LockIcon />} /> : null}
       <Menu.Item to="/notifications" primaryText={translate("aduan.menu.notifications")} leftIcon={<NotificationsIcon />} />
     </Menu>
   );
 }
 
+const TwoFactorScreen = lazy(() => import("../two-factor"));
+
 export function AduanLayout({ children }: { children: ReactNode }) {
+  const { data, isPending } = useGetIdentity();
+  // The password alone opens no screen while a second factor is due: the second step (or enrolment) instead.
+  if (isPending) return null;
+  if (data?.secondFactor === "code" || data?.secondFactor === "enrol") {
+    return (
+      <Suspense fallback={null}>
+        <TwoFactorScreen mode={data.secondFactor} />
+      </Suspense>
+    );
+  }
   return (
     <Layout appBar={AduanAppBar} menu={AduanMenu} appBarAlwaysOn>
       {children}
@@ -137,10 +153,35 @@ export function AduanLayout({ children }: { children: ReactNode }) {
   );
 }
 
-/** react-admin's login page with the language switch under the form. */
+/** The single sign-on button (when configured) and what the provider's return said. */
+function SingleSignOn() {
+  const translate = useTranslate();
+  const location = useLocation();
+  const [sso, setSso] = useState<{ label: string; url: string } | null>(null);
+  useEffect(() => {
+    fetch("/api/auth/options", { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((o) => setSso(o?.sso ?? null), () => undefined);
+  }, []);
+  const reason = new URLSearchParams(location.search).get("sso");
+  return (
+    <Box sx={{ px: 2, pt: 2 }}>
+      {reason ? <Typography role="alert" color="error" variant="body2" sx={{ mb: 1 }}>{translate(`aduan.sso.${reason}`, { _: translate("aduan.sso.failed") })}</Typography> : null}
+      {sso ? (
+        <>
+          <Button variant="outlined" fullWidth href={sso.url}>{translate("aduan.sso.button", { label: sso.label })}</Button>
+          <Typography variant="caption" component="p" sx={{ textAlign: "center", mt: 1 }}>{translate("aduan.sso.or")}</Typography>
+        </>
+      ) : null}
+    </Box>
+  );
+}
+
+/** react-admin's login page with single sign-on above and the language switch under the form. */
 export function AduanLogin() {
   return (
     <Login>
+      <SingleSignOn />
       <LoginForm />
       <Box sx={{ display: "flex", justifyContent: "center", pb: 2 }}>
         <LanguageSwitch color="primary" />

@@ -3,6 +3,7 @@ import {
   BooleanField, BooleanInput, Create, Datagrid, Edit, FunctionField, List, PasswordInput, ReferenceField, ReferenceInput, SearchInput, SelectInput,
   SimpleForm, TextField, TextInput, email, required, useNotify, useRedirect, useTranslate, type RaRecord,
 } from "react-admin";
+import { UserTwoFactorPanel } from "../two-factor";
 
 const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff"] as const;
 const roleChoices = ROLES.map((r) => ({ id: r, name: `aduan.roles.${r}` }));
@@ -60,7 +61,7 @@ function UserCreate() {
 
 export default {
   list: UserList,
-  edit: () => <Edit mutationMode="pessimistic"><UserForm /></Edit>,
+  edit: () => <Edit mutationMode="pessimistic" aside={<UserTwoFactorPanel />}><UserForm /></Edit>,
   create: UserCreate,
   icon: PersonIcon,
 };

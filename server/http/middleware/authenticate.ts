@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { authenticateSession } from "../../commands/authenticate-session.js";
+import { sessionSecondFactorDue } from "../../queries/two-factor.js";
 import type { AppDeps } from "../types.js";
 
 export const SESSION_COOKIE = "aduan_session";
@@ -31,6 +32,7 @@ export function authenticate(deps: AppDeps) {
           const u = out.user;
           req.viewer = { id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId, sessionId: out.session.id };
           req.authSession = out.session;
+          req.secondFactorDue = await sessionSecondFactorDue(deps.db.manager, u, out.session.secondFactor, deps.config.nodeEnv === "production");
         } else if (out.kind === "expired") {
           res.setHeader("Set-Cookie", sessionCookie(deps, null));
           res.setHeader("X-Session-Expired", "1");

@@ -6,6 +6,7 @@ import { HttpError, tooMany, unauthorized } from "../../lib/errors.js";
 import { sessionCookie } from "../middleware/authenticate.js";
 import { presentViewer, viewerSchema } from "../presenters/user.presenter.js";
 import { addRoute } from "../route.js";
+import { sessionSecondFactorDue } from "../../queries/two-factor.js";
 import type { AppDeps } from "../types.js";
 
 const loginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(200) }).strict();
@@ -37,9 +38,15 @@ export function authRoutes(router: Router, deps: AppDeps) {
       );
       if (out.kind === "locked") throw tooMany(`too many failed logins; try again in ${Math.ceil(out.retryAfterSeconds / 60)} minutes (terlalu banyak percobaan gagal)`, out.retryAfterSeconds);
       if (out.kind === "invalid") throw new HttpError(401, "invalid_credentials", "wrong e-mail or password (email atau kata sandi salah)");
-      res.setHeader("Set-Cookie", sessionCookie(deps, out.token));
       const u = out.user;
-      return presentViewer({ id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId });
+      if (c.oidc?.localLogin === "admins" && u.role !== "admin") {
+        // Single sign-on is the way in; local passwords are kept for break-glass admins only.
+        await logout(deps.db, out.session.id, { userId: u.id, label: u.email }, deps.clock.now());
+        throw new HttpError(403, "use_single_sign_on", "sign in with the province's single sign-on (masuk melalui SSO)");
+      }
+      res.setHeader("Set-Cookie", sessionCookie(deps, out.token));
+      const due = await sessionSecondFactorDue(deps.db.manager, u, null, c.nodeEnv === "production");
+      return presentViewer({ id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId }, due);
     },
   });
   addRoute(router, deps, {
@@ -48,6 +55,7 @@ export function authRoutes(router: Router, deps: AppDeps) {
     summary: "End the current session",
     tag: "auth",
     roles: "authenticated",
+    duringSecondFactor: true,
     async handler({ req, res, viewer, now }) {
       if (req.authSession) await logout(deps.db, req.authSession.id, { userId: viewer.id, label: viewer.email }, now);
       res.setHeader("Set-Cookie", sessionCookie(deps, null));
@@ -63,7 +71,18 @@ export function authRoutes(router: Router, deps: AppDeps) {
     response: viewerSchema,
     async handler({ req, res }) {
       if (!req.viewer) throw unauthorized(res.getHeader("X-Session-Expired") ? "session expired (sesi berakhir)" : undefined);
-      return presentViewer(req.viewer);
+      return presentViewer(req.viewer, req.secondFactorDue);
+    },
+  });
+  addRoute(router, deps, {
+    method: "get",
+    path: "/auth/options",
+    summary: "How staff can sign in (the login page's single sign-on button)",
+    tag: "auth",
+    roles: "public",
+    async handler() {
+      const o = deps.config.oidc;
+      return { sso: o ? { label: o.buttonLabel, url: "/api/auth/oidc/start" } : null, localLogin: o?.localLogin ?? "all" };
     },
   });
 }
