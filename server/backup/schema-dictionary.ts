@@ -21,13 +21,15 @@ const t = (id: string, en: string): Text => ({ id, en });
 
 /** Columns that are secrets (or keyed hashes of them): never exported. */
 export const SECRET_COLUMNS: Record<string, string[]> = {
-  users: ["password_hash"],
+  users: ["password_hash", "totp_secret"],
   tickets: ["tracking_secret_hash"],
   tracking_codes: ["code_hash"],
   open311_keys: ["key_hash"],
   channel_accounts: ["config_encrypted"],
   jobs: ["lock_token"],
   session_leases: ["qr"],
+  tracking_links: ["secret_hash"],
+  user_recovery_codes: ["code_hash"],
 };
 
 /** Descriptions by column name, for every table that has the column. */
@@ -161,6 +163,10 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       role: t("peran: operator, supervisor, opd_head, opd_staff, admin", "role: operator, supervisor, opd_head, opd_staff, admin"),
       locale: t("bahasa konsol", "console language"),
       last_login_at: t("masuk terakhir", "last login"),
+      totp_secret: t("rahasia TOTP (terenkripsi)", "TOTP secret (encrypted)"),
+      totp_enabled_at: t("waktu verifikasi dua langkah diaktifkan", "when two-factor sign-in was turned on"),
+      totp_last_step: t("langkah waktu TOTP terakhir yang dipakai (mencegah kode dipakai ulang)", "last TOTP time step used (against replay)"),
+      oidc_subject: t("id pengguna di penyedia identitas (SSO)", "user id at the identity provider (SSO)"),
     },
   },
   ticket_ratings: {
@@ -243,6 +249,37 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   login_throttles: { about: t("Pembatas percobaan masuk", "Login throttling"), technical: true },
   public_throttles: { about: t("Pembatas formulir publik", "Public form throttling"), technical: true },
   session_leases: { about: t("Kepemilikan sesi konektor (WhatsApp Web, IMAP)", "Connector session ownership (WhatsApp Web, IMAP)"), technical: true },
+  data_subject_requests: {
+    about: t("Permintaan subjek data (UU PDP 27/2022): akses, perbaikan, penghapusan", "Data subject requests (UU PDP 27/2022): access, correction, erasure"),
+    columns: {
+      contact_ids_json: t("kontak yang dimaksud (JSON)", "contacts concerned (JSON)"),
+      ticket_ids_json: t("tiket yang dimaksud (JSON)", "tickets concerned (JSON)"),
+      received_at: t("waktu permintaan diterima", "when the request was received"),
+      completed_at: t("waktu diselesaikan", "when completed"),
+      created_by_user_id: t("staf pencatat (users.id)", "staff who recorded it (users.id)"),
+      completed_by_user_id: t("staf penyelesai (users.id)", "staff who completed it (users.id)"),
+      outcome_json: t("hasil (JSON, tanpa data pribadi)", "outcome (JSON, without personal data)"),
+    },
+  },
+  retention_settings: {
+    about: t("Kebijakan retensi data pribadi", "Personal data retention policy"),
+    columns: { enabled: t("aktif (1)", "on (1)"), years_after_closure: t("tahun setelah tiket ditutup", "years after the ticket closed"), basis: t("dasar (jadwal retensi arsip)", "basis (archive retention schedule)"), updated_by_user_id: t("diubah oleh (users.id)", "changed by (users.id)") },
+  },
+  retention_erasures: { about: t("Tiket yang data pribadinya sudah dianonimkan oleh retensi", "Tickets whose personal data retention has anonymised"), columns: { erased_at: t("waktu dianonimkan", "when anonymised") } },
+  role_security: { about: t("Kewajiban verifikasi dua langkah per peran", "Two-factor requirement per role"), technical: true },
+  user_recovery_codes: { about: t("Kode pemulihan dua langkah (kodenya tidak diekspor)", "Two-factor recovery codes (the codes are not exported)"), technical: true },
+  tracking_links: { about: t("Tautan pelacakan yang dikirim ke warga (rahasianya tidak diekspor)", "Tracking links sent to citizens (their secrets are not exported)"), technical: true },
+  ticket_publications: {
+    about: t("Versi publik laporan yang disetujui operator", "The public version of reports an operator approved"),
+    columns: {
+      description: t("uraian yang dipublikasikan", "published description"),
+      location_text: t("lokasi yang dipublikasikan", "published location"),
+      answers: t("jawaban OPD yang dipublikasikan (JSON)", "published agency answers (JSON)"),
+      redactions: t("frasa yang disamarkan operator (JSON)", "phrases the operator redacted (JSON)"),
+      approved_by_user_id: t("disetujui oleh (users.id)", "approved by (users.id)"),
+      approved_at: t("waktu disetujui", "when approved"),
+    },
+  },
   sessions: { about: t("Sesi konsol", "Console sessions"), omit: t("tidak diekspor: kredensial sesi", "not exported: session credentials") },
 };
 

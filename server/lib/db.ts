@@ -75,6 +75,30 @@ export function watchTransaction(queryRunner: unknown): () => void {
   timer.unref();
   return () => clearInterval(timer);
 }
+/** Watchdog mode: every pool connection checked out longer than the period is reported with who took it. */
+function watchCheckouts(ds: DataSource): void {
+  const driver = ds.driver as unknown as { obtainMasterConnection(): Promise<{ release(): void }> };
+  const original = driver.obtainMasterConnection.bind(driver);
+  const out = new Map<object, { at: number; stack: string | undefined }>();
+  driver.obtainMasterConnection = async () => {
+    const stack = new Error("connection taken here").stack;
+    const conn = await original();
+    const entry = { at: Date.now(), stack };
+    out.set(conn, entry);
+    const release = conn.release.bind(conn);
+    conn.release = () => {
+      out.delete(conn);
+      conn.release = release;
+      release();
+    };
+    return conn;
+  };
+  setInterval(() => {
+    for (const e of out.values())
+      if (Date.now() - e.at > TX_WATCHDOG_MS) process.stderr.write(`[tx-watchdog pid ${process.pid}] connection held ${Date.now() - e.at} ms\n${e.stack}\n`);
+  }, TX_WATCHDOG_MS).unref();
+}
+
 async function watched<T>(m: EntityManager, fn: (m: EntityManager) => Promise<T>): Promise<T> {
   const stop = watchTransaction(m.queryRunner);
   try {
@@ -104,6 +128,7 @@ export class Db {
 
   constructor(readonly ds: DataSource) {
     this.dialect = ds.options.type === "mysql" ? "mysql" : "sqlite";
+    if (TX_WATCHDOG_MS > 0 && this.dialect === "mysql") watchCheckouts(ds);
   }
 
   /** For reads outside a transaction. */

@@ -8,6 +8,7 @@ import { DEFAULT_CALENDAR } from "../../server/domain/sla/holidays-id.js";
 import { DEFAULT_POLICY } from "../../server/domain/sla/policy.js";
 import { Forward } from "../../server/entities/forward.entity.js";
 import { Ticket } from "../../server/entities/ticket.entity.js";
+import { AuditEvent } from "../../server/entities/audit-event.entity.js";
 import { Agency } from "../../server/entities/agency.entity.js";
 import { User } from "../../server/entities/user.entity.js";
 import { seedDemoChannels } from "../../server/demo/seed-demo-channels.js";
@@ -53,6 +54,21 @@ function sampleRequest(key: string, f: Fixtures): { url: string; body?: unknown 
     "post /tickets": { url: "/api/tickets", body: { description: "Laporan telepon tentang jalan rusak di desa." } },
     "put /tickets/:id": { url: `/api/tickets/${t}`, body: { priority: "high" } },
     "get /tickets/:id/duplicates": { url: `/api/tickets/${t}/duplicates` },
+    "get /tickets/:id/publication": { url: `/api/tickets/${t}/publication` },
+    "post /tickets/:id/publication/preview": { url: `/api/tickets/${t}/publication/preview`, body: { redactions: [] } },
+    "put /tickets/:id/publication": { url: `/api/tickets/${t}/publication`, body: { redactions: [] } },
+    "get /operations/backup": { url: "/api/operations/backup" },
+    "get /operations/export": { url: "/api/operations/export" },
+    "get /data-subjects": { url: "/api/data-subjects?q=Warga" },
+    "get /data-subject-requests": { url: "/api/data-subject-requests" },
+    "get /data-subject-requests/:id": { url: "/api/data-subject-requests/999999" },
+    "post /data-subject-requests": { url: "/api/data-subject-requests", body: { kind: "access", contactIds: [] } },
+    "get /data-subject-requests/:id/export": { url: "/api/data-subject-requests/999999/export" },
+    "post /data-subject-requests/:id/correct": { url: "/api/data-subject-requests/999999/correct", body: { contactId: 999999 } },
+    "post /data-subject-requests/:id/erase": { url: "/api/data-subject-requests/999999/erase", body: {} },
+    "get /retention": { url: "/api/retention" },
+    "put /retention": { url: "/api/retention", body: {} },
+    "post /retention/run": { url: "/api/retention/run", body: { dryRun: true } },
     "get /canned-replies": { url: "/api/canned-replies" },
     "get /attachments": { url: `/api/attachments?filter=${encodeURIComponent(JSON.stringify({ ticketId: t }))}` },
     "get /attachments/:id/content": { url: "/api/attachments/999999/content" },
@@ -270,8 +286,8 @@ for (const target of await testTargets()) {
 
     it("reads of a rahasia ticket are recorded in the audit log, by anyone", async () => {
       const rahasia = (await t.database.db.manager.getRepository(Ticket).find()).find((x) => x.privacy === "rahasia")!;
-      const count = async () =>
-        (await agents.supervisor.get("/api/audit-events").query({ filter: JSON.stringify({ ticketId: rahasia.id, type: "ticket.read_rahasia" }), range: "[0,99]" })).body.length;
+      // Counted in the database: reading the audit log of a rahasia ticket is itself a recorded read.
+      const count = () => t.database.db.manager.getRepository(AuditEvent).count({ where: { ticketId: rahasia.id, type: "ticket.read_rahasia" } });
       const before = await count();
       await agents.operator.get(`/api/tickets/${rahasia.id}`);
       await agents.supervisor.get(`/api/tickets/${rahasia.id}`);

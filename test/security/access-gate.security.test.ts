@@ -101,6 +101,27 @@ const GATED: Record<string, GatedRoute> = {
   "get /api/notifications": { roles: [...READERS, "admin"], operatorSees: false, rahasiaRead: false, sample: (f, w) => ({ method: "get", url: `/api/notifications?${q({ ticketId: f[w] })}` }) },
   "get /api/audit-events": { roles: ["admin", "supervisor", "operator"], operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/audit-events?${q({ ticketId: f[w] })}` }) },
   "get /api/audit-events/:id": { roles: ["admin", "supervisor", "operator"], operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/audit-events/${f[`${w}Audit`]}` }) },
+  // The public preview shows the masked public version (rahasia: no text), still an opened ticket.
+  "get /api/tickets/:id/publication": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/publication` }) },
+  "post /api/tickets/:id/publication/preview": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "post", url: `/api/tickets/${f[w]}/publication/preview`, body: { redactions: [] } }) },
+  "put /api/tickets/:id/publication": { roles: CENTER, operatorSees: false, rahasiaRead: true, okStatuses: [409], sample: (f, w) => ({ method: "put", url: `/api/tickets/${f[w]}/publication`, body: { redactions: [] } }) },
+};
+
+/**
+ * Reviewed: routes that pass the gate but are the command center's own (operators and supervisors
+ * see everything by the field rule) and change or export a citizen's data: their reads, rahasia
+ * audit and results are tested in test/e2e/data-subject.e2e.test.ts.
+ */
+const GATED_ELSEWHERE: Record<string, string> = {
+  "get /api/data-subjects": "UU PDP search (command center)",
+  "get /api/data-subject-requests": "UU PDP requests (command center)",
+  "get /api/data-subject-requests/:id": "UU PDP requests (command center)",
+  "post /api/data-subject-requests": "UU PDP requests (command center)",
+  "get /api/data-subject-requests/:id/export": "UU PDP export (command center)",
+  "post /api/data-subject-requests/:id/correct": "UU PDP correction (command center)",
+  "post /api/data-subject-requests/:id/erase": "UU PDP erasure (command center)",
+  // The whole database: the field rule cannot apply, the gate records a rahasia read of every rahasia ticket (tested below).
+  "get /api/operations/export": "the admin's full export",
 };
 
 /** Reviewed: staff routes that return no ticket content (configuration, people, counts, the session). */
@@ -158,6 +179,21 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "post /api/open311-keys": "configuration",
   "delete /api/open311-keys/:id": "configuration",
   "get /api/openapi.json": "the API description",
+  "get /api/auth/options": "which sign-in methods exist",
+  "post /api/auth/2fa/verify": "the session's second factor",
+  "post /api/auth/2fa/enrol": "the caller's own second factor",
+  "post /api/auth/2fa/confirm": "the caller's own second factor",
+  "get /api/auth/2fa": "the caller's own second factor",
+  "get /api/users/:id/two-factor": "staff accounts",
+  "post /api/users/:id/two-factor/reset": "staff accounts",
+  "get /api/security/two-factor": "configuration",
+  "put /api/security/two-factor": "configuration",
+  "get /api/auth/oidc/start": "the sign-in redirect",
+  "get /api/auth/oidc/callback": "the session",
+  "get /api/operations/backup": "the backup's time and folder",
+  "get /api/retention": "configuration and a dry run listing case numbers",
+  "put /api/retention": "configuration",
+  "post /api/retention/run": "counts",
 };
 
 /** Outside /api: not staff reads. The public side renders through the masked public presenters (test/e2e/public-*.ts). */
@@ -288,12 +324,12 @@ for (const target of await testTargets()) {
       const routes = registeredRoutes(t.app);
       assert.ok(routes.filter((r) => r.includes(" /api/")).length >= 60, `expected the whole API, found ${routes.length} routes`);
       const unclassified = routes.filter((r) => {
-        if (GATED[r] || NO_TICKET_CONTENT[r]) return false;
+        if (GATED[r] || NO_TICKET_CONTENT[r] || GATED_ELSEWHERE[r]) return false;
         const path = r.slice(r.indexOf(" ") + 1);
         return !(NOT_STAFF_EXACT.has(r) || (!path.startsWith("/api") && NOT_STAFF_PREFIXES.some((p) => path.startsWith(p))));
       });
       assert.deepEqual(unclassified, [], "classify these routes: GATED (returns ticket content, goes through server/queries/access-gate.ts) or NO_TICKET_CONTENT");
-      const gone = [...Object.keys(GATED), ...Object.keys(NO_TICKET_CONTENT)].filter((k) => !routes.includes(k));
+      const gone = [...Object.keys(GATED), ...Object.keys(NO_TICKET_CONTENT), ...Object.keys(GATED_ELSEWHERE)].filter((k) => !routes.includes(k));
       assert.deepEqual(gone, [], "classified routes that no longer exist");
 
       // Each gated route, as each role it serves, really opens the ticket through the gate.
@@ -432,6 +468,25 @@ for (const target of await testTargets()) {
       assert.ok(aboutOthers.every((x) => !x.text.includes("Perihal")), "…without their complaint text");
       // A ticket of another OPD: the head of Dinas Kesehatan gets no text of Dinas PU's tickets.
       assert.ok(mails.filter((x) => x.to === DEMO.headDinkes).every((x) => !/jalan berlubang/i.test(x.text)));
+    });
+
+    it("the admin's full export records a rahasia read of every rahasia ticket, and only admins may take it", async () => {
+      for (const role of ["operator", "supervisor", "opd_head"] as const) assert.equal((await (await t.loginAs(ROLE_EMAIL[role])).get("/api/operations/export")).status, 403);
+      const admin = await t.loginAs(DEMO.admin);
+      const repo = t.database.db.manager.getRepository(AuditEvent);
+      const rahasia = (await t.database.db.manager.getRepository(Ticket).find({ select: { id: true }, where: { privacy: "rahasia" } })).map((x) => x.id);
+      assert.ok(rahasia.includes(f.rahasia));
+      const before = await repo.count({ where: { type: "ticket.read_rahasia", actorUserId: users.admin.id } });
+      const res = await admin.get("/api/operations/export").buffer(true).parse((r, cb) => {
+        const parts: Buffer[] = [];
+        r.on("data", (c: Buffer) => parts.push(c));
+        r.on("end", () => cb(null, Buffer.concat(parts)));
+      });
+      assert.equal(res.status, 200);
+      const reads = await repo.find({ where: { type: "ticket.read_rahasia", actorUserId: users.admin.id } });
+      assert.equal(reads.length - before, rahasia.length, "one read per rahasia ticket");
+      assert.deepEqual([...new Set(reads.map((e) => e.ticketId))].sort(), [...rahasia].sort());
+      assert.equal(await repo.count({ where: { type: "export.downloaded", actorUserId: users.admin.id } }), 1);
     });
   });
 }

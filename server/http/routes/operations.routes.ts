@@ -1,6 +1,7 @@
 import type { Router } from "express";
 import { backupStatus, settingsOf } from "../../backup/run.js";
 import { writeExport } from "../../backup/export.js";
+import { recordWholeDatabaseRead } from "../../queries/access-gate.js";
 import { appendAuditEvent } from "../../commands/append-audit-event.js";
 import { commandContext } from "../command-context.js";
 import { addRoute } from "../route.js";
@@ -22,11 +23,13 @@ export function operationsRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get",
     path: "/operations/export",
-    summary: "The full export as one zip: every table as CSV and JSON Lines, the schema in Bahasa Indonesia and English, attachments by ticket (streamed; audited)",
+    summary: "The full export as one zip: every table as CSV and JSON Lines, the schema in Bahasa Indonesia and English, attachments by ticket (streamed; audited: the download, and a rahasia read of every rahasia ticket)",
     tag: "operations",
     roles: ["admin"],
     async handler({ res, viewer, now }) {
       await deps.db.tx((m) => appendAuditEvent(m, { actor: commandContext(deps, viewer, now).actor, type: "export.downloaded", entityType: "export", entityId: "all", at: now }));
+      // Every rahasia ticket's text is in it: each is a recorded read by this admin.
+      await recordWholeDatabaseRead(deps, viewer, "export");
       const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
       res.setHeader("Content-Type", "application/zip");
       res.setHeader("Content-Disposition", `attachment; filename="aduan-ekspor-${stamp}.zip"`);

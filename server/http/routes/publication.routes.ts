@@ -6,7 +6,8 @@ import { approvePublication } from "../../commands/approve-publication.js";
 import { MAX_REDACTIONS, REDACTION_LENGTH } from "../../domain/privacy/public-preview.js";
 import { notFound } from "../../lib/errors.js";
 import { publicationDraft } from "../../queries/publication-preview.js";
-import { findVisibleTicket } from "../../queries/tickets.js";
+import { openTicketFor } from "../../queries/access-gate.js";
+import type { Viewer } from "../../queries/viewer.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
@@ -22,8 +23,9 @@ const redactionsBody = z
   .strict();
 
 export function publicationRoutes(router: Router, deps: AppDeps): void {
-  const visible = async (viewer: Parameters<typeof findVisibleTicket>[1], id: number) => {
-    if (!(await findVisibleTicket(deps.db.manager, viewer, id))) throw notFound(`ticket ${id}`);
+  // Through the access gate: the row rule, and a rahasia ticket opened here is a recorded read.
+  const visible = async (viewer: Viewer, id: number, purpose: "publication" | "publication-preview" | "write") => {
+    if (!(await openTicketFor(deps, viewer, id, purpose))) throw notFound(`ticket ${id}`);
   };
   addRoute(router, deps, {
     method: "get",
@@ -33,7 +35,7 @@ export function publicationRoutes(router: Router, deps: AppDeps): void {
     roles: CENTER,
     params: idParams,
     async handler({ params, viewer }) {
-      await visible(viewer, params.id);
+      await visible(viewer, params.id, "publication");
       const draft = await publicationDraft(deps.db.manager, params.id);
       if (!draft) throw notFound(`ticket ${params.id}`);
       return draft;
@@ -48,7 +50,7 @@ export function publicationRoutes(router: Router, deps: AppDeps): void {
     params: idParams,
     body: redactionsBody,
     async handler({ params, body, viewer }) {
-      await visible(viewer, params.id);
+      await visible(viewer, params.id, "publication-preview");
       const draft = await publicationDraft(deps.db.manager, params.id, body.redactions);
       if (!draft) throw notFound(`ticket ${params.id}`);
       return draft;
@@ -63,7 +65,7 @@ export function publicationRoutes(router: Router, deps: AppDeps): void {
     params: idParams,
     body: redactionsBody,
     async handler({ params, body, viewer, now }) {
-      await visible(viewer, params.id);
+      await visible(viewer, params.id, "write");
       return unwrap(await deps.db.tx((m) => approvePublication(m, commandContext(deps, viewer, now), params.id, body.redactions))).draft;
     },
   });
