@@ -17,7 +17,7 @@ import {
   type SessionConnector,
 } from "../connector.js";
 import { parseEmail } from "./parse-email.js";
-import { startSmtpReceiver } from "./smtp-receiver.js";
+import { smtpRejection, startSmtpReceiver } from "./smtp-receiver.js";
 
 const port = z.number().int().min(1).max(65535);
 
@@ -316,6 +316,9 @@ async function startSmtpInbound(ctx: ConnectorContext<EmailConfig>, c: NonNullab
         ctx.log.warn({ accountId: ctx.accountId, err: errorMessage(err) }, "email: SMTP inbound ingest failed; answered 451");
         throw err;
       }
+      // A mail that cannot become a complaint (no sender at all, unparseable) is refused, not
+      // accepted and dropped: the sending server then tells its user (bounces stay accepted).
+      if (event.kind === "ignored" && event.reason.startsWith("invalid:")) throw smtpRejection(550, `5.6.0 Message refused: ${event.reason.slice("invalid: ".length)}`);
     },
   });
   ctx.log.info({ accountId: ctx.accountId, host: receiver.host, port: receiver.port }, "email: SMTP receiver listening");

@@ -161,7 +161,10 @@ export async function parseEmail(raw: Buffer, opts: ParseEmailOptions = {}): Pro
   const mail = await simpleParser(raw, { keepCidLinks: true, skipTextLinks: true, skipImageLinks: true });
   const ownId = mail.messageId ? msgId(mail.messageId) : undefined;
   const fromEntry = mail.from?.value.flatMap((v) => (v.group ? v.group : [v])).find((v) => v.address);
-  const fromAddress = fromEntry?.address?.trim().toLowerCase();
+  // No From: header (RFC 5322 requires one, some scripts and old phones omit it): the envelope
+  // sender (MAIL FROM) is who to answer, so the complaint is not lost. Without either it is refused.
+  const envelopeSender = opts.envelopeFrom && /^[^\s@<>]+@[^\s@<>]+$/.test(opts.envelopeFrom.trim()) ? opts.envelopeFrom.trim().toLowerCase() : undefined;
+  const fromAddress = fromEntry?.address?.trim().toLowerCase() ?? envelopeSender;
 
   const reason = machineReason(mail, fromAddress, opts);
   if (reason) return { kind: "ignored", reason, ...(ownId ? { externalId: ownId } : {}) };

@@ -37,6 +37,17 @@ export interface SmtpReceiver {
   close(): Promise<void>;
 }
 
+/** Thrown by onMessage: a permanent answer (5xx) instead of the 451 any other failure gets. */
+export class SmtpRejection extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+export const smtpRejection = (code: number, message: string) => new SmtpRejection(code, message);
+
 export function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -84,7 +95,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
         };
         opts.onMessage(Buffer.concat(chunks), envelope).then(
           () => cb(null, "2.0.0 Accepted"),
-          () => cb(smtpError(451, "4.3.0 Temporary failure storing the message, try again later")),
+          (err: unknown) => cb(err instanceof SmtpRejection ? smtpError(err.code, err.message) : smtpError(451, "4.3.0 Temporary failure storing the message, try again later")),
         );
       });
     },

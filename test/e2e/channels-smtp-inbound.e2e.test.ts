@@ -97,5 +97,20 @@ for (const target of await testTargets()) {
 
       await assert.rejects(send({ from: "warga@example.org", to: "orang-lain@demo.aduan.id", subject: "x", text: "x" }), (err: { responseCode?: number }) => err.responseCode === 550);
     });
+
+    it("a mail without a From: header opens a ticket answered to the envelope sender; without any sender it is a bounce", async () => {
+      const raw = (id: string) => `To: ${MAILBOX}\r\nSubject: Sampah menumpuk di pasar\r\nMessage-ID: <${id}@example.org>\r\n\r\nSampah di Pasar 16 Ilir belum diangkut seminggu.\r\n`;
+      const info = await send({ envelope: { from: "Budi.Santoso@Example.org", to: MAILBOX }, raw: raw("no-from-1") });
+      assert.match(info.response, /^250 /);
+      const msg = await t.database.db.manager.getRepository(Message).findOneByOrFail({ channelAccountId: accountId, externalId: "<no-from-1@example.org>" });
+      assert.match(msg.body, /Pasar 16 Ilir/);
+      await runOutboxSweep(jobDepsOf(t));
+      assert.deepEqual(outbound.messages.at(-1)!.envelope.rcptTo, ["budi.santoso@example.org"], "acknowledged to the envelope sender");
+
+      const tickets = await t.database.db.manager.getRepository(Ticket).count();
+      // No From: and the null sender <>: what mail systems send as bounces, accepted and dropped.
+      assert.match((await send({ envelope: { from: "", to: MAILBOX }, raw: raw("no-sender-1") })).response, /^250 /);
+      assert.equal(await t.database.db.manager.getRepository(Ticket).count(), tickets, "no ticket from a bounce");
+    });
   });
 }
