@@ -14,8 +14,8 @@
 //
 // Usage: npm test [-- <path filter>...]
 //        node scripts/test.mjs --paths <file>...   run exactly these files (any name), no typecheck
-// Galera: files that opt in to the cluster (`testTargets({ cluster: true })`, or importing
-//         test/support/galera) also run on a 3-node MariaDB Galera Cluster with CI=true or
+// Galera: files that opt in to the cluster (`testTargets({ cluster: true })`, `galeraTarget`, or
+//         importing scripts/galera.mjs) also run on a 3-node MariaDB Galera Cluster with CI=true or
 //         TEST_GALERA=1: it is started once before the first file (scripts/galera.mjs) and stopped
 //         when the run ends, also when it fails or is interrupted.
 // Environment: TEST_JOBS (files at once, default 1; heavy files — browser, scale — never two at
@@ -84,7 +84,7 @@ if (!pathsMode && !process.env.SKIP_TYPECHECK) {
 console.log(`node ${process.version}; ${selected.length} test file(s), ${jobs} at a time${strict ? "; CI=true: nothing skipped" : ""}`);
 
 // The Galera cluster, once for the run, when a selected file opts in to it.
-const wantsCluster = (f) => /testTargets\(\s*\{\s*cluster:\s*true|support\/galera/.test(readFileSync(join(root, f), "utf8"));
+const wantsCluster = (f) => /testTargets\(\s*\{\s*cluster:\s*true|galeraTarget|scripts\/galera\.mjs/.test(readFileSync(join(root, f), "utf8"));
 const clusterFiles = strict || process.env.TEST_GALERA === "1" ? selected.filter(wantsCluster) : [];
 let clusterStarted = false;
 async function stopCluster() {
