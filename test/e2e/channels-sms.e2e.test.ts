@@ -17,7 +17,7 @@ import { ChannelAccount } from "../../server/entities/channel-account.entity.js"
  * the outbox and the deliver-outbound job body (run directly, on the app's clock) to a fake Twilio
  * REST API on 127.0.0.1, receipts back through the same webhook.
  */
-for (const target of await testTargets({ cluster: true })) {
+for (const target of await testTargets()) {
   describe(`channels: SMS via Twilio end to end (${target.name})`, () => {
     let t: TestApp;
     let twilio: FakeTwilio;
