@@ -6,7 +6,7 @@ export declare const GALERA_URL: string;
 export declare function nodePort(n: number): number;
 export declare function nodeUrl(n: number): string;
 export declare function startNode(n: number, opts?: { bootstrap?: boolean; timeoutMs?: number }): Promise<void>;
-export declare function killNode(n: number): number | null;
+export declare function killNode(n: number): Promise<number | null>;
 export declare function haproxyPath(): string | null;
 export declare function ensureHaproxy(opts?: { quiet?: boolean }): boolean;
 export interface GaleraNodeStatus { node: number; port: number; pid: number | null; ready?: boolean; size?: number; state?: string; status?: string }

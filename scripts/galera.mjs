@@ -101,11 +101,14 @@ wsrep_sync_wait=1
   );
 }
 
+/** The live process whose pid the file holds (a zombie, killed but not yet reaped, counts as gone). */
 function pidOf(path) {
   try {
     const pid = Number(readFileSync(path, "utf8").trim());
     if (pid > 0) {
       process.kill(pid, 0);
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (/^\d+ \(.*\) Z/.test(stat)) return null;
       return pid;
     }
   } catch {
@@ -193,9 +196,11 @@ export async function startNode(n, { bootstrap = false, timeoutMs = 90_000 } = {
 }
 
 /** SIGKILLs node n (a crash, for failover tests). */
-export function killNode(n) {
+export async function killNode(n) {
   const pid = pidOf(pidPath(n));
-  if (pid) process.kill(pid, "SIGKILL");
+  if (!pid) return null;
+  process.kill(pid, "SIGKILL");
+  await waitFor(`node ${n} to die`, async () => !pidOf(pidPath(n)), 10_000);
   return pid;
 }
 

@@ -55,6 +55,8 @@ describe("the app on a 3-node Galera cluster", { skip: galeraWanted ? false : "s
 
   it("insertMany returns each row's own id although the cluster's auto-increment ids are not consecutive", async () => {
     const [{ inc }] = (await t.db.ds.query("SELECT @@auto_increment_increment AS inc")) as { inc: number }[];
+    const [{ Value: size }] = (await t.db.ds.query("SHOW STATUS LIKE 'wsrep_cluster_size'")) as { Value: string }[];
+    assert.equal(Number(size), 3, "three nodes in the cluster");
     assert.equal(Number(inc), 3, "Galera sets the increment to the cluster size");
     const at = new Date();
     const names = Array.from({ length: 12 }, (_, i) => `galera-contact-${i}`);
