@@ -14,6 +14,10 @@
 //
 // Usage: npm test [-- <path filter>...]
 //        node scripts/test.mjs --paths <file>...   run exactly these files (any name), no typecheck
+// Galera: files that opt in to the cluster (`testTargets({ cluster: true })`, `galeraTarget`, or
+//         importing scripts/galera.mjs) also run on a 3-node MariaDB Galera Cluster with CI=true or
+//         TEST_GALERA=1: it is started once before the first file (scripts/galera.mjs) and stopped
+//         when the run ends, also when it fails or is interrupted.
 // Environment: TEST_JOBS (files at once, default 1; heavy files — browser, scale — never two at
 //              once; a file marked "test-runner: alone" runs by itself), TEST_FILE_TIMEOUT_S (default 600),
 //              TEST_HANDLE_GRACE_S (default 20), SKIP_TYPECHECK=1.
@@ -23,6 +27,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./ensure-chromium.mjs";
+import * as galera from "./galera.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const here = (p) => join(root, "scripts", p);
@@ -77,6 +82,32 @@ if (!pathsMode && !process.env.SKIP_TYPECHECK) {
 }
 
 console.log(`node ${process.version}; ${selected.length} test file(s), ${jobs} at a time${strict ? "; CI=true: nothing skipped" : ""}`);
+
+// The Galera cluster, once for the run, when a selected file opts in to it.
+const wantsCluster = (f) => /testTargets\(\s*\{\s*cluster:\s*true|galeraTarget|scripts\/galera\.mjs/.test(readFileSync(join(root, f), "utf8"));
+const clusterFiles = strict || process.env.TEST_GALERA === "1" ? selected.filter(wantsCluster) : [];
+let clusterStarted = false;
+async function stopCluster() {
+  if (!clusterStarted) return;
+  clusterStarted = false;
+  const t = Date.now();
+  await galera.stop().catch((err) => console.error(`galera: stop failed: ${err.message}`));
+  console.log(`galera: cluster stopped (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}
+for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => void stopCluster().finally(() => process.exit(130)));
+if (clusterFiles.length) {
+  try {
+    clusterStarted = true;
+    const c = await galera.start({ log: (m) => console.log(m) });
+    process.env.TEST_GALERA_URL = c.url;
+    if (c.reused) clusterStarted = false; // a developer's cluster (npm run galera -- start) stays up
+    console.log(`galera: 3-node cluster ${c.reused ? "already running" : `started in ${(c.ms / 1000).toFixed(1)} s`} at ${c.url}, for ${clusterFiles.length} file(s): ${clusterFiles.join(", ")}`);
+  } catch (err) {
+    console.error(`galera: the cluster did not start: ${err.message}`);
+    await stopCluster();
+    process.exit(1);
+  }
+}
 
 /**
  * Runs one file in its own process. Its spec output goes to our stdout (buffered when several
@@ -231,7 +262,7 @@ await Promise.all(
       for (const p of r.problems) console.log(`  ✖ ${r.file}: ${p}`);
     }
   }),
-);
+).finally(stopCluster);
 
 rmSync(eventsDir, { recursive: true, force: true });
 results.sort((a, b) => a.file.localeCompare(b.file));

@@ -7,6 +7,7 @@ import { ensureSlaDefaults } from "./commands/ensure-sla-defaults.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo/demo-data.js";
 import { createApp } from "./http/app.js";
 import { Db } from "./lib/db.js";
+import { runMigrationsLocked } from "./lib/migration-lock.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { createJobScheduler, followOutbox, followSlaDeadlines, startWorker } from "./worker.js";
@@ -33,19 +34,24 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await ds.initialize();
-  const applied = await ds.runMigrations({ transaction: "each" });
-  if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   const db = new Db(ds);
-  await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
+  // Under a cluster-safe lock, so several processes starting at once (API ×N, workers) apply each
+  // migration once and create the first-start data (SLA defaults, demo data) once.
+  const applied = await runMigrationsLocked(ds, {
+    onWait: (holder) => logger.info({ holder }, "waiting for another process's migrations"),
+    whileLocked: async () => {
+      await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
+      if (config.demoData) {
+        const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
+        if (seeded) logger.info("demo data loaded");
+      }
+    },
+  });
+  if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
   if (roles.includes("worker") && config.backup.everyHours > 0) {
     const k = backupKeyOf(config);
     if (!k) logger.warn("BACKUP_KEY is not set: scheduled backups are off (set a 32-byte key, base64 or hex) / cadangan terjadwal mati");
     else if (k.generated) logger.warn({ keys: keysFile(config.dataDir), backups: config.backup.dir }, "BACKUP_KEY is not set: backups use the key in DATA_DIR/keys.json; keep a copy of that file apart from the backups, they cannot be restored without it / simpan salinan kunci cadangan di tempat lain");
-  }
-
-  if (config.demoData) {
-    const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
-    if (seeded) logger.info("demo data loaded");
   }
   // The provider sandbox: never on in production or on a database the demo did not seed, unless forced.
   const sandboxDecision = await decideSandbox(config, db);

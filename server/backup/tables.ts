@@ -23,8 +23,8 @@ export interface TableInfo {
 }
 export type Row = Record<string, unknown>;
 
-/** Tables that belong to the schema, not to the data: the migrations' own bookkeeping. */
-const NOT_DATA = new Set(["migrations", "typeorm_metadata", "sqlite_sequence"]);
+/** Tables that belong to the schema, not to the data: the migrations' own bookkeeping and their lock. */
+const NOT_DATA = new Set(["migrations", "migration_lock", "typeorm_metadata", "sqlite_sequence"]);
 
 function kindOf(type: string): ColumnKind {
   const t = type.toLowerCase();

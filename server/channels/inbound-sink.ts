@@ -25,7 +25,7 @@ export function inboundSink(deps: SinkDeps, account: ChannelAccount, onIngested?
     switch (event.kind) {
       case "message": {
         // READ COMMITTED: see IngestBatcher.write (a citizen's ticket committed while we waited on their row).
-        const out = await deps.db.tx((m) => ingestInboundMessage(m, ctx, { account, message: event.message, publicUrl: deps.config.publicUrl }), { readCommitted: true });
+        const out = await deps.db.tx((m) => ingestInboundMessage(m, ctx, { account, message: event.message, publicUrl: deps.config.publicUrl }), { readCommitted: true, idempotent: true });
         onIngested?.(out);
         return;
       }

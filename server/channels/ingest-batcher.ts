@@ -120,7 +120,9 @@ export class IngestBatcher {
     const ctx = () => ({ actor: SYSTEM_ACTOR, at: clock.now(), secretKey: config.sessionSecret });
     try {
       const c = ctx();
-      const outcomes = await db.tx((m) => ingestInboundBatch(m, c, batch.map((w) => w.input)), { readCommitted: true });
+      // idempotent: a message is stored once per (account, externalId), so a batch whose COMMIT outcome
+      // was lost with its connection (a Galera node gone) may run again.
+      const outcomes = await db.tx((m) => ingestInboundBatch(m, c, batch.map((w) => w.input)), { readCommitted: true, idempotent: true });
       this.stats.batches++;
       this.stats.messages += batch.length;
       this.onBatch?.(batch.length);
@@ -139,7 +141,7 @@ export class IngestBatcher {
     for (const w of batch) {
       try {
         const c = ctx();
-        const outcome = await db.tx((m) => ingestInboundMessage(m, c, w.input), { readCommitted: true });
+        const outcome = await db.tx((m) => ingestInboundMessage(m, c, w.input), { readCommitted: true, idempotent: true });
         this.stats.singles++;
         w.resolve(outcome);
       } catch (err) {

@@ -1,6 +1,7 @@
 // npm run migrate [-- up|down|status]: runs the migrations against DATABASE_URL (or the embedded SQLite).
 import { loadConfig, ConfigError } from "../config/env.js";
 import { createDataSource } from "../config/data-source.js";
+import { runMigrationsLocked } from "../lib/migration-lock.js";
 
 const cmd = process.argv[2] ?? "up";
 try {
@@ -8,7 +9,7 @@ try {
   const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await ds.initialize();
   if (cmd === "up") {
-    const ran = await ds.runMigrations({ transaction: "each" });
+    const ran = await runMigrationsLocked(ds, { onWait: (holder) => console.log(`waiting for another process's migrations (${holder})`) });
     console.log(ran.length ? `applied: ${ran.map((m) => m.name).join(", ")}` : "up to date");
   } else if (cmd === "down") {
     await ds.undoLastMigration({ transaction: "each" });

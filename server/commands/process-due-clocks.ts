@@ -50,7 +50,8 @@ export async function processDueClocks(db: Db, now: Date, opts: ProcessDueOption
   const batchSize = opts.batchSize ?? 200;
   const settingsCache = new Map<string, Promise<SlaSettings>>();
   for (;;) {
-    const batch = await db.tx((m) => processBatch(m, now, batchSize, opts, settingsCache), { readCommitted: true });
+    // idempotent: an SLA event is recorded once (unique per clock, kind and level).
+    const batch = await db.tx((m) => processBatch(m, now, batchSize, opts, settingsCache), { readCommitted: true, idempotent: true });
     total.clocks += batch.clocks;
     total.events += batch.events;
     total.notifications += batch.notifications;

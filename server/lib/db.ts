@@ -6,12 +6,31 @@ export type Dialect = "sqlite" | "mysql";
 /** Errors worth retrying the whole transaction for (MySQL/MariaDB deadlock, lock wait, a lost race on a unique key we handle). */
 export class RetryableConflict extends Error {}
 
-const RETRYABLE_MYSQL = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "ER_CHECKREAD"]);
+/**
+ * Errors after which the transaction certainly did not commit: deadlocks and lock waits, and on
+ * Galera a certification conflict (two nodes wrote the same row; the loser gets ER_LOCK_DEADLOCK,
+ * also at COMMIT) and a node that is not ready (1047 ER_UNKNOWN_COM_ERROR: "WSREP has not yet
+ * prepared node for application use", e.g. a node that lost quorum).
+ */
+const RETRYABLE_MYSQL = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "ER_CHECKREAD", "ER_UNKNOWN_COM_ERROR"]);
+/** The connection (or the node behind the proxy) went away. */
+const CONNECTION_LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "PROTOCOL_SEQUENCE_TIMEOUT", "ER_CONNECTION_KILLED", "ER_SERVER_SHUTDOWN", "ER_QUERY_INTERRUPTED"]);
+
+function codeOf(err: unknown): string {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return e?.driverError?.code ?? e?.code ?? "";
+}
 
 function isRetryable(err: unknown): boolean {
   if (err instanceof RetryableConflict) return true;
   const e = err as { code?: string; driverError?: { code?: string } };
   return RETRYABLE_MYSQL.has(e?.code ?? "") || RETRYABLE_MYSQL.has(e?.driverError?.code ?? "");
+}
+
+/** A lost connection: retryable when COMMIT was never sent, or when the transaction is idempotent. */
+export function isConnectionLost(err: unknown): boolean {
+  const e = err as { fatal?: boolean; driverError?: { fatal?: boolean } };
+  return CONNECTION_LOST.has(codeOf(err)) || (e?.fatal ?? e?.driverError?.fatal) === true;
 }
 
 export function isDuplicateKey(err: unknown): boolean {
@@ -137,17 +156,26 @@ export class Db {
   }
 
   /**
-   * Runs fn in a transaction (retried on MySQL deadlocks and lock timeouts). `readCommitted`: on
+   * Runs fn in a transaction (retried on MySQL deadlocks and lock timeouts, Galera certification
+   * conflicts, also at COMMIT, and a node that is not ready; and on a lost connection when COMMIT
+   * was not sent yet, or at any point when `idempotent`: running it twice stores it once, e.g. an
+   * ingest keyed on (account, externalId)). fn may run more than once. `readCommitted`: on
    * MySQL/MariaDB, READ COMMITTED instead of REPEATABLE READ, for queue-style work that claims rows
    * with SELECT … FOR UPDATE SKIP LOCKED and then updates their indexed columns: without gap locks
    * concurrent claimers do not deadlock on each other's index gaps.
    */
-  async tx<T>(fn: (m: EntityManager) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+  async tx<T>(fn: (m: EntityManager) => Promise<T>, opts: { readCommitted?: boolean; idempotent?: boolean } = {}): Promise<T> {
     let events: CommitEvent[] = [];
-    const run = (m: EntityManager) => {
+    // Whether fn finished, so COMMIT may have been sent: a connection lost after that leaves the
+    // outcome unknown (committed or not), and only an idempotent transaction may run again.
+    let commitSent = false;
+    const run = async (m: EntityManager) => {
       events = [];
+      commitSent = false;
       pendingEvents.set(m, events);
-      return TX_WATCHDOG_MS > 0 ? watched(m, fn) : fn(m);
+      const out = await (TX_WATCHDOG_MS > 0 ? watched(m, fn) : fn(m));
+      commitSent = true;
+      return out;
     };
     let result: T;
     if (this.dialect === "sqlite") result = await this.serialized(() => this.ds.transaction(run));
@@ -157,8 +185,10 @@ export class Db {
           result = opts.readCommitted ? await this.ds.transaction("READ COMMITTED", run) : await this.ds.transaction(run);
           break;
         } catch (err) {
-          if (attempt >= 8 || !isRetryable(err)) throw err;
-          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          // A lost node (Galera failover behind the proxy) takes longer to route around than a deadlock.
+          const lost = isConnectionLost(err) && (!commitSent || opts.idempotent === true);
+          if (attempt >= 8 || !(isRetryable(err) || lost)) throw err;
+          await new Promise((r) => setTimeout(r, lost ? 250 * attempt : Math.random() * 10 * attempt));
         }
       }
     }

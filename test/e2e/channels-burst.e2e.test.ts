@@ -15,7 +15,7 @@ import { verifyAudit } from "../../server/queries/verify-audit.js";
  * number is written, one ticket per citizen, every message once, one acknowledgement per ticket,
  * redeliveries inside the burst harmless, an intact audit log.
  */
-for (const target of await testTargets()) {
+for (const target of await testTargets({ cluster: true })) {
   describe(`channels: a burst of concurrent SMS webhooks (${target.name})`, () => {
     let t: TestApp;
     let account: { id: number; webhookUrl: string };

@@ -17,7 +17,7 @@ import type { Scheduler } from "../../server/jobs/scheduler.js";
  */
 const T0 = new Date("2026-11-23T03:00:00.000Z"); // Monday 10:00 WIB
 
-for (const target of await testTargets()) {
+for (const target of await testTargets({ cluster: true })) {
   describe(`SLA clocks, warnings, breaches and escalation (${target.name})`, () => {
     let t: TestApp;
     let smtp: Awaited<ReturnType<typeof startCaptureSmtp>>;

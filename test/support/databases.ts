@@ -10,9 +10,13 @@ import { Db } from "../../server/lib/db.js";
  * The databases every DB-touching test runs on: SQLite always; MariaDB/MySQL at TEST_MYSQL_URL
  * (default mysql://root@127.0.0.1:3306) when reachable, and always with CI=true, where an
  * unreachable server fails the run instead of skipping it.
+ * A file that opts in with `testTargets({ cluster: true })` also runs on the 3-node MariaDB
+ * Galera Cluster behind HAProxy (scripts/galera.mjs) with CI=true or TEST_GALERA=1: the test
+ * runner (scripts/test.mjs) starts the cluster once before the first such file and stops it at the
+ * end of the run; TEST_GALERA_URL names it (default mysql://root@127.0.0.1:3320).
  */
 export interface TestTarget {
-  name: "sqlite" | "mariadb";
+  name: "sqlite" | "mariadb" | "galera";
   /** A fresh, migrated database. */
   open(): Promise<TestDatabase>;
 }
@@ -24,7 +28,10 @@ export interface TestDatabase {
 }
 
 export const MYSQL_ROOT_URL = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+export const GALERA_ROOT_URL = process.env.TEST_GALERA_URL ?? "mysql://root@127.0.0.1:3320";
 const strict = process.env.CI === "true" || process.env.CI === "1";
+/** Whether files that opt in (`testTargets({ cluster: true })`) run on the Galera cluster too. */
+export const galeraWanted = strict || process.env.TEST_GALERA === "1";
 
 async function mysqlReachable(): Promise<boolean> {
   try {
@@ -38,15 +45,15 @@ async function mysqlReachable(): Promise<boolean> {
 }
 
 /** Creates an empty database on the MySQL server and returns its URL plus a dropper. */
-export async function freshMysqlDatabase(prefix = "aduan_t"): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshMysqlDatabase(prefix = "aduan_t", rootUrl = MYSQL_ROOT_URL): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const root = await mysql.createConnection({ uri: MYSQL_ROOT_URL });
+  const root = await mysql.createConnection({ uri: rootUrl });
   await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await root.end();
   return {
-    url: `${MYSQL_ROOT_URL.replace(/\/+$/, "")}/${name}`,
+    url: `${rootUrl.replace(/\/+$/, "")}/${name}`,
     async drop() {
-      const c = await mysql.createConnection({ uri: MYSQL_ROOT_URL });
+      const c = await mysql.createConnection({ uri: rootUrl });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     },
@@ -90,12 +97,43 @@ export const mariadbTarget: TestTarget = {
   },
 };
 
-/** Use with top-level await: `for (const target of await testTargets()) describe(...)`. */
-export async function testTargets(): Promise<TestTarget[]> {
+/** The 3-node Galera cluster through HAProxy: connections (and so writes) go to every node. */
+export const galeraTarget: TestTarget = {
+  name: "galera",
+  async open() {
+    const m = await freshMysqlDatabase("aduan_g", GALERA_ROOT_URL);
+    return openMigrated({ databaseUrl: m.url, poolSize: 8 }, m.drop);
+  },
+};
+
+async function galeraReachable(): Promise<void> {
+  try {
+    const conn = await mysql.createConnection({ uri: GALERA_ROOT_URL, connectTimeout: 3000 });
+    const [rows] = await conn.query("SHOW STATUS LIKE 'wsrep_ready'");
+    await conn.end();
+    if ((rows as { Value: string }[])[0]?.Value !== "ON") throw new Error(`${GALERA_ROOT_URL} is not a ready Galera node (wsrep_ready is not ON)`);
+  } catch (err) {
+    throw new Error(
+      `the Galera cluster at ${GALERA_ROOT_URL} is unreachable: ${(err as Error).message}. ` +
+        "The test runner starts it for files that opt in (node scripts/test.mjs …); by hand: npm run galera -- start",
+    );
+  }
+}
+
+/**
+ * Use with top-level await: `for (const target of await testTargets()) describe(...)`.
+ * `{ cluster: true }`: the file also runs on the Galera cluster when CI=true or TEST_GALERA=1
+ * (only an explicit subset does: the cluster makes every test slower).
+ */
+export async function testTargets(opts: { cluster?: boolean } = {}): Promise<TestTarget[]> {
   const targets: TestTarget[] = [sqliteTarget];
   if (process.env.TEST_MYSQL !== "0" || strict) {
     if (await mysqlReachable()) targets.push(mariadbTarget);
     else console.warn(`# MariaDB at ${MYSQL_ROOT_URL} unreachable: running on SQLite only (CI=true would fail)`);
+  }
+  if (opts.cluster && galeraWanted) {
+    await galeraReachable();
+    targets.push(galeraTarget);
   }
   return targets;
 }

@@ -10,7 +10,7 @@ import { delay, nextEvent, openFixture, waitFor, type BackendFixture } from "./t
 
 const FORK_CHILD = fileURLToPath(new URL("./testing/fork-child.ts", import.meta.url));
 
-for (const target of await testTargets()) {
+for (const target of await testTargets({ cluster: true })) {
   describe(`Agenda on the SQL backend (${target.name})`, () => {
     let fx: BackendFixture;
     let agendas: Agenda[] = [];

@@ -22,7 +22,7 @@ const window = () => {
   return { now, nextScanAt: new Date(now.getTime() + 5000), lockDeadline: new Date(now.getTime() - 600_000) };
 };
 
-for (const target of await testTargets()) {
+for (const target of await testTargets({ cluster: true })) {
   describe(`SqlJobRepository on ${target.name}`, () => {
     let fx: BackendFixture;
     let repo: SqlJobRepository;

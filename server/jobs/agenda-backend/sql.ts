@@ -28,7 +28,10 @@ export interface TxOptions {
   retryDuplicateKey?: boolean;
 }
 
-const RETRYABLE = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "SQLITE_BUSY"]);
+// ER_LOCK_DEADLOCK is also Galera's certification conflict (two nodes took the same job row: the
+// loser fails at COMMIT, or an autocommit statement fails); ER_UNKNOWN_COM_ERROR is a Galera node
+// that is not ready. Neither committed anything, so the statement or transaction runs again.
+const RETRYABLE = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "ER_UNKNOWN_COM_ERROR", "SQLITE_BUSY"]);
 const MAX_ATTEMPTS = 12;
 
 function errorCode(err: unknown): string {
@@ -102,11 +105,16 @@ export class SqlRunner implements Sql {
 
   private async single<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
     if (this.dialect === "sqlite") return this.db.serialized(() => fn(bind(this.db.ds.createQueryRunner(), "sqlite")));
-    const qr = this.db.ds.createQueryRunner();
-    try {
-      return await fn(bind(qr, "mysql"));
-    } finally {
-      await qr.release();
+    for (let attempt = 1; ; attempt++) {
+      const qr = this.db.ds.createQueryRunner();
+      try {
+        return await fn(bind(qr, "mysql"));
+      } catch (err) {
+        if (!RETRYABLE.has(errorCode(err)) || attempt >= MAX_ATTEMPTS) throw err;
+      } finally {
+        await qr.release();
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }
 
