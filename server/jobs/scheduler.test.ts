@@ -248,6 +248,20 @@ for (const target of await testTargets()) {
       assert.equal((await row(s, id)).progress, 80);
     });
 
+    it("a worker holds at most twice its concurrency of one job name locked: the rest stay for other workers", async () => {
+      const s = make();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      s.define("hoard", () => gate, { concurrency: 2 });
+      for (let i = 0; i < 12; i++) await s.now("hoard");
+      await s.start();
+      await waitFor(async () => (await rows(s, "hoard")).filter((j) => j.lockedAt).length === 4, "four locked");
+      await delay(300); // several scans later
+      assert.equal((await rows(s, "hoard")).filter((j) => j.lockedAt).length, 4, "2 running + 2 waiting, 8 left unlocked");
+      release();
+      await s.stop({ graceMs: 5000 });
+    });
+
     it("stop(): releases jobs taken but not started, waits for the running one; start() again resumes", async () => {
       const s = make();
       let finished = 0;
@@ -257,7 +271,8 @@ for (const target of await testTargets()) {
           await delay(300);
           finished++;
         },
-        { concurrency: 1 },
+        // No lock limit (the default holds twice the concurrency): three taken, one running.
+        { concurrency: 1, lockLimit: 0 },
       );
       for (let i = 0; i < 3; i++) await s.now("slow");
       const started = nextEvent(s.agenda, "start:slow");

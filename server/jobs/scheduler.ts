@@ -38,7 +38,7 @@ export type JobHandler<D = JobData> = (data: D, ctx: JobContext) => Promise<void
 export interface DefineOptions {
   /** Runs of this job at once in this worker (default: defaultConcurrency). */
   concurrency?: number;
-  /** Jobs of this name this worker may hold locked at once, 0 = no limit. */
+  /** Jobs of this name this worker may hold locked at once (default twice its concurrency), 0 = no limit. */
   lockLimit?: number;
   /** ms without touch() after which another worker may take the job over. */
   lockLifetime?: number;
@@ -59,7 +59,7 @@ export interface SchedulerOptions {
   maxConcurrency?: number;
   /** Default per-job-name concurrency (default 5). */
   defaultConcurrency?: number;
-  /** Jobs this worker may hold locked at once, 0 = no limit (default). */
+  /** Jobs this worker may hold locked at once, 0 = no limit (default; each job name has its own limit, see define()). */
   lockLimit?: number;
   defaultLockLimit?: number;
   /** Default lock lifetime in ms (default 10 minutes). */
@@ -145,7 +145,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         },
         {
           concurrency: o.concurrency,
-          lockLimit: o.lockLimit,
+          // A worker holds at most twice the runs it can make at once: without a limit agenda locks
+          // every due job of a name into its own queue (10,000 sla-checks after an outage), where
+          // the other workers cannot take them until their lock expires.
+          lockLimit: o.lockLimit ?? 2 * (o.concurrency ?? opts.defaultConcurrency ?? 5),
           lockLifetime: o.lockLifetime,
           priority: o.priority,
           removeOnComplete: o.removeOnComplete,

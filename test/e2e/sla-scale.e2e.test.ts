@@ -186,7 +186,7 @@ for (const target of targets) {
       // Exactly-once only means something if processes really competed: at least two of the four
       // contenders (the workers and this process) recorded events. Which ones depends on start-up
       // order: the first worker's immediate sweep may take most before the others are up.
-      assert.ok([...perWorker, sweptHere].filter((n) => n > 0).length >= 2, `the work was shared: ${perWorker.join(", ")} (+${sweptHere} here)`);
+      assert.ok([...perWorker, sweptHere].filter((n) => n > 0).length >= 2, `the work was shared: ${perWorker.join(", ")} (+${sweptHere} here); worker logs:\n${logs.map((l) => l.slice(-30).join("\n")).join("\n---\n")}`);
     });
   });
 }
