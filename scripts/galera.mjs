@@ -17,6 +17,7 @@
 //   throwaway); killNode/startNode let the failover test take one node away and bring it back.
 //
 // Root user, no password, over TCP. State lives in GALERA_DIR (default $TMPDIR/aduan-galera-<port>).
+import { aptInstall } from "./apt-install.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import { chownSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -256,22 +257,7 @@ export function haproxyPath() {
 
 /** Debian's haproxy, installed with apt-get when missing (needs root or sudo -n). */
 export function ensureHaproxy({ quiet = false } = {}) {
-  if (haproxyPath()) return true;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const sudo = isRoot ? [] : ["sudo", "-n"];
-  if (!quiet) console.error("galera: haproxy not found; installing Debian's package 'haproxy' with apt-get…");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const run = (args) => spawnSync(sudo[0] ?? args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { stdio: quiet ? "ignore" : "inherit", env });
-  let r = run(["apt-get", "install", "-y", "--no-install-recommends", "haproxy"]);
-  if (r.status !== 0) {
-    run(["apt-get", "update"]);
-    r = run(["apt-get", "install", "-y", "--no-install-recommends", "haproxy"]);
-  }
-  if (!haproxyPath()) {
-    console.error("galera: could not install HAProxy. Install it with: sudo apt-get install -y haproxy");
-    return false;
-  }
-  return true;
+  return aptInstall("haproxy", () => haproxyPath() !== null, { quiet, label: "galera: haproxy" });
 }
 
 async function startProxy() {
