@@ -247,9 +247,11 @@ export const keysFile = (dataDir: string) => join(dataDir, "keys.json");
 /** Reads DATA_DIR/keys.json, creating it with fresh random keys the first time (embedded default only). */
 function generatedKeys(dataDir: string): GeneratedKeys {
   const file = keysFile(dataDir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  const found: Partial<GeneratedKeys> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  if (found.sessionSecret && found.encryptionKey) return found as GeneratedKeys;
+  // First start (or a file that holds only a backup key): the app keys are made now.
+  const keys = { ...found, sessionSecret: found.sessionSecret || randomBytes(32).toString("base64url"), encryptionKey: found.encryptionKey || randomBytes(32).toString("base64") };
   mkdirSync(dataDir, { recursive: true });
-  const keys = { sessionSecret: randomBytes(32).toString("base64url"), encryptionKey: randomBytes(32).toString("base64") };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
@@ -263,10 +265,10 @@ export function backupKeyOf(config: Pick<Config, "backup" | "dataDir" | "databas
   if (config.backup.key) return { key: config.backup.key, generated: false };
   if (config.databaseUrl) return null;
   const file = keysFile(config.dataDir);
-  const keys: GeneratedKeys = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { sessionSecret: "", encryptionKey: "" };
+  const keys: Partial<GeneratedKeys> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   if (!keys.backupKey) {
-    if (!existsSync(file)) throw new ConfigError(`no ${file}: start the server once first`);
     keys.backupKey = randomBytes(32).toString("base64");
+    mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   }
   return { key: decodeKey(keys.backupKey, "BACKUP_KEY (in keys.json)"), generated: true };

@@ -42,7 +42,9 @@ export type ReadPurpose =
   | "notification-email"
   | "audit-events"
   | "audit-event"
-  | "data-subject"
+  | "data_subject_search"
+  | "data_subject_request"
+  | "data_subject_export"
   | "publication"
   | "publication-preview"
   | "write";

@@ -151,6 +151,15 @@ describe("console: a refused message is visible and can be sent again (acceptanc
     assert.equal(sent.length, 1, "exactly one SMS reached the citizen");
     assert.ok(sent[0]!.body.includes(ticket.number));
     assert.equal(row.externalId, sent[0]!.sid);
+    // Issue 14: the citizen's SMS carries a working tracking link; staff never see its secret.
+    const link = /\/lacak\/[A-Z0-9-]+\?k=([A-Za-z0-9_-]+)/.exec(sent[0]!.body);
+    assert.ok(link, `the SMS carries the tracking link: ${sent[0]!.body}`);
+    const citizen = supertest.agent(t.app);
+    const opened = await citizen.get(link[0]);
+    assert.equal(opened.status, 303, "a good link lets the citizen in (a wrong one is refused)");
+    const tracking = await citizen.get(opened.headers.location);
+    assert.equal(tracking.status, 200);
+    assert.ok(tracking.text.includes(ticket.number), "the link opens the citizen's tracking page");
     // The conversation follows without reloading: sent, then delivered once Twilio's receipt arrives.
     await msg.locator('[data-delivery="sent"]').waitFor({ timeout: 15_000 });
     await postTwilio(supertest(t.app), webhookUrl, statusCallback(sent[0]!.sid, "delivered", from)).expect(200);
@@ -158,6 +167,10 @@ describe("console: a refused message is visible and can be sent again (acceptanc
     assert.match((await msg.textContent()) ?? "", /diterima/);
     assert.equal(await msg.getByTestId("delivery-reason").count(), 0, "no failure shown any more");
     assert.equal(await msg.getByRole("button", { name: "Kirim ulang" }).count(), 0);
+    const html = await page.content();
+    assert.ok(!html.includes(link[1]), "the console never shows the tracking secret");
+    assert.doesNotMatch(html, /\?k=/);
+    assert.match((await msg.textContent()) ?? "", /tautan pelacakan dikirim ke warga/);
     await screenshot(page, "62-delivery-resent");
     await page.close();
 

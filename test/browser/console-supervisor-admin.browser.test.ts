@@ -8,6 +8,10 @@ import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
 import { Calendar, CalendarHoliday, Category, ChannelAccount, Notification, SlaPolicyRow, Ticket, User } from "../../server/entities/index.js";
 import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
+import { runBackup } from "../../server/backup/run.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /**
  * Issue 5, supervisor and admin screens: after a week in which clocks ran out, the supervisor
@@ -71,6 +75,35 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     await page.getByRole("link", { name: "Notifikasi: 0 belum dibaca" }).waitFor();
     assert.equal(await m.getRepository(Notification).createQueryBuilder("n").where("n.user_id = :id AND n.read_at IS NULL", { id: supervisor.id }).getCount(), 0);
     await page.close();
+  });
+
+  it("the top bar shows supervisors and admins a red alert when the last backup is overdue, and the last backup once in time; operators see neither", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "aduan-backup-ui-"));
+    try {
+      t.deps.config = { ...t.deps.config, dataDir, backup: { ...t.deps.config.backup, key: Buffer.alloc(32, 3), dir: join(dataDir, "backups") } };
+      // The last one two days ago: overdue for a daily backup.
+      await runBackup({ db: t.database.db, config: t.deps.config }, { now: new Date(t.clock.now().getTime() - 2 * 86_400_000) });
+      const page = await newPage();
+      await login(page, DEMO.supervisor);
+      const alert = page.getByTestId("backup-overdue");
+      await alert.waitFor();
+      assert.equal(await alert.getAttribute("role"), "alert");
+      assert.match((await alert.textContent()) ?? "", /Cadangan terlambat/);
+      // A backup now: the alert goes, the time of the last one stays in sight.
+      await runBackup({ db: t.database.db, config: t.deps.config }, { now: t.clock.now() });
+      await page.reload();
+      await page.getByTestId("backup-last").waitFor();
+      assert.match((await page.getByTestId("backup-last").textContent()) ?? "", /Cadangan terakhir/);
+      assert.equal(await page.getByTestId("backup-overdue").count(), 0);
+      await page.close();
+      const op = await newPage();
+      await login(op, DEMO.operator);
+      await op.getByTestId("who").waitFor();
+      assert.equal((await op.getByTestId("backup-overdue").count()) + (await op.getByTestId("backup-last").count()), 0);
+      await op.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("the supervisor re-routes a returned ticket and reassigns a ticket to another operator", async () => {

@@ -26,7 +26,8 @@ import { verifyAudit } from "../../server/queries/verify-audit.js";
  * restored tickets; a corrupted file, another key and a non-empty target are refused by name.
  */
 const KEY = Buffer.alloc(32, 9);
-const targets = await testTargets();
+// The Galera cluster too (CI): a backup of the cluster restores into it and into the embedded database.
+const targets = await testTargets({ cluster: true });
 const byName = (n: string): TestTarget => targets.find((t) => t.name === n) ?? (n === "sqlite" ? sqliteTarget : mariadbTarget);
 
 const tmp = mkdtempSync(join(tmpdir(), "aduan-backup-test-"));
@@ -82,6 +83,8 @@ for (const [from, to] of [
   ["mariadb", "mariadb"],
   ["sqlite", "mariadb"],
   ["mariadb", "sqlite"],
+  ["galera", "galera"],
+  ["sqlite", "galera"],
 ] as const) {
   if (!targets.some((t) => t.name === from) || !targets.some((t) => t.name === to)) continue;
   describe(`backup on ${from}, restore into an empty ${to} database`, () => {

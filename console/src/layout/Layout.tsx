@@ -55,8 +55,16 @@ function BackupAlert() {
     retry: false,
     enabled: allowed,
   });
-  if (!allowed || !data?.overdue) return null;
+  if (!allowed || !data) return null;
   const last = data.lastOkAt ? new Date(data.lastOkAt).toLocaleString() : translate("aduan.backup.never");
+  if (!data.overdue) {
+    // In time: the last successful backup, quietly (wide screens only).
+    return data.lastOkAt ? (
+      <Typography variant="caption" data-testid="backup-last" sx={{ mx: 1, opacity: 0.85, display: { xs: "none", lg: "block" } }} title={data.folder}>
+        {translate("aduan.backup.last", { last })}
+      </Typography>
+    ) : null;
+  }
   const title = `${translate("aduan.backup.overdue_detail", { last, hours: data.everyHours })}${data.lastError ? ` — ${data.lastError}` : ""}`;
   return (
     <Tooltip title={title}>

@@ -199,11 +199,14 @@ export function TwoFactorRoles() {
   useEffect(() => {
     api<{ roles: Record<string, boolean> }>("/security/two-factor").then((r) => setRoles(r.json.roles), () => undefined);
   }, []);
+  // The box follows the click at once (a slow server must not make it look ignored), and goes back if the save fails.
   const toggle = async (role: string, value: boolean) => {
+    setRoles((r) => (r ? { ...r, [role]: value } : r));
     try {
       setRoles((await api<{ roles: Record<string, boolean> }>("/security/two-factor", { method: "PUT", body: { roles: { [role]: value } } })).json.roles);
       notify("aduan.two_factor.saved", { type: "info" });
     } catch (err) {
+      setRoles((r) => (r ? { ...r, [role]: !value } : r));
       notify((err as Error).message, { type: "error" });
     }
   };

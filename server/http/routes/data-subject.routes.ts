@@ -16,8 +16,8 @@ import type { Viewer } from "../../queries/viewer.js";
 import { openTicketsFor } from "../../queries/access-gate.js";
 
 /** These screens show tickets' texts: they pass the access gate, which records each rahasia read, as everywhere. */
-async function auditRahasia(deps: AppDeps, viewer: Viewer, tickets: Pick<Ticket, "id" | "privacy">[], what: string, _at: Date) {
-  await openTicketsFor(deps, viewer, tickets.map((t) => t.id), "data-subject", { detail: what });
+async function auditRahasia(deps: AppDeps, viewer: Viewer, tickets: Pick<Ticket, "id" | "privacy">[], what: "data_subject_search" | "data_subject_request" | "data_subject_export", _at: Date) {
+  await openTicketsFor(deps, viewer, tickets.map((t) => t.id), what);
 }
 
 /** UU PDP 27/2022 rights: the command center handles them (contacts are theirs to read); admins set retention. */
