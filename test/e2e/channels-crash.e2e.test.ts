@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { In } from "typeorm";
@@ -16,6 +15,7 @@ import { Db } from "../../server/lib/db.js";
 import { saveChannelAccount } from "../../server/commands/save-channel-account.js";
 import { SYSTEM_ACTOR } from "../../server/commands/append-audit-event.js";
 import { Message, InboundReceipt } from "../../server/entities/index.js";
+import { freePort } from "../support/demo-server.js";
 
 /**
  * Issue 4, acceptance 4: the server process is killed (SIGKILL) in the middle of a load of signed
@@ -28,14 +28,6 @@ const KEY = Buffer.alloc(32, 9);
 const SECRET = "crash-test-session-secret-0123456789abcdef";
 
 const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : once(c, "exit").then(() => undefined));
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
 
 async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts", "--roles=api"], { env, stdio: ["ignore", "ignore", "pipe"] });

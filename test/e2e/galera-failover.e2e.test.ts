@@ -12,7 +12,6 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formBody, twilioSignature, type FormParams } from "../../channels/testing.js";
@@ -26,6 +25,7 @@ import { seedDemo } from "../../server/demo/seed-demo.js";
 import { haproxyPath, killNode, startNode } from "../../scripts/galera.mjs";
 import { freshMysqlDatabase, GALERA_ROOT_URL, galeraWanted } from "../support/databases.js";
 import { inboundSms, newSid, TWILIO } from "../support/channels.js";
+import { freePort } from "../support/demo-server.js";
 
 const RUN_S = Number(process.env.FAILOVER_SECONDS ?? 60);
 const RATE = Number(process.env.FAILOVER_RATE ?? 5); // webhooks per second, steady
@@ -36,14 +36,6 @@ const SLA_CLOCKS = 12;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : once(c, "exit").then(() => undefined));
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
 
 async function waitHttp(url: string, child: ChildProcess | null, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -7,23 +7,15 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDataSource } from "../../server/config/data-source.js";
 import { runMigrationsLocked } from "../../server/lib/migration-lock.js";
 import { migrations } from "../../migrations/index.js";
 import { freshMysqlDatabase, GALERA_ROOT_URL, MYSQL_ROOT_URL, testTargets } from "../support/databases.js";
+import { freePort } from "../support/demo-server.js";
 
 const PROCESSES = 4;
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  return port;
-}
 
 async function appliedCounts(url: string): Promise<{ names: Map<string, number>; calendars: number; policies: number; noPk: string[] }> {
   const ds = createDataSource({ databaseUrl: url, poolSize: 1 });
