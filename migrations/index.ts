@@ -14,8 +14,23 @@ import { TrackingSecrets1764760000000 } from "./1764760000000-tracking-secrets.j
 import { TicketPublications1764770000000 } from "./1764770000000-ticket-publications.js";
 import { DataSubject1764780000000 } from "./1764780000000-data-subject.js";
 import { StaffSignIn1764800000000 } from "./1764800000000-staff-sign-in.js";
+import { MapPhotos1764910000000 } from "./1764910000000-map-photos.js";
+import { Reports1764920000000 } from "./1764920000000-reports.js";
+import { NoticesAndReview1764930000000 } from "./1764930000000-notices-and-review.js";
+import { AuditVerification1764940000000 } from "./1764940000000-audit-verification.js";
+import { RoutingModels1764950000000 } from "./1764950000000-routing-models.js";
 
 import { NotificationBodies1764750000000 } from "./1764750000000-notification-bodies.js";
+import { CommandCenter1764900000000 } from "./1764900000000-command-center.js";
+import { Open311AddressId1764960000000 } from "./1764960000000-open311-address-id.js";
+import { CaseClusters1764970000000 } from "./1764970000000-case-clusters.js";
+import { OutgoingWebhooks1764980000000 } from "./1764980000000-outgoing-webhooks.js";
+import { PublicPhotos1764990000000 } from "./1764990000000-public-photos.js";
+import { IdentityLinking1765000000000 } from "./1765000000000-identity-linking.js";
+import { WhatsappFailover1765010000000 } from "./1765010000000-whatsapp-failover.js";
+import { Transcriptions1765020000000 } from "./1765020000000-transcriptions.js";
+import { FullTextSearch1765030000000 } from "./1765030000000-full-text-search.js";
+import { QueueStatusIndex1765040000000 } from "./1765040000000-queue-status-index.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
   Core1764000000000,
@@ -35,4 +50,19 @@ export const migrations = [
   TicketPublications1764770000000,
   DataSubject1764780000000,
   StaffSignIn1764800000000,
+  CommandCenter1764900000000,
+  MapPhotos1764910000000,
+  Reports1764920000000,
+  NoticesAndReview1764930000000,
+  AuditVerification1764940000000,
+  RoutingModels1764950000000,
+  Open311AddressId1764960000000,
+  CaseClusters1764970000000,
+  OutgoingWebhooks1764980000000,
+  PublicPhotos1764990000000,
+  IdentityLinking1765000000000,
+  WhatsappFailover1765010000000,
+  Transcriptions1765020000000,
+  FullTextSearch1765030000000,
+  QueueStatusIndex1765040000000,
 ];

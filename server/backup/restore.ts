@@ -4,8 +4,7 @@ import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, normalize, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import { createDataSource, dataSourceOptions, type DataSourceSettings } from "../config/data-source.js";
-import { DataSource } from "typeorm";
+import { createDataSource, type DataSourceSettings } from "../config/data-source.js";
 import { migrations as allMigrations } from "../../migrations/index.js";
 import { verifyAudit, type AuditReport } from "../queries/verify-audit.js";
 import { keysFile, type GeneratedKeys } from "../config/env.js";
@@ -97,7 +96,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<RestoreResult
 
   // 1. The target, migrated exactly as far as the backup's schema.
   const upTo = allMigrations.slice(0, backupNames.length);
-  const ds = new DataSource({ ...dataSourceOptions({ ...opts.database, poolSize: 2 }), migrations: upTo } as never);
+  const ds = createDataSource({ ...opts.database, poolSize: 2 }, { migrations: upTo });
   await ds.initialize();
   let rows = 0;
   try {

@@ -24,12 +24,14 @@ export const SECRET_COLUMNS: Record<string, string[]> = {
   users: ["password_hash", "totp_secret"],
   tickets: ["tracking_secret_hash"],
   tracking_codes: ["code_hash"],
+  contact_link_requests: ["code_hash"],
   open311_keys: ["key_hash"],
   channel_accounts: ["config_encrypted"],
   jobs: ["lock_token"],
   session_leases: ["qr"],
   tracking_links: ["secret_hash"],
   user_recovery_codes: ["code_hash"],
+  webhook_endpoints: ["secret_encrypted"],
 };
 
 /** Descriptions by column name, for every table that has the column. */
@@ -76,6 +78,7 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       merged_into_id: t("tiket tujuan bila digabung (tickets.id)", "ticket it was merged into (tickets.id)"),
       created_by_user_id: t("staf yang mencatat (aduan telepon), users.id", "staff member who recorded it (phone complaint), users.id"),
       location_text: t("lokasi yang disebut warga", "location as the citizen gave it"),
+      address_id: t("kode alamat dari sistem mitra (Open311 address_id)", "address id from the partner system (Open311 address_id)"),
       latitude: t("lintang (WGS84)", "latitude (WGS84)"),
       longitude: t("bujur (WGS84)", "longitude (WGS84)"),
       is_open: t("masih terbuka (1) atau selesai (0)", "still open (1) or done (0)"),
@@ -102,6 +105,7 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       external_address: t("alamat warga di kanal itu", "the citizen's address on that channel"),
       delivery_error: t("alasan gagal kirim", "why delivery failed"),
       delivered_at: t("waktu diterima warga", "when delivered"),
+      failover_connector: t("konektor yang dipakai lewat alih-jalur (mis. whatsapp-cloud), kosong bila lewat jalur sendiri", "connector the message took by fail-over (e.g. whatsapp-cloud); empty on its own route"),
     },
   },
   forwards: {
@@ -117,6 +121,7 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       answered_at: t("waktu dijawab OPD", "when the agency answered"),
       response: t("jawaban OPD", "the agency's answer"),
       return_reason: t("alasan dikembalikan ke OPD", "why the answer was sent back"),
+      field_check: t("cek lapangan jawaban ini: awaiting (menunggu pemeriksa), confirmed (dikonfirmasi), sent_back (dikembalikan)", "field check of this answer: awaiting (a checker), confirmed, sent_back"),
       returned_by_user_id: t("yang mengembalikan (users.id)", "who sent it back (users.id)"),
       returned_at: t("waktu dikembalikan", "when sent back"),
     },
@@ -128,6 +133,27 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   contact_identities: {
     about: t("Alamat pelapor per kanal (nomor WhatsApp, akun Telegram, e-mail…)", "A reporter's address per channel (WhatsApp number, Telegram account, e-mail…)"),
     columns: { address: t("alamat di kanal itu", "address on that channel"), display_name: t("nama tampilan di kanal", "display name on the channel") },
+  },
+  contact_merges: {
+    about: t("Penggabungan kontak satu warga (identitas yang ditautkan), dengan apa yang dipindahkan agar bisa dibatalkan", "Merges of one citizen's contacts (linked identities), with what moved so they can be undone"),
+    columns: {
+      merged_contact_id: t("kontak yang digabungkan ke contact_id (contacts.id)", "contact merged into contact_id (contacts.id)"),
+      method: t("cara: operator, atau warga dengan kode sekali pakai (citizen)", "how: by an operator, or by the citizen with a one-time code (citizen)"),
+      moved_json: t("id identitas dan tiket yang dipindahkan, kolom yang diisi (JSON)", "ids of identities and tickets moved, fields filled (JSON)"),
+      created_by_user_id: t("staf yang menggabungkan (users.id; kosong bila warga)", "staff who merged (users.id; empty when the citizen did)"),
+      undone_at: t("waktu penggabungan dibatalkan (UTC)", "when the merge was undone (UTC)"),
+      undone_by_user_id: t("staf yang membatalkan (users.id)", "staff who undid it (users.id)"),
+    },
+  },
+  contact_link_requests: {
+    about: t("Permintaan warga menautkan identitas lain dengan kode sekali pakai (kodenya tidak diekspor)", "Citizens' requests to link another identity by a one-time code (the codes are not exported)"),
+    columns: {
+      address: t("nomor telepon atau e-mail yang akan ditautkan", "phone number or e-mail address to be linked"),
+      outbox_id: t("pesan keluar yang membawa kode (outbox.id)", "outgoing message carrying the code (outbox.id)"),
+      attempts: t("tebakan salah", "wrong guesses"),
+      expires_at: t("kode berlaku sampai (UTC)", "code valid until (UTC)"),
+      used_at: t("waktu kode dipakai (UTC)", "when the code was used (UTC)"),
+    },
   },
   attachments: {
     about: t("Lampiran (berkasnya ada di folder lampiran/ arsip ini)", "Attachments (their files are in this archive's lampiran/ folder)"),
@@ -146,7 +172,8 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   },
   agencies: {
     about: t("OPD (organisasi perangkat daerah)", "Agencies (OPD)"),
-    columns: { code: t("kode OPD", "agency code"), short_name: t("nama singkat", "short name"), head_user_id: t("kepala OPD (users.id)", "head of the agency (users.id)") },
+    columns: { code: t("kode OPD", "agency code"), short_name: t("nama singkat", "short name"), head_user_id: t("kepala OPD (users.id)", "head of the agency (users.id)"),
+      answer_review: t("jawaban OPD ini diperiksa operator sebelum dikirim ke pelapor (1)", "this agency's answers are checked by an operator before they reach the citizen (1)") },
   },
   categories: {
     about: t("Kategori aduan", "Complaint categories"),
@@ -155,18 +182,23 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       name_en: t("nama dalam bahasa Inggris", "name in English"),
       default_agency_id: t("OPD yang biasa menangani (agencies.id)", "agency that usually handles it (agencies.id)"),
       is_public: t("tampil di halaman publik (1)", "shown on the public pages (1)"),
+      answer_review: t("jawaban pada kategori ini diperiksa operator sebelum dikirim ke pelapor (1)", "answers in this category are checked by an operator before they reach the citizen (1)"),
+      field_check: t("cek lapangan: jawaban yang mengklaim perbaikan fisik wajib berfoto \"sesudah\" dan dikonfirmasi supervisor sebelum selesai (1)", "field check: an answer claiming a physical fix must carry an \"after\" photo and be confirmed by a supervisor before closing (1)"),
+      field_checker_user_id: t("pemeriksa lapangan yang ditunjuk selain supervisor (users.id)", "designated field checker besides supervisors (users.id)"),
+      auto_forward_threshold: t("keyakinan saran rute (0–1) di atas mana tiket terverifikasi diteruskan otomatis; kosong: tidak pernah", "routing-suggestion confidence (0–1) above which a verified ticket is forwarded automatically; empty: never"),
     },
   },
   users: {
     about: t("Pengguna staf (operator, supervisor, OPD, admin); kata sandi tidak diekspor", "Staff users (operators, supervisors, agencies, admins); passwords are not exported"),
     columns: {
-      role: t("peran: operator, supervisor, opd_head, opd_staff, admin", "role: operator, supervisor, opd_head, opd_staff, admin"),
+      role: t("peran: operator, supervisor, opd_head, opd_staff, admin, layar (layar pusat kendali)", "role: operator, supervisor, opd_head, opd_staff, admin, layar (command center wall)"),
       locale: t("bahasa konsol", "console language"),
       last_login_at: t("masuk terakhir", "last login"),
       totp_secret: t("rahasia TOTP (terenkripsi)", "TOTP secret (encrypted)"),
       totp_enabled_at: t("waktu verifikasi dua langkah diaktifkan", "when two-factor sign-in was turned on"),
       totp_last_step: t("langkah waktu TOTP terakhir yang dipakai (mencegah kode dipakai ulang)", "last TOTP time step used (against replay)"),
       oidc_subject: t("id pengguna di penyedia identitas (SSO)", "user id at the identity provider (SSO)"),
+      notify_digest: t("notifikasi dikirim sebagai ringkasan harian lewat e-mail (1)", "notices are e-mailed as one daily digest (1)"),
     },
   },
   ticket_ratings: {
@@ -187,6 +219,7 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       stopped_at: t("waktu berhenti", "when stopped"),
       breached_at: t("waktu pelanggaran pertama", "first breach"),
       next_event_at: t("peristiwa berikutnya", "next event"),
+      legal_basis: t("dasar hukum jam saat mulai (JSON {id, en})", "the clock's legal basis when it started (JSON {id, en})"),
     },
   },
   sla_events: {
@@ -195,7 +228,7 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   },
   sla_policies: {
     about: t("Kebijakan SLA (tenggat dan tangga eskalasi)", "SLA policies (deadlines and escalation ladders)"),
-    columns: { definition: t("definisi (JSON)", "definition (JSON)") },
+    columns: { definition: t("definisi (JSON)", "definition (JSON)"), priority: t("hanya untuk tiket berprioritas ini (kosong: semua)", "only for tickets of this priority (empty: any)") },
   },
   calendars: {
     about: t("Kalender kerja", "Working calendars"),
@@ -204,6 +237,21 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   calendar_holidays: {
     about: t("Hari libur dan cuti bersama", "Holidays and collective leave days"),
     columns: { date: t("tanggal (YYYY-MM-DD)", "date (YYYY-MM-DD)") },
+  },
+  transcriptions: {
+    about: t("Transkripsi otomatis rekaman telepon di server (whisper, on-premise), satu per rekaman", "On-premise automatic transcripts of recorded calls (whisper), one per recording"),
+    columns: {
+      state: t("status: pending, done, no-model (model tidak terpasang: transkrip penyedia dipakai), failed", "state: pending, done, no-model (no model installed: the provider's transcript is used), failed"),
+      text: t("teks transkrip", "transcript text"),
+      engine: t("mesin dan model", "engine and model"),
+      attachment_id: t("lampiran rekaman (audio)", "the recording's attachment (audio)"),
+      language: t("bahasa transkrip", "language of the transcript"),
+      error: t("alasan bila tidak ditranskripsi", "why it was not transcribed"),
+      attempts: t("jumlah percobaan", "attempts"),
+      audio_ms: t("panjang audio yang dikenali (milidetik)", "length of the recognised audio (milliseconds)"),
+      took_ms: t("lama transkripsi (milidetik)", "time the transcription took (milliseconds)"),
+      transcribed_at: t("waktu transkripsi", "when it was transcribed"),
+    },
   },
   calls: {
     about: t("Panggilan telepon", "Phone calls"),
@@ -236,7 +284,26 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   },
   audit_chain_heads: { about: t("Ujung tiap rantai audit", "The head of each audit chain"), technical: true },
   audit_anchors: { about: t("Jangkar audit: hash atas semua ujung rantai", "Audit anchors: a hash over every chain head"), technical: true },
-  channel_accounts: { about: t("Akun kanal (rahasia penyedia tidak diekspor)", "Channel accounts (provider secrets are not exported)"), columns: { connector: t("konektor", "connector"), last_error: t("galat terakhir", "last error") } },
+  audit_verifications: { about: t("Hasil pemeriksaan terjadwal rantai audit (rantai, urutan dan alasan peristiwa yang rusak)", "Results of the scheduled audit chain verification (chain, position and reason of each broken event)"), technical: true },
+  webhook_endpoints: {
+    about: t("Penerima webhook keluar untuk integrasi (rahasia penandatangan tidak diekspor)", "Outgoing webhook receivers of integrations (signing secrets are not exported)"),
+    columns: {
+      url: t("alamat penerima", "the receiver's URL"),
+      events_json: t("peristiwa yang dilanggan (JSON)", "subscribed events (JSON)"),
+      scope: t("cakupan data: public (hanya data publik tersamar) atau opd", "data scope: public (masked public data only) or opd"),
+      secret_prefix: t("awal rahasia penandatangan, untuk membedakan", "the first characters of the signing secret, to tell them apart"),
+      created_by_user_id: t("admin yang mendaftarkan (users.id)", "admin who registered it (users.id)"),
+    },
+  },
+  webhook_deliveries: { about: t("Antrean pengiriman webhook keluar (satu per peristiwa dan penerima)", "Outgoing webhook delivery queue (one per event and receiver)"), technical: true },
+  webhook_attempts: { about: t("Log percobaan pengiriman webhook dengan kode jawaban", "Log of webhook delivery attempts with response codes"), technical: true },
+  channel_accounts: { about: t("Akun kanal (rahasia penyedia tidak diekspor)", "Channel accounts (provider secrets are not exported)"), columns: {
+      connector: t("konektor", "connector"),
+      last_error: t("galat terakhir", "last error"),
+      failover_account_id: t("akun pasangan alih-jalur WhatsApp (channel_accounts.id)", "WhatsApp fail-over partner account (channel_accounts.id)"),
+      failover_template: t("templat Cloud API untuk alih-jalur di luar jendela 24 jam", "Cloud API template for fail-over outside the 24-hour window"),
+      rejected_at: t("waktu penyedia menolak kredensial akun", "when the provider refused the account's credentials"),
+    } },
   reply_templates: { about: t("Templat balasan otomatis", "Automatic reply templates"), columns: { template_key: t("kunci templat", "template key"), locale: t("bahasa", "language") } },
   open311_keys: { about: t("Kunci API Open311 (kuncinya tidak diekspor)", "Open311 API keys (the keys themselves are not exported)"), technical: true },
   tracking_codes: { about: t("Kode pelacakan sekali pakai (kodenya tidak diekspor)", "One-time tracking codes (the codes are not exported)"), technical: true },
@@ -267,6 +334,10 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
   },
   retention_erasures: { about: t("Tiket yang data pribadinya sudah dianonimkan oleh retensi", "Tickets whose personal data retention has anonymised"), columns: { erased_at: t("waktu dianonimkan", "when anonymised") } },
   role_security: { about: t("Kewajiban verifikasi dua langkah per peran", "Two-factor requirement per role"), technical: true },
+  report_month_rollups: {
+    about: t("Angka kinerja per OPD per bulan (turunan, dihitung ulang oleh pekerjaan terjadwal)", "Performance figures per agency per month (derived, recomputed by a scheduled job)"),
+    columns: { month: t("bulan (YYYY-MM)", "month (YYYY-MM)"), agency_id: t("OPD (agencies.id)", "agency (agencies.id)"), figures: t("angka bulan itu (JSON)", "the month's figures (JSON)"), computed_at: t("waktu dihitung", "when computed") },
+  },
   user_recovery_codes: { about: t("Kode pemulihan dua langkah (kodenya tidak diekspor)", "Two-factor recovery codes (the codes are not exported)"), technical: true },
   tracking_links: { about: t("Tautan pelacakan yang dikirim ke warga (rahasianya tidak diekspor)", "Tracking links sent to citizens (their secrets are not exported)"), technical: true },
   ticket_publications: {
@@ -278,6 +349,73 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       redactions: t("frasa yang disamarkan operator (JSON)", "phrases the operator redacted (JSON)"),
       approved_by_user_id: t("disetujui oleh (users.id)", "approved by (users.id)"),
       approved_at: t("waktu disetujui", "when approved"),
+    },
+  },
+  ticket_locations: {
+    about: t("Koordinat tiket untuk peta pusat kendali (satu baris per tiket berkoordinat)", "Ticket coordinates for the command center's map (one row per geolocated ticket)"),
+    columns: {
+      received_at: t("waktu tiket diterima (UTC)", "when the ticket was received (UTC)"),
+      latitude: t("lintang (WGS84)", "latitude (WGS84)"),
+      longitude: t("bujur (WGS84)", "longitude (WGS84)"),
+    },
+  },
+  public_photos: {
+    about: t("Foto lampiran yang disetujui operator untuk halaman laporan publik dan media_url Open311 (salinan tanpa EXIF)", "Attachment photos an operator approved for the public report page and Open311 media_url (copies without EXIF)"),
+    columns: {
+      attachment_id: t("lampiran asli (attachments.id)", "the original attachment (attachments.id)"),
+      stage: t("before: foto masalah dari pelapor; after: foto hasil perbaikan dari OPD", "before: the citizen's photo of the problem; after: the agency's photo of the fix"),
+      storage_key: t("lokasi salinan tanpa metadata di DATA_DIR", "where the metadata-free copy is kept under DATA_DIR"),
+      thumb_key: t("lokasi salinan kecil tanpa metadata di DATA_DIR", "where the small metadata-free copy is kept under DATA_DIR"),
+      width: t("lebar salinan (piksel)", "the copy's width (pixels)"),
+      height: t("tinggi salinan (piksel)", "the copy's height (pixels)"),
+      thumb_width: t("lebar salinan kecil (piksel)", "the small copy's width (pixels)"),
+      thumb_height: t("tinggi salinan kecil (piksel)", "the small copy's height (pixels)"),
+      size_bytes: t("ukuran salinan (byte)", "the copy's size (bytes)"),
+      approved_by_user_id: t("operator yang menyetujui (users.id)", "operator who approved it (users.id)"),
+    },
+  },
+  wall_photos: {
+    about: t("Foto lampiran yang ditandai operator \"boleh tampil\" di layar pusat kendali (salinan tanpa EXIF)", "Attachment photos an operator marked \"may be shown\" on the command center's wall (copies without EXIF)"),
+    columns: {
+      attachment_id: t("lampiran asli (attachments.id)", "the original attachment (attachments.id)"),
+      storage_key: t("lokasi salinan tanpa metadata di DATA_DIR", "where the metadata-free copy is kept under DATA_DIR"),
+      mime_type: t("jenis berkas salinan (MIME)", "the copy's file type (MIME)"),
+      width: t("lebar salinan (piksel)", "the copy's width (pixels)"),
+      height: t("tinggi salinan (piksel)", "the copy's height (pixels)"),
+      size_bytes: t("ukuran salinan (byte)", "the copy's size (bytes)"),
+      marked_by_user_id: t("operator yang menandai (users.id)", "operator who marked it (users.id)"),
+    },
+  },
+  wall_rollup_days: {
+    about: t("Rekap harian layar pusat kendali per kanal, OPD dan kategori (dari log audit)", "The command center wall's daily rollup per channel, agency and category (from the audit log)"),
+    columns: {
+      day: t("tanggal (WIB)", "day (WIB)"),
+      channel: t("kanal", "channel"),
+      agency_id: t("OPD (agencies.id; 0: tanpa OPD)", "agency (agencies.id; 0: none)"),
+      category_id: t("kategori (categories.id; 0: tanpa kategori)", "category (categories.id; 0: none)"),
+      received: t("aduan diterima", "complaints received"),
+      verified: t("diverifikasi", "verified"),
+      rejected: t("ditolak", "rejected"),
+      forwarded: t("disposisi dibuat", "forwards created"),
+      answered: t("dijawab OPD", "answered by an agency"),
+      resolved: t("diselesaikan", "resolved"),
+      closed: t("ditutup", "closed"),
+      warned: t("peringatan SLA", "SLA warnings"),
+      breached: t("pelanggaran SLA", "SLA breaches"),
+    },
+  },
+  wall_rollup_hours: { about: t("Aduan diterima per jam (WIB) per kanal", "Complaints received per hour (WIB) per channel"), columns: { hour: t("jam (WIB)", "hour (WIB)"), channel: t("kanal", "channel"), received: t("aduan diterima", "complaints received") } },
+  rollup_state: { about: t("Posisi pembaca log audit untuk rekap", "The rollups' position in the audit log"), technical: true },
+  rollup_applied: { about: t("Peristiwa audit yang sudah direkap (di atas posisi)", "Audit events already rolled up (above the position)"), technical: true },
+  ticket_presence: { about: t("Siapa sedang membuka tiket di konsol", "Who has a ticket open in the console"), technical: true },
+  routing_models: {
+    about: t("Model saran kategori dan OPD, dilatih dari tiket terverifikasi", "Category and OPD suggestion models, trained on verified tickets"),
+    columns: {
+      source: t("sumber: corpus (korpus bawaan) atau tickets (tiket provinsi)", "source: corpus (shipped corpus) or tickets (the province's tickets)"),
+      examples: t("jumlah contoh latih", "number of training examples"),
+      model_json: t("model (JSON: bobot kata per kategori, tanpa teks aduan)", "the model (JSON: word weights per category, no complaint text)"),
+      evaluation_json: t("akurasi pada data uji (JSON)", "held-out accuracy (JSON)"),
+      trained_at: t("waktu dilatih", "when trained"),
     },
   },
   sessions: { about: t("Sesi konsol", "Console sessions"), omit: t("tidak diekspor: kredensial sesi", "not exported: session credentials") },

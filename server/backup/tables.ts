@@ -59,9 +59,13 @@ export async function listTables(m: EntityManager): Promise<TableInfo[]> {
     for (const k of keys) byTable.get(k.t)?.primaryKey.push(k.c);
     out.push(...byTable.values());
   } else {
-    const tables: { name: string }[] = await m.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    const tables: { name: string; sql: string | null }[] = await m.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    // Full-text indexes (FTS5 virtual tables and their shadow tables) are derived from the data
+    // tables and kept by triggers: not backed up, refilled by those triggers on restore.
+    const virtual = tables.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? "")).map((t) => t.name);
+    const derived = (name: string) => virtual.some((v) => name === v || name.startsWith(`${v}_`));
     for (const { name } of tables) {
-      if (NOT_DATA.has(name)) continue;
+      if (NOT_DATA.has(name) || derived(name)) continue;
       const info: { name: string; type: string; notnull: number; pk: number }[] = await m.query(`PRAGMA table_info("${name}")`);
       out.push({
         name,

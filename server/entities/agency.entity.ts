@@ -11,6 +11,8 @@ export class Agency {
   @IntColumn("head_user_id", { nullable: true }) headUserId: number | null;
   @StrColumn("email", 254, { nullable: true }) email: string | null;
   @BoolColumn("active", { default: true }) active: boolean;
+  /** Answers of this OPD reach the citizen only after an operator approved them. */
+  @BoolColumn("answer_review", { default: false }) answerReview: boolean;
   @CreatedColumn() createdAt: Date;
   @UpdatedColumn() updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Entity } from "typeorm";
-import { BoolColumn, CreatedColumn, IdColumn, StrColumn, TextColumn, UpdatedColumn } from "./columns.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import { BoolColumn, CreatedColumn, IdColumn, IntColumn, StrColumn, TextColumn, TimeColumn, UpdatedColumn } from "./columns.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 
 /** One account on a channel (an SMS number, a bot, a mailbox). Its connector config is AES-256-GCM sealed. */
 @Entity("channel_accounts")
@@ -14,6 +14,15 @@ export class ChannelAccount {
   @TextColumn("config_encrypted") configEncrypted: string;
   @BoolColumn("active", { default: true }) active: boolean;
   @StrColumn("last_error", 500, { nullable: true }) lastError: string | null;
+  /**
+   * WhatsApp fail-over partner (docs/channels.md): a WhatsApp Web account names its WhatsApp Cloud
+   * API account (or the other way round); the pairing works in both directions.
+   */
+  @IntColumn("failover_account_id", { nullable: true }) failoverAccountId?: number | null;
+  /** Name of the Cloud API template sent when a failed-over reply falls outside the 24-hour window. */
+  @StrColumn("failover_template", 512, { nullable: true }) failoverTemplate?: string | null;
+  /** When the provider last refused this account's credentials (cleared by a successful send or a config change). */
+  @TimeColumn("rejected_at", { nullable: true }) rejectedAt?: Date | null;
   @CreatedColumn() createdAt: Date;
   @UpdatedColumn() updatedAt: Date;
 }

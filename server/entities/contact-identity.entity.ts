@@ -1,6 +1,6 @@
 import { Entity } from "typeorm";
 import { CreatedColumn, IdColumn, IntColumn, StrColumn } from "./columns.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 
 /** How a citizen is known on one channel: a phone number, an e-mail address, a Telegram user id… */
 @Entity("contact_identities")

@@ -19,6 +19,8 @@ export class Forward {
   @IntColumn("answered_by_user_id", { nullable: true }) answeredByUserId: number | null;
   @TimeColumn("answered_at", { nullable: true }) answeredAt: Date | null;
   @TextColumn("response", { nullable: true }) response: string | null;
+  /** The field check of this answer (category setting): awaiting a checker, confirmed, or sent back. */
+  @StrColumn("field_check", 12, { nullable: true }) fieldCheck?: "awaiting" | "confirmed" | "sent_back" | null;
   @TextColumn("return_reason", { nullable: true }) returnReason: string | null;
   @IntColumn("returned_by_user_id", { nullable: true }) returnedByUserId: number | null;
   @TimeColumn("returned_at", { nullable: true }) returnedAt: Date | null;

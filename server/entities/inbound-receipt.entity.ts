@@ -1,7 +1,7 @@
 import { Entity } from "typeorm";
 import { CreatedColumn, IdColumn, IntColumn, StrColumn } from "./columns.js";
 
-export type InboundOutcome = "message" | "status_query" | "greeting" | "ignored";
+export type InboundOutcome = "message" | "status_query" | "greeting" | "identity_link" | "ignored";
 
 /** One provider event taken in: the unique (account, external id) makes redelivery harmless. */
 @Entity("inbound_receipts")

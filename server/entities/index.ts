@@ -6,6 +6,7 @@ import { AuditEvent } from "./audit-event.entity.js";
 import { Category } from "./category.entity.js";
 import { ContactIdentity } from "./contact-identity.entity.js";
 import { Contact } from "./contact.entity.js";
+import { ContactLinkRequest, ContactMerge } from "./contact-merge.entity.js";
 import { Forward } from "./forward.entity.js";
 import { LoginThrottle } from "./login-throttle.entity.js";
 import { Message } from "./message.entity.js";
@@ -29,17 +30,34 @@ import { SessionLease } from "./session-lease.entity.js";
 import { EarlyDeliveryUpdate } from "./early-delivery-update.entity.js";
 import { TicketPublication } from "./ticket-publication.entity.js";
 import { RecoveryCode, RoleSecurity } from "./two-factor.entity.js";
+import { ReportMonthRollup } from "./report-month-rollup.entity.js";
+import { AuditVerification } from "./audit-verification.entity.js";
+import { Transcription } from "./transcription.entity.js";
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "./webhook.entity.js";
 import { DataSubjectRequest, RetentionErasure, RetentionSetting } from "./data-subject-request.entity.js";
+import { PublicPhoto, TicketLocation, WallPhoto } from "./map.entity.js";
+import { RollupApplied, RollupState, TicketPresence, WallRollupDay, WallRollupHour } from "./wall.entity.js";
+import { RoutingModelRow } from "./routing-model.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
 export { DataSubjectRequest, RetentionErasure, RetentionSetting };
+export { PublicPhoto, TicketLocation, WallPhoto };
 export { RecoveryCode, RoleSecurity };
+export { RoutingModelRow };
+export { ContactLinkRequest, ContactMerge };
+export { ReportMonthRollup };
+export { AuditVerification };
+export { Transcription };
+export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
 export { Open311Key, PublicThrottle, TicketPublication, TicketRating, TrackingCode, TrackingLink };
 export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, Contact, ContactIdentity, Forward, LoginThrottle, Message, Session, Ticket, TicketCounter, User };
 
 /** Every entity the DataSource knows. Add new ones here. */
 export const entities = [
+  PublicPhoto,
+  TicketLocation,
+  WallPhoto,
   TicketPublication,
   Agency,
   Attachment,
@@ -49,6 +67,8 @@ export const entities = [
   Category,
   Contact,
   ContactIdentity,
+  ContactMerge,
+  ContactLinkRequest,
   Forward,
   LoginThrottle,
   Message,
@@ -78,5 +98,17 @@ export const entities = [
   RetentionSetting,
   RetentionErasure,
   RecoveryCode,
+  RoutingModelRow,
+  ReportMonthRollup,
   RoleSecurity,
+  WallRollupDay,
+  WallRollupHour,
+  RollupState,
+  RollupApplied,
+  TicketPresence,
+  AuditVerification,
+  Transcription,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

@@ -1,6 +1,6 @@
 import { Entity } from "typeorm";
 import { CreatedColumn, IdColumn, IntColumn, StrColumn, TextColumn, TimeColumn } from "./columns.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 
 /** inbound: from the citizen; outbound: to the citizen; note: internal; answer: an OPD's official tanggapan. */
 export type MessageDirection = "inbound" | "outbound" | "note" | "answer";
@@ -29,6 +29,8 @@ export class Message {
   @StrColumn("external_address", 254, { nullable: true }) externalAddress?: string | null;
   @StrColumn("delivery_error", 500, { nullable: true }) deliveryError?: string | null;
   @TimeColumn("delivered_at", { nullable: true }) deliveredAt?: Date | null;
+  /** Outbound only: the connector it went through by fail-over (e.g. "whatsapp-cloud"); null on its own route. */
+  @StrColumn("failover_connector", 32, { nullable: true }) failoverConnector?: string | null;
   @TimeColumn("sent_at", { nullable: true }) sentAt: Date | null;
   @CreatedColumn() createdAt: Date;
 }

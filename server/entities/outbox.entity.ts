@@ -23,9 +23,12 @@ export class OutboxItem {
   /**
    * "link" or "code": `body` (and `subject`) hold a placeholder for the citizen's tracking link or
    * one-time code, minted for `secretTicketId` when the text is handed to the provider and never stored.
+   * "identity": the one-time code of the identity-link request whose outbox_id is this row.
    */
-  @StrColumn("secret_kind", 8, { nullable: true }) secretKind?: "link" | "code" | null;
+  @StrColumn("secret_kind", 8, { nullable: true }) secretKind?: "link" | "code" | "identity" | null;
   @IntColumn("secret_ticket_id", { nullable: true }) secretTicketId?: number | null;
+  /** Set while the row is routed through a fail-over partner: the account it was queued on (channelAccountId is the one it goes through). */
+  @IntColumn("failover_from_account_id", { nullable: true }) failoverFromAccountId?: number | null;
   @BoolColumn("automated", { default: false }) automated: boolean;
   @StrColumn("state", 12) state: OutboxState;
   @IntColumn("attempts", { default: 0 }) attempts: number;

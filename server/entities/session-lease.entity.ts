@@ -16,5 +16,9 @@ export class SessionLease {
   /** While the state is needs-auth: the QR code to scan (WhatsApp Web), shown in the console. */
   @TextColumn("qr", { nullable: true }) qr: string | null;
   @TimeColumn("state_at") stateAt: Date;
+  /** Since when the session is not connected (null while connected): what the WhatsApp fail-over measures. */
+  @TimeColumn("down_since", { nullable: true }) downSince?: Date | null;
+  /** An admin asked the owner to log the session out (done at its next reconcile, then cleared). */
+  @TimeColumn("logout_requested_at", { nullable: true }) logoutRequestedAt?: Date | null;
   @TimeColumn("updated_at") updatedAt: Date;
 }

@@ -9,6 +9,8 @@ export class SlaPolicyRow {
   @StrColumn("name", 200) name: string;
   @IntColumn("category_id", { nullable: true }) categoryId: number | null;
   @StrColumn("complaint_class", 32, { nullable: true }) complaintClass: string | null;
+  /** For tickets of this priority only (null: any); chosen before the same match without priority. */
+  @StrColumn("priority", 8, { nullable: true }) priority: string | null;
   @IntColumn("calendar_id", { nullable: true }) calendarId: number | null;
   /** JSON of domain/sla SlaPolicy */
   @TextColumn("definition") definition: string;
@@ -35,6 +37,8 @@ export class SlaClock {
   @TimeColumn("due_at", { nullable: true }) dueAt: Date | null;
   @TimeColumn("stopped_at", { nullable: true }) stoppedAt: Date | null;
   @TimeColumn("breached_at", { nullable: true }) breachedAt: Date | null;
+  /** JSON {id, en}: the legal basis as the policy said when the clock started (kept through policy edits). */
+  @TextColumn("legal_basis", { nullable: true }) legalBasis: string | null;
   /** The next warning/breach/escalation instant not yet recorded; null when none. */
   @TimeColumn("next_event_at", { nullable: true }) nextEventAt: Date | null;
   @CreatedColumn() createdAt: Date;

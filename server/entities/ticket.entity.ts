@@ -1,7 +1,7 @@
 import { Column, Entity } from "typeorm";
 import { BoolColumn, CreatedColumn, IdColumn, IntColumn, StrColumn, TextColumn, TimeColumn, UpdatedColumn } from "./columns.js";
 import type { TicketStatus } from "../domain/ticket/lifecycle.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 import type { Privacy } from "../domain/privacy/levels.js";
 
 @Entity("tickets")
@@ -26,6 +26,8 @@ export class Ticket {
   @IntColumn("merged_into_id", { nullable: true }) mergedIntoId: number | null;
   @IntColumn("created_by_user_id", { nullable: true }) createdByUserId: number | null;
   @StrColumn("location_text", 300, { nullable: true }) locationText: string | null;
+  /** Open311 `address_id`: the partner system's address registry id, as given. */
+  @StrColumn("address_id", 100, { nullable: true }) addressId: string | null;
   @Column({ type: "decimal", precision: 10, scale: 7, name: "latitude", nullable: true }) latitude: string | null;
   @Column({ type: "decimal", precision: 10, scale: 7, name: "longitude", nullable: true }) longitude: string | null;
   /** False once the ticket is closed, rejected or merged; the queue index starts with it. */

@@ -14,6 +14,8 @@ export class User {
   @StrColumn("phone", 32, { nullable: true }) phone: string | null;
   @StrColumn("locale", 8, { default: "id" }) locale: string;
   @BoolColumn("active", { default: true }) active: boolean;
+  /** One daily e-mail digest of their notices instead of a mail for each (docs/notifications.md). */
+  @BoolColumn("notify_digest", { default: false }) notifyDigest: boolean;
   @TimeColumn("last_login_at", { nullable: true }) lastLoginAt: Date | null;
   /** TOTP secret (base32), encrypted with ENCRYPTION_KEY; set at enrolment start, in use once totpEnabledAt is set. */
   @StrColumn("totp_secret", 255, { nullable: true }) totpSecret: string | null;
