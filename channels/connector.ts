@@ -4,29 +4,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 
-export const CHANNEL_KINDS = ["sms", "voice", "whatsapp", "telegram", "email", "facebook", "instagram", "x", "web"] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-
-/**
- * Public ticket number (ADU-YYMM-NNNNN). Connectors only *find* it (e-mail subject, Telegram
- * /start payload) and pass it on as an untrusted hint; the server decides whether it threads.
- */
-export const TICKET_NUMBER_PATTERN = /\bADU-\d{4}-\d{5,}\b/i;
-
-export function findTicketNumber(text: string | undefined): string | undefined {
-  const m = text ? TICKET_NUMBER_PATTERN.exec(text) : null;
-  return m ? m[0].toUpperCase() : undefined;
-}
-
-/**
- * A citizen asking for the state of a ticket: "STATUS ADU-2611-00042", "cek adu-2611-00042",
- * "/status ADU-…". Returns the ticket number; connectors then set
- * `command: { name: "status", argument }` so the server answers instead of opening a ticket.
- */
-export function parseStatusRequest(text: string | undefined): string | undefined {
-  const m = text ? /^\s*\/?(?:status|cek(?:\s+status)?|info)(?:@\w+)?\s*:?\s*(ADU-\d{4}-\d{5,})\s*[.!?]?\s*$/i.exec(text) : null;
-  return m?.[1]?.toUpperCase();
-}
+// The shared rules (channel kinds, ticket numbers, status words) live in ./rules/; connectors keep
+// importing them from here.
+export { CHANNEL_KINDS, findTicketNumber, parseStatusRequest, TICKET_NUMBER_IN_TEXT, type ChannelKind } from "./rules/index.js";
+import type { ChannelKind } from "./rules/index.js";
 
 export type AttachmentKind = "image" | "audio" | "video" | "document" | "sticker" | "email";
 
@@ -91,6 +72,7 @@ export interface InboundMessage {
    * ticket's current state. Other commands are left to the server.
    */
   command?: { name: string; argument?: string };
+  /** A point the citizen shared (WGS84). The server stores it only when isValidLocation holds. */
   location?: { latitude: number; longitude: number; title?: string; address?: string };
   /**
    * Web form only: what the citizen chose on the form. The category is the form's value (the
@@ -136,9 +118,37 @@ export interface HttpReply {
   body: string;
 }
 
+/** A phone call's status report (answered or missed, how long), for the call log. */
+export interface CallStatusReport {
+  callSid: string;
+  from: string;
+  to: string;
+  direction: string;
+  /** The provider's call status: completed, busy, no-answer, failed, canceled (or in-progress…). */
+  status: string;
+  durationSeconds: number;
+  recordingUrl?: string;
+  /** The call has ended (its last report). */
+  final: boolean;
+  /** The external id the call's recorded complaint (if any) is stored under. */
+  recordingExternalId: string;
+}
+
+/** A ticket's state as the server tells it to the person asking (Bahasa Indonesia and English). */
+export interface StatusAnswer {
+  id: string;
+  en: string;
+}
+
 export type WebhookOutcome =
   | { kind: "handshake"; reply: HttpReply }
-  | { kind: "events"; messages: InboundMessage[]; deliveries: DeliveryUpdate[]; reply?: HttpReply }
+  | { kind: "events"; messages: InboundMessage[]; deliveries: DeliveryUpdate[]; calls?: CallStatusReport[]; reply?: HttpReply }
+  /**
+   * A question the provider waits on for an answer (a caller keyed a ticket number into the IVR):
+   * the server looks the ticket up, only for its own reporter (anyone else gets null: no
+   * enumeration), and answers with `answer(state)`, all within the provider's request.
+   */
+  | { kind: "status-question"; ticketNumber: string | undefined; askerPhone: string | undefined; answer(state: StatusAnswer | null): HttpReply }
   | { kind: "ignored"; reason: string };
 
 export interface OutboundAttachment {
@@ -218,15 +228,22 @@ export interface ChannelLimits<C = unknown> {
    * comment replies are not limited); outside it only `templatesOf(config)` may be sent.
    */
   replyWindow: { hours: number; appliesTo: RegExp; templatesOf(config: C): MessageTemplate[] } | null;
+  /**
+   * Shorter limits for some addresses (X: a reply under a post holds 280 characters, a DM 10,000):
+   * the first rule whose `appliesTo` matches the recipient's address replaces `maxTextLength`.
+   */
+  textLengthByAddress?: { appliesTo: RegExp; maxTextLength: number; what: string }[];
 }
 
 export type LimitViolation = { field: "text" | "attachments"; reason: string };
 
 /** Every way `msg` breaks `limits` (empty: it may be sent). */
-export function checkLimits(limits: ChannelLimits<never>, msg: Pick<OutboundMessage, "text" | "attachments" | "template">): LimitViolation[] {
+export function checkLimits(limits: ChannelLimits<never>, msg: Pick<OutboundMessage, "text" | "attachments" | "template"> & { to?: string }): LimitViolation[] {
   const out: LimitViolation[] = [];
-  if (!msg.template && [...msg.text].length > limits.maxTextLength) {
-    out.push({ field: "text", reason: `text is ${[...msg.text].length} characters; this channel accepts at most ${limits.maxTextLength}` });
+  const byAddress = msg.to === undefined ? undefined : limits.textLengthByAddress?.find((r) => r.appliesTo.test(msg.to!));
+  const max = byAddress?.maxTextLength ?? limits.maxTextLength;
+  if (!msg.template && [...msg.text].length > max) {
+    out.push({ field: "text", reason: `text is ${[...msg.text].length} characters; ${byAddress ? byAddress.what : "this channel"} accepts at most ${max}` });
   }
   for (const a of msg.attachments ?? []) {
     if (!limits.attachments) {
@@ -252,6 +269,11 @@ export type SendResult =
       reason: string;
       /** The provider asked us to wait this long before the next attempt (Telegram 429 retry_after). */
       retryAfterMs?: number;
+      /**
+       * The provider refused the account's credentials (revoked token, unauthorised number): every
+       * send on this account fails until an admin fixes it. The server may route around the account.
+       */
+      credentialsRejected?: boolean;
     };
 
 export type FetchAttachmentResult =
@@ -276,6 +298,12 @@ export interface ConnectorContext<C> {
   fetch: typeof globalThis.fetch;
   log: ConnectorLog;
   now(): Date;
+  /**
+   * Local dates (YYYY-MM-DD) on which the province's offices are closed: national holidays, cuti
+   * bersama and regional holidays of the default SLA calendar. Given to connectors that keep
+   * office hours (the IVR); absent elsewhere.
+   */
+  closedDays?: ReadonlySet<string>;
 }
 
 export type InboundEvent =
@@ -312,9 +340,16 @@ export interface WebhookConnector<C> extends ConnectorBase<C> {
   register?(ctx: ConnectorContext<C>, url: string): Promise<void>;
 }
 
+/** A running session: stop it; sessions with a login (WhatsApp Web) can also be logged out. */
+export interface RunningSession {
+  stop(): Promise<void>;
+  /** Ends the login on the provider's side (the linked device is removed); the session then asks for a new login (QR code). */
+  logout?(): Promise<void>;
+}
+
 export interface SessionConnector<C> extends ConnectorBase<C> {
   inbound: "session";
-  start(ctx: ConnectorContext<C>, sink: InboundSink): Promise<{ stop(): Promise<void> }>;
+  start(ctx: ConnectorContext<C>, sink: InboundSink): Promise<RunningSession>;
 }
 
 export type AnyConnector = WebhookConnector<any> | SessionConnector<any>;
@@ -410,4 +445,17 @@ export async function fetchUrlAttachment(
 export function fetchDataRef(ref: string): FetchAttachmentResult | undefined {
   const d = readDataRef(ref);
   return d ? { status: "fetched", content: d.content, mimeType: d.mimeType } : undefined;
+}
+
+/**
+ * The one check of a shared point (every connector's location and the web form's map pick): finite
+ * WGS84 degrees within range, and not (0, 0), the "null island" that broken clients send for
+ * "no fix".
+ */
+export function isValidLocation(p: { latitude: unknown; longitude: unknown } | null | undefined): p is { latitude: number; longitude: number } {
+  if (!p) return false;
+  const { latitude: lat, longitude: lng } = p;
+  if (typeof lat !== "number" || typeof lng !== "number" || !Number.isFinite(lat) || !Number.isFinite(lng)) return false;
+  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return false;
+  return !(lat === 0 && lng === 0);
 }

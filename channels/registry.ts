@@ -1,6 +1,7 @@
 // The connectors this build knows, by id. Adding a channel = one folder + one line here.
 import { z } from "zod";
 import type { AnyConnector, SessionConnector, WebhookConnector } from "./connector.js";
+import { CHANNEL_KINDS, isChannelKind } from "./rules/channel-kinds.js";
 import { emailConnector } from "./email/email.connector.js";
 import { facebookConnector } from "./facebook/facebook.connector.js";
 import { instagramConnector } from "./instagram/instagram.connector.js";
@@ -26,6 +27,7 @@ export {
   interpretWebForm,
   issueWebFormToken,
   readWebFormBody,
+  sniffImageType,
   type WebConfig,
   type WebFormErrors,
   type WebFormResult,
@@ -39,27 +41,33 @@ export type { InstagramConfig } from "./instagram/instagram.connector.js";
 export type { XConfig } from "./x/x.connector.js";
 // The demo sandbox runs WhatsApp Web demo accounts with its own page behind the connector's seam.
 export { createWhatsappWebConnector, type WaWebClient, type WaWebMessage, type WhatsappWebConfig } from "./whatsapp-web/whatsapp-web.connector.js";
-// The IVR steps that need the database are served by server/http/voice.ts with these.
-export {
-  readCallStatus,
-  recordingExternalId,
-  statusLookupTwiml,
-  ticketNumberFromDigits,
-  verifyTwilioVoice,
-  voiceParams,
-  type CallStatusReport,
-  type TwilioVoiceConfig,
-  type VoiceLang,
-} from "./twilio-voice/twilio-voice.connector.js";
+export type { TwilioVoiceConfig } from "./twilio-voice/twilio-voice.connector.js";
 
-export const connectors: readonly AnyConnector[] = Object.freeze([twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector, whatsappWebConnector]);
+/** The connectors of this build. Adding a connector = its folder + one line in this list. */
+const registered: AnyConnector[] = [twilioSmsConnector, emailConnector, telegramConnector, webConnector, whatsappCloudConnector, facebookConnector, instagramConnector, xConnector, twilioVoiceConnector, whatsappWebConnector];
 
-export type ConnectorId = "twilio-sms" | "email" | "telegram" | "web" | "whatsapp-cloud" | "facebook" | "instagram" | "x" | "twilio-voice" | "whatsapp-web";
+/** Every connector, in registration order (a live, read-only view: registerConnector adds to it). */
+export const connectors: readonly AnyConnector[] = registered;
 
-export const CONNECTOR_IDS: readonly string[] = Object.freeze(connectors.map((c) => c.id));
+/** Ids of the registered connectors; the ids used in webhook URLs and channel accounts. */
+export const connectorIds = (): string[] => registered.map((c) => c.id);
+
+const CONNECTOR_ID = /^[a-z][a-z0-9-]{1,31}$/;
+
+/**
+ * Adds a connector built outside this list (a province's own gateway in a deployment's start
+ * file, or a test's connector). It then works like the built-in ones: webhook URL, channel
+ * accounts, sending, the console's form. Refuses a taken id, a malformed id or an unknown kind.
+ */
+export function registerConnector(c: AnyConnector): void {
+  if (!CONNECTOR_ID.test(c.id)) throw new Error(`connector id "${c.id}" must be 2–32 lower-case letters, digits or dashes`);
+  if (getConnector(c.id)) throw new Error(`connector id "${c.id}" is already registered`);
+  if (!isChannelKind(c.kind)) throw new Error(`connector "${c.id}": unknown channel kind "${String(c.kind)}"; use one of ${CHANNEL_KINDS.join(", ")}`);
+  registered.push(c);
+}
 
 export function getConnector(id: string): AnyConnector | undefined {
-  return connectors.find((c) => c.id === id);
+  return registered.find((c) => c.id === id);
 }
 
 export function isWebhookConnector(c: AnyConnector): c is WebhookConnector<any> {

@@ -180,6 +180,16 @@ const corpus: Record<string, Row> = {
     },
   },
   "38-iso-8859-2.eml": { message: { from: "lukasz.zolc@wp.pl", subject: "Zniszczony chodnik Łukasz", text: ["Dzień dobry", "Łukasz Żółć"] } },
+  // HTML only: the text keeps table cells apart (one row per line), writes links out, and drops
+  // scripts, styles and javascript: URLs.
+  "39-html-only-table-and-links.eml": {
+    message: {
+      from: "sri.wahyuni@gmail.com", displayName: "Sri Wahyuni", subject: "Laporan drainase tersumbat",
+      text: ["Laporan warga", "Drainase di Jl. Kolonel Atmo tersumbat", "Lokasi         Sejak", "Depan SD 12    Senin pagi", "Simpang Atmo   Selasa", "lihat foto dan peta lokasi (https://maps.google.com/?q=-2.98,104.75)", "Terima kasih,\nSri"],
+      notText: ["javascript:", "document.cookie", "steal()", "padding", "DepanSD", "Depan SD 12Senin"],
+      html: { has: ['href="https://maps.google.com/?q=-2.98,104.75"'], hasNot: ["<script", "javascript:", "<style"] },
+    },
+  },
 };
 
 describe("e-mail corpus", () => {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { simpleParser } from "mailparser";
 import type { InboundEvent, InboundMessage } from "../connector.js";
-import { buildEmail, deliverSmtp, flipOneByte, startFakeImap, startFakeSmtp, testContext, type FakeImap, type FakeSmtp } from "../testing.js";
+import { buildEmail, deliverSmtp, flipOneByte, startFakeImap, startFakeSmtp, testContext, type FakeImap, type FakeSmtp } from "../testing/index.js";
 import { emailConfigSchema, emailConnector as email, outgoingSubject, type EmailConfig } from "./email.connector.js";
 import { parseEmail, sanitizeEmailHtml, stripQuotedReply } from "./parse-email.js";
 import { startSmtpReceiver } from "./smtp-receiver.js";

@@ -7,6 +7,7 @@
 // (connector.fetchAttachment decodes them like any other ref).
 import { createHash } from "node:crypto";
 import { simpleParser, type ParsedMail } from "mailparser";
+import { convert } from "html-to-text";
 import sanitizeHtml from "sanitize-html";
 import { attachmentKindOf, findTicketNumber, toDataRef, type InboundAttachment, type InboundMessage } from "../connector.js";
 
@@ -158,7 +159,7 @@ function attachmentsOf(mail: ParsedMail): InboundAttachment[] {
 }
 
 export async function parseEmail(raw: Buffer, opts: ParseEmailOptions = {}): Promise<EmailParseOutcome> {
-  const mail = await simpleParser(raw, { keepCidLinks: true, skipTextLinks: true, skipImageLinks: true });
+  const mail = await simpleParser(raw, { keepCidLinks: true, skipTextLinks: true, skipImageLinks: true, skipHtmlToText: true });
   const ownId = mail.messageId ? msgId(mail.messageId) : undefined;
   const fromEntry = mail.from?.value.flatMap((v) => (v.group ? v.group : [v])).find((v) => v.address);
   // No From: header (RFC 5322 requires one, some scripts and old phones omit it): the envelope
@@ -180,9 +181,11 @@ export async function parseEmail(raw: Buffer, opts: ParseEmailOptions = {}): Pro
   const subject = fullSubject.length > MAX_SUBJECT ? `${fullSubject.slice(0, MAX_SUBJECT - 1)}…` : fullSubject;
   const isReply = (inReplyTo !== undefined || references.length > 0 || REPLY_SUBJECT.test(subject)) && !FORWARD_SUBJECT.test(subject);
 
-  const fullText = (mail.text ?? "").replace(/\r\n?/g, "\n").replace(/[ \t]+$/gm, "").trim();
-  const text = isReply ? stripQuotedReply(fullText) || fullText : fullText;
   const html = typeof mail.html === "string" ? sanitizeEmailHtml(mail.html) : undefined;
+  // An HTML-only e-mail: the operators read text made from the sanitized HTML (no script, no
+  // javascript: links), with table cells kept apart and links written out.
+  const fullText = (mail.text?.trim() ? mail.text : html ? readableText(html) : "").replace(/\r\n?/g, "\n").replace(/[ \t]+$/gm, "").trim();
+  const text = isReply ? stripQuotedReply(fullText) || fullText : fullText;
   const ticketNumberHint = findTicketNumber(fullSubject);
 
   const message: InboundMessage = {
@@ -201,4 +204,22 @@ export async function parseEmail(raw: Buffer, opts: ParseEmailOptions = {}): Pro
   if (references.length) message.references = references;
   if (ticketNumberHint) message.ticketNumberHint = ticketNumberHint;
   return { kind: "message", message };
+}
+
+/**
+ * Plain text of (already sanitized) HTML for an e-mail without a text part: paragraphs and line
+ * breaks kept, table cells separated, links as "text (URL)", images and quoted blocks as text.
+ */
+export function readableText(safeHtml: string): string {
+  return convert(safeHtml, {
+    wordwrap: false,
+    selectors: [
+      { selector: "a", options: { linkBrackets: [" (", ")"], hideLinkHrefIfSameAsText: true, ignoreHref: false } },
+      { selector: "img", format: "skip" },
+      { selector: "table", format: "dataTable", options: { colSpacing: 3, uppercaseHeaderCells: false } },
+      { selector: "h1", options: { uppercase: false } },
+      { selector: "h2", options: { uppercase: false } },
+      { selector: "h3", options: { uppercase: false } },
+    ],
+  });
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { InboundMessage, WebhookOutcome } from "../connector.js";
-import { flipOneByte, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, webhookRequest, type FakeGraph } from "../testing.js";
+import { flipOneByte, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, webhookRequest, type FakeGraph } from "../testing/index.js";
 import { facebookConfigSchema, facebookConnector as fb, type FacebookConfig } from "./facebook.connector.js";
 
 const APP_SECRET = "9f8e7d6c5b4a39281706f5e4d3c2b1a0";

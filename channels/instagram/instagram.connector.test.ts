@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { InboundMessage, WebhookOutcome } from "../connector.js";
-import { flipOneByte, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, type FakeGraph } from "../testing.js";
+import { flipOneByte, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, type FakeGraph } from "../testing/index.js";
 import { instagramConfigSchema, instagramConnector as ig, type InstagramConfig } from "./instagram.connector.js";
 
 const APP_SECRET = "1a2b3c4d5e6f708192a3b4c5d6e7f809";

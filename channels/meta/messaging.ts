@@ -10,10 +10,13 @@ import {
   type DeliveryUpdate,
   type InboundAttachment,
   type InboundMessage,
+  type WebhookOutcome,
+  type WebhookConnector,
+  type ChannelLimits,
   type OutboundMessage,
   type SendResult,
 } from "../connector.js";
-import { graphCall, metaTime, type MetaConfig } from "./meta.js";
+import { fetchMetaMedia, graphCall, metaHandshake, metaTime, readMetaBody, verifyMetaRequest, type MetaConfig, type MetaWebhookBody } from "./meta.js";
 
 /** Reply address of a public comment (answered as a comment reply, not in the inbox). */
 export const COMMENT_ADDRESS = /^comment:([A-Za-z0-9_.-]{1,200})$/;
@@ -154,4 +157,72 @@ export async function sendMessaging(ctx: Ctx, senderNode: string, commentEdge: "
   const [first, ...rest] = ids;
   if (!first) return { status: "failed", retryable: false, reason: "nothing to send: empty text and no attachments" };
   return { status: "sent", externalId: first, ...(rest.length ? { extraExternalIds: rest } : {}) };
+}
+
+type MetaEntry = MetaWebhookBody["entry"][number];
+export type MetaChange = NonNullable<MetaEntry["changes"]>[number];
+
+/**
+ * A Messenger or Instagram webhook (object "page" / "instagram"): entries of another Page or
+ * account are skipped, `messaging` events read by readMessagingEvent, and each change by the
+ * platform's own reader, which returns a message or why it skipped the change.
+ */
+export function parseMessagingWebhook(
+  p: { kind: "facebook" | "instagram"; object: string; ownId: string; other: string; rawBody: Buffer; now: Date },
+  readChange: (change: MetaChange, entry: MetaEntry) => InboundMessage | string,
+): WebhookOutcome {
+  const read = readMetaBody(p.rawBody, p.object);
+  if (!read.ok) return read.outcome;
+  const messages: InboundMessage[] = [];
+  const deliveries: DeliveryUpdate[] = [];
+  const skipped: string[] = [];
+  for (const entry of read.body.entry) {
+    if (entry.id !== undefined && String(entry.id) !== p.ownId) {
+      skipped.push(`${p.other}: ${String(entry.id)}`);
+      continue;
+    }
+    for (const ev of (entry.messaging ?? []) as MessagingEvent[]) {
+      const out = readMessagingEvent(p.kind, p.ownId, ev, p.now);
+      if ("message" in out) messages.push(out.message);
+      else if ("deliveries" in out) deliveries.push(...out.deliveries);
+      else skipped.push(out.ignored);
+    }
+    for (const change of entry.changes ?? []) {
+      const out = readChange(change, entry);
+      if (typeof out === "string") skipped.push(out);
+      else messages.push(out);
+    }
+  }
+  if (!messages.length && !deliveries.length) return { kind: "ignored", reason: skipped.join("; ") || "empty: no messaging events or comments" };
+  return { kind: "events", messages, deliveries };
+}
+
+/**
+ * A Messenger-style connector (Facebook Page, Instagram): Meta's signature and handshake, the
+ * platform's own parser, replies through the Send API or under the comment, media from the Graph.
+ * Direct messages may be answered for 24 hours after the person's last message; comment replies
+ * are not limited.
+ */
+export function messagingConnector<C extends MetaConfig>(p: {
+  id: "facebook" | "instagram";
+  title: string;
+  configSchema: WebhookConnector<C>["configSchema"];
+  limits: Omit<ChannelLimits<C>, "replyWindow">;
+  /** The Page or account that sends, from the account's configuration. */
+  senderOf: (config: C) => string;
+  commentEdge: "comments" | "replies";
+  parse: (config: C, rawBody: Buffer, now: Date) => WebhookOutcome;
+}): WebhookConnector<C> {
+  return {
+    id: p.id,
+    kind: p.id,
+    title: p.title,
+    inbound: "webhook",
+    configSchema: p.configSchema,
+    limits: { ...p.limits, replyWindow: { hours: 24, appliesTo: DIRECT_ADDRESS, templatesOf: () => [] } },
+    verify: (ctx, req) => verifyMetaRequest(ctx.config, req),
+    parse: (ctx, req) => metaHandshake(ctx.config, req) ?? p.parse(ctx.config, req.rawBody, ctx.now()),
+    send: (ctx, msg) => sendMessaging(ctx, p.senderOf(ctx.config), p.commentEdge, msg),
+    fetchAttachment: (ctx, ref) => fetchMetaMedia(ctx, ref),
+  };
 }

@@ -124,8 +124,13 @@ export function graphFailure(status: number, error: GraphError | undefined, what
   const code = error?.code;
   const retryable = code !== undefined ? RETRYABLE_GRAPH_CODES.has(code) || status >= 500 : isRetryableStatus(status);
   const detail = error?.error_data?.details ? ` — ${error.error_data.details}` : "";
-  return { status: "failed", retryable, reason: `${what}: Graph ${status}${code !== undefined ? ` (code ${code})` : ""}: ${error?.message ?? "error"}${detail}` };
+  const reason = `${what}: Graph ${status}${code !== undefined ? ` (code ${code})` : ""}: ${error?.message ?? "error"}${detail}`;
+  // 401 / code 190: the access token is invalid, expired or revoked.
+  return { status: "failed", retryable, reason, ...(status === 401 || code === GRAPH_INVALID_TOKEN ? { credentialsRejected: true } : {}) };
 }
+
+/** Graph error: the access token is invalid, expired or revoked. */
+export const GRAPH_INVALID_TOKEN = 190;
 
 export type GraphResult<T> = { ok: true; data: T } | { ok: false; failure: Extract<SendResult, { status: "failed" }> };
 

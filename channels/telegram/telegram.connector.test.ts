@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { InboundMessage, WebhookOutcome } from "../connector.js";
-import { flipOneByte, startFakeTelegram, telegramTextUpdate, telegramUpdateRequest, testContext, webhookRequest, type FakeTelegram } from "../testing.js";
+import { flipOneByte, startFakeTelegram, telegramTextUpdate, telegramUpdateRequest, testContext, webhookRequest, type FakeTelegram } from "../testing/index.js";
 import {
   TELEGRAM_ALLOWED_UPDATES,
   TELEGRAM_MAX_TEXT,

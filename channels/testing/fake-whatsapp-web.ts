@@ -25,6 +25,10 @@ export interface FakeWhatsappWeb {
   disconnect(reason?: string): void;
   /** How many times a client connected. */
   readonly connections: number;
+  /** How many times a client logged the account out. */
+  readonly logouts: number;
+  /** Whether the phone has this device logged in. */
+  readonly loggedIn: boolean;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export async function startFakeWhatsappWeb(): Promise<FakeWhatsappWeb> {
   let loggedIn = true;
   let qr = "";
   let connections = 0;
+  let logouts = 0;
   let disconnectReason = "NAVIGATION";
   const newQr = () => (qr = `2@${randomBytes(18).toString("base64")},${randomBytes(8).toString("base64")}`);
 
@@ -55,6 +60,14 @@ export async function startFakeWhatsappWeb(): Promise<FakeWhatsappWeb> {
       }
       case "GET /unread":
         return sendJson(res, 200, loggedIn ? messages.filter((m) => !m.seen && !m.msg.fromMe).map((m) => m.msg) : []);
+      case "POST /logout":
+        // The linked device is removed: the connection drops and the next one needs a QR scan.
+        loggedIn = false;
+        newQr();
+        disconnectReason = "LOGOUT";
+        epoch++;
+        logouts++;
+        return sendJson(res, 200, { ok: true });
       case "POST /seen":
         for (const m of messages) if (m.msg.from === json.chatId) m.seen = true;
         return sendJson(res, 200, { ok: true });
@@ -112,6 +125,12 @@ export async function startFakeWhatsappWeb(): Promise<FakeWhatsappWeb> {
     get connections() {
       return connections;
     },
+    get logouts() {
+      return logouts;
+    },
+    get loggedIn() {
+      return loggedIn;
+    },
     close: local.close,
   };
 }
@@ -165,6 +184,7 @@ export function fakeWhatsappWebClientFactory(baseUrl: string, pollMs = 100): WaW
         closed = true;
         if (timer) clearTimeout(timer);
       },
+      logout: async () => void (await call("POST", "/logout", {})),
       unreadMessages: () => call<WaWebMessage[]>("GET", "/unread"),
       markSeen: async (chatId) => void (await call("POST", "/seen", { chatId })),
       downloadMedia: async (id) => {

@@ -15,7 +15,7 @@ import {
   twilioWebhookRequest,
   webhookRequest,
   type FakeTwilio,
-} from "../testing.js";
+} from "../testing/index.js";
 import { TWILIO_MAX_BODY, twilioSmsConfigSchema, twilioSmsConnector as sms, type TwilioSmsConfig } from "./twilio-sms.connector.js";
 
 const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";

@@ -2,14 +2,12 @@
 // Inbound: Twilio POSTs form-encoded parameters to the account's webhook URL, signed with
 // X-Twilio-Signature = base64(HMAC-SHA1(authToken, url + sorted key/value pairs)). The same URL
 // receives the status callbacks of the messages we send (StatusCallback = publicWebhookUrl).
-import twilio from "twilio";
 import { z } from "zod";
 import {
   attachmentKindOf,
   errorMessage,
   fetchDataRef,
   fetchUrlAttachment,
-  headerValue,
   isNetworkError,
   isRetryableStatus,
   parseStatusRequest,
@@ -22,6 +20,7 @@ import {
   type WebhookConnector,
   type WebhookRequest,
 } from "../connector.js";
+import { formParams, rebaseUrl, single, twilioClient, verifyTwilioSignature } from "../twilio/twilio-wire.js";
 
 export const twilioSmsConfigSchema = z
   .object({
@@ -54,42 +53,6 @@ const STATUS_MAP: Record<string, DeliveryStatus> = {
   failed: "failed",
   canceled: "failed",
 };
-
-/** Form body -> params object; a repeated key becomes an array (as twilio.validateRequest expects). Also used by twilio-voice. */
-export function formParams(rawBody: Buffer): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(rawBody.toString("utf8"))) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
-
-export function single(params: Record<string, string | string[] | undefined>, key: string): string | undefined {
-  const v = params[key];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>["request"]>[0] & { data?: TData };
-
-/** Twilio's client with every request sent to `base` instead of api.twilio.com (STACK-NOTES). */
-class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super({ timeout: 15_000 });
-  }
-  override request<TData>(opts: RequestOptions<TData>) {
-    return super.request<TData>({ ...opts, uri: rebase(opts.uri, this.base) });
-  }
-}
-
-function rebase(uri: string, base: string | undefined): string {
-  if (!base) return uri;
-  const u = new URL(uri);
-  const b = new URL(base);
-  u.protocol = b.protocol;
-  u.host = b.host;
-  return u.toString();
-}
 
 function splitBody(text: string): string[] {
   if (text.length <= TWILIO_MAX_BODY) return [text];
@@ -124,19 +87,7 @@ export const twilioSmsConnector: WebhookConnector<TwilioSmsConfig> = {
   // Longer texts are split into messages of 1600; three of them is as much as a phone shows well.
   limits: { maxTextLength: 3 * TWILIO_MAX_BODY, attachments: { mimeTypes: ["image/jpeg", "image/png", "image/gif"], maxBytes: 5 * 1024 * 1024 }, replyWindow: null },
 
-  verify(ctx, req: WebhookRequest) {
-    const signature = headerValue(req, "x-twilio-signature");
-    if (!signature) return false;
-    try {
-      // JSON-bodied webhooks sign the URL (with ?bodySHA256=) and hash the body separately.
-      if (new URL(req.url).searchParams.has("bodySHA256")) {
-        return twilio.validateRequestWithBody(ctx.config.authToken, signature, req.url, req.rawBody.toString("utf8"));
-      }
-      return twilio.validateRequest(ctx.config.authToken, signature, req.url, formParams(req.rawBody));
-    } catch {
-      return false;
-    }
-  },
+  verify: (ctx, req: WebhookRequest) => verifyTwilioSignature(ctx.config.authToken, req),
 
   parse(ctx, req) {
     const p = formParams(req.rawBody);
@@ -193,10 +144,7 @@ export const twilioSmsConnector: WebhookConnector<TwilioSmsConfig> = {
 
   async send(ctx, msg) {
     const c = ctx.config;
-    const client = twilio(c.accountSid, c.authToken, {
-      accountSid: c.accountSid,
-      ...(c.apiBaseUrl ? { httpClient: new RebasedRequestClient(c.apiBaseUrl) } : {}),
-    });
+    const client = twilioClient(c);
     const mediaUrl = (msg.attachments ?? []).flatMap((a) => (a.url ? [a.url] : []));
     if ((msg.attachments ?? []).some((a) => !a.url)) {
       ctx.log.warn({ accountId: ctx.accountId }, "twilio-sms: attachments without a public URL are not sent (MMS needs a URL)");
@@ -229,6 +177,6 @@ export const twilioSmsConnector: WebhookConnector<TwilioSmsConfig> = {
     // Media URLs need the account's basic auth when "HTTP basic auth for media" is on; Twilio then
     // redirects to storage, and fetch drops Authorization on that cross-origin hop.
     const auth = Buffer.from(`${ctx.config.accountSid}:${ctx.config.authToken}`).toString("base64");
-    return fetchUrlAttachment(ctx, rebase(ref, ctx.config.apiBaseUrl), { headers: { authorization: `Basic ${auth}` } });
+    return fetchUrlAttachment(ctx, rebaseUrl(ref, ctx.config.apiBaseUrl), { headers: { authorization: `Basic ${auth}` } });
   },
 };

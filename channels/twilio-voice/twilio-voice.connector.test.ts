@@ -2,16 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { WebhookOutcome, WebhookRequest } from "../connector.js";
-import { flipOneByte, parseForm, signedTwilioRequest, testContext } from "../testing.js";
+import { spokenTicketNumber, ticketNumberFromDigits } from "../rules/ticket-number.js";
+import { flipOneByte, parseForm, signedTwilioRequest, testContext } from "../testing/index.js";
 import {
   isOfficeHours,
-  readCallStatus,
-  spokenTicketNumber,
-  statusLookupTwiml,
-  ticketNumberFromDigits,
   twilioVoiceConfigSchema,
   twilioVoiceConnector as voice,
-  voiceRouteUrl,
   type TwilioVoiceConfig,
 } from "./twilio-voice.connector.js";
 
@@ -102,15 +98,20 @@ describe("twilio-voice IVR (TwiML)", () => {
     assert.equal(m?.inReplyToExternalId, `call:CA${"1".repeat(32)}:recording`);
     assert.equal(out.reply, undefined, "a transcription callback needs no TwiML");
   });
-  test("2 gathers the ticket digits for the server's status lookup, which speaks the state", () => {
+  test("2 gathers the ticket digits; the keyed number is a status question the server answers, spoken in the caller's language", () => {
     const x = twiml(run(at("menu-digit-2.form", "?step=menu&lang=id")));
-    assert.match(x, /<Gather numDigits="10" finishOnKey="#" timeout="10" action="https:\/\/aduan\.example\.go\.id\/voice\/7\/status-lookup\?lang=id" method="POST"><Say language="id-ID">Masukkan nomor tiket/);
-    assert.equal(ticketNumberFromDigits("261100042"), "ADU-2611-00042");
-    assert.equal(ticketNumberFromDigits("2611"), undefined);
-    assert.equal(spokenTicketNumber("ADU-2611-00042"), "A D U 2 6 1 1, 0 0 0 4 2");
-    const said = statusLookupTwiml("id", "ADU-2611-00042", "Diproses OPD", "https://x/welcome");
+    assert.match(x, /<Gather numDigits="10" finishOnKey="#" timeout="10" action="https:\/\/aduan\.example\.go\.id\/webhooks\/twilio-voice\/7\?step=status-lookup&amp;lang=id" method="POST"><Say language="id-ID">Masukkan nomor tiket/);
+    const q = run({ ...at("menu-digit-2.form", "?step=status-lookup&lang=id"), rawBody: Buffer.from(new URLSearchParams({ ...params("menu-digit-2.form"), Digits: "261100042#" }).toString()) });
+    assert.equal(q.kind, "status-question");
+    const question = q as Extract<WebhookOutcome, { kind: "status-question" }>;
+    assert.equal(question.ticketNumber, "ADU-2611-00042");
+    assert.equal(question.askerPhone, params("menu-digit-2.form").From);
+    const said = question.answer({ id: "Diproses OPD", en: "With the agency" }).body;
     assert.match(said, /<Say language="id-ID">Status tiket A D U 2 6 1 1, 0 0 0 4 2 adalah: Diproses OPD\. Terima kasih\.<\/Say><Hangup\/>/);
-    assert.match(statusLookupTwiml("id", "ADU-2611-00042", null, "https://x/welcome"), /tidak ditemukan untuk nomor telepon ini[\s\S]*<Redirect/);
+    assert.match(question.answer(null).body, /tidak ditemukan untuk nomor telepon ini[\s\S]*<Redirect/);
+    const en = run({ ...at("menu-digit-2.form", "?step=status-lookup&lang=en"), rawBody: Buffer.from(new URLSearchParams({ ...params("menu-digit-2.form"), Digits: "2611" }).toString()) }) as Extract<WebhookOutcome, { kind: "status-question" }>;
+    assert.equal(en.ticketNumber, undefined);
+    assert.match(en.answer(null).body, /<Say language="en-US">/);
   });
   test("0 in office hours queues the caller with a hold message, then dials the operators' phones and browser clients", () => {
     const x = twiml(run(at("menu-digit-0.form", "?step=menu&lang=id")));
@@ -129,13 +130,19 @@ describe("twilio-voice IVR (TwiML)", () => {
       assert.match(x, /<Record /);
     }
     assert.equal(isOfficeHours(config, MONDAY_10), true);
+    assert.equal(isOfficeHours(config, MONDAY_10, new Set(["2026-11-23"])), false, "a holiday of the province's calendar closes the day");
+    assert.equal(isOfficeHours(config, MONDAY_10, new Set(["2026-11-24"])), true);
+    const holiday = twiml(voice.parse({ ...ctx(), closedDays: new Set(["2026-11-23"]) }, at("menu-digit-0.form", "?step=menu&lang=id")));
+    assert.match(holiday, /Hari ini hari libur, operator tidak bertugas[\s\S]*<Record /);
     assert.equal(isOfficeHours({ ...config, timeZone: "Asia/Jayapura" }, new Date("2026-11-23T08:00:00Z")), false, "17:00 WIT");
   });
   test("call status callbacks are read for the call log; other accounts' and unknown steps are ignored", () => {
-    const done = readCallStatus(at("call-status-completed.form"));
-    assert.deepEqual(done, { callSid: `CA${"1".repeat(32)}`, from: "+6281234567890", to: "+6271100001111", direction: "inbound", status: "completed", durationSeconds: 73, final: true });
-    assert.equal(readCallStatus(at("call-status-no-answer.form"))?.status, "no-answer");
-    assert.equal(voiceRouteUrl(HOOK, "call-status"), "https://aduan.example.go.id/voice/7/call-status");
+    const done = run(at("call-status-completed.form", "?step=call-status")) as Extract<WebhookOutcome, { kind: "events" }>;
+    assert.deepEqual(done.calls, [{ callSid: `CA${"1".repeat(32)}`, from: "+6281234567890", to: "+6271100001111", direction: "inbound", status: "completed", durationSeconds: 73, final: true, recordingExternalId: `call:CA${"1".repeat(32)}:recording` }]);
+    assert.match(done.reply?.body ?? "", /<Response\/>/);
+    assert.equal((run(at("call-status-no-answer.form", "?step=call-status")) as Extract<WebhookOutcome, { kind: "events" }>).calls?.[0]?.status, "no-answer");
+    const noSid = signedTwilioRequest(`${HOOK}?step=call-status`, { AccountSid: config.accountSid, From: "+6281234567890", CallStatus: "completed" }, AUTH);
+    assert.throws(() => run(noSid), /CallSid, From and CallStatus/);
     assert.equal(run(at("incoming-call.form", "?step=nonsense")).kind, "ignored");
     assert.match((run(at("incoming-call.form"), MONDAY_10, { accountSid: `AC${"b".repeat(32)}` }) as { reason: string }).reason, /another Twilio account/);
   });

@@ -1,20 +1,19 @@
 // Phone calls through Twilio Voice: an IVR in Bahasa Indonesia (English on 9) answered in TwiML.
 //   1  report a complaint: <Record> with transcription; the recording becomes a ticket
-//   2  hear the status of a ticket: its digits are keyed and looked up by the server
-//      (/voice/:account/status-lookup, because that step needs the database)
+//   2  hear the status of a ticket: its digits are keyed; step=status-lookup is a
+//      "status-question" the server answers (it needs the database)
 //   0  an operator: office hours -> <Enqueue> with a hold message, then the operators' phones and
 //      browser clients are dialled; outside office hours it says so and offers to record
 // Every request is signed by Twilio (X-Twilio-Signature over the URL and the form) and checked
 // here; each step's URL carries ?step=…&lang=… so parse() stays a pure function of the request.
-// Call status callbacks (answered or missed, with duration) go to /voice/:account/call-status.
+// Call status callbacks (answered or missed, with duration) go to the same webhook URL with
+// ?step=call-status and reach the call log.
 import twilio from "twilio";
 import { z } from "zod";
-import { formParams, single } from "../twilio-sms/twilio-sms.connector.js";
 import {
   errorMessage,
   fetchDataRef,
   fetchUrlAttachment,
-  headerValue,
   isNetworkError,
   isRetryableStatus,
   type ConnectorContext,
@@ -24,7 +23,10 @@ import {
   type WebhookConnector,
   type WebhookOutcome,
   type WebhookRequest,
+  type CallStatusReport,
 } from "../connector.js";
+import { formParams, single, twilioClient, verifyTwilioSignature } from "../twilio/twilio-wire.js";
+import { spokenTicketNumber, ticketNumberFromDigits } from "../rules/ticket-number.js";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour");
 
@@ -61,6 +63,7 @@ export const IVR_TEXT = {
     connecting: "Mohon tunggu, Anda akan dihubungkan dengan operator.",
     hold: "Semua operator sedang melayani penelepon lain. Mohon tetap di saluran.",
     closed: (hours: string) => `Saat ini di luar jam layanan operator, ${hours}. Silakan tinggalkan pesan pengaduan setelah nada, tekan tanda pagar jika selesai.`,
+    holiday: (hours: string) => `Hari ini hari libur, operator tidak bertugas. Jam layanan operator ${hours}, kecuali hari libur. Silakan tinggalkan pesan pengaduan setelah nada, tekan tanda pagar jika selesai.`,
     noOperator: "Maaf, operator belum dapat menjawab. Silakan tinggalkan pesan pengaduan setelah nada.",
     invalid: "Pilihan tidak dikenal.",
     goodbye: "Terima kasih telah menghubungi kami.",
@@ -78,6 +81,7 @@ export const IVR_TEXT = {
     connecting: "Please hold, you will be connected to an operator.",
     hold: "All operators are busy with other callers. Please stay on the line.",
     closed: (hours: string) => `Operators are not available now; office hours are ${hours}. Please leave your complaint after the tone and press the hash key when done.`,
+    holiday: (hours: string) => `Today is a public holiday and operators are off. Office hours are ${hours}, except holidays. Please leave your complaint after the tone and press the hash key when done.`,
     noOperator: "Sorry, no operator could answer. Please leave your complaint after the tone.",
     invalid: "That option is not recognised.",
     goodbye: "Thank you for calling.",
@@ -88,21 +92,12 @@ export const IVR_TEXT = {
 const SAY_LANGUAGE: Record<VoiceLang, "id-ID" | "en-US"> = { id: "id-ID", en: "en-US" };
 export const OPERATOR_QUEUE = "aduan-operator";
 
-/** Twilio's signature over the URL and the form parameters (also for the /voice routes). */
+/** Twilio's signature over the URL and the form parameters; every IVR step is a POST. */
 export function verifyTwilioVoice(config: TwilioVoiceConfig, req: WebhookRequest): boolean {
-  if (req.method.toUpperCase() !== "POST") return false;
-  const signature = headerValue(req, "x-twilio-signature");
-  if (!signature) return false;
-  try {
-    return twilio.validateRequest(config.authToken, signature, req.url, formParams(req.rawBody));
-  } catch {
-    return false;
-  }
+  return req.method.toUpperCase() === "POST" && verifyTwilioSignature(config.authToken, req);
 }
 
-/** The form of a verified Voice request. */
-export const voiceParams = (req: WebhookRequest) => formParams(req.rawBody);
-
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const xml = (body: string): HttpReply => ({ status: 200, headers: { "content-type": "text/xml; charset=utf-8" }, body });
 
 function stepUrl(ctx: ConnectorContext<TwilioVoiceConfig>, step: string, lang: VoiceLang): string {
@@ -110,18 +105,6 @@ function stepUrl(ctx: ConnectorContext<TwilioVoiceConfig>, step: string, lang: V
   u.search = "";
   u.searchParams.set("step", step);
   u.searchParams.set("lang", lang);
-  return u.toString();
-}
-
-/**
- * URL of a /voice/:account/<name> route (the steps that need the database), derived from the
- * account's webhook URL /webhooks/twilio-voice/:account.
- */
-export function voiceRouteUrl(publicWebhookUrl: string, name: "status-lookup" | "call-status", lang?: VoiceLang): string {
-  const u = new URL(publicWebhookUrl);
-  u.pathname = u.pathname.replace(/\/webhooks\/twilio-voice\/([^/]+)$/, `/voice/$1/${name}`);
-  u.search = "";
-  if (lang) u.searchParams.set("lang", lang);
   return u.toString();
 }
 
@@ -133,23 +116,18 @@ function officeHoursText(c: TwilioVoiceConfig, lang: VoiceLang): string {
 }
 
 /** Whether `at` falls within the office hours of the config's time zone. */
-export function isOfficeHours(c: TwilioVoiceConfig, at: Date): boolean {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: c.timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
+/** Whether operators take calls now: "holiday" on a day the province's calendar closes. */
+export function officeState(c: TwilioVoiceConfig, at: Date, closedDays?: ReadonlySet<string>): "open" | "closed" | "holiday" {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: c.timeZone, year: "numeric", month: "2-digit", day: "2-digit", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  if (closedDays?.has(`${get("year")}-${get("month")}-${get("day")}`)) return "holiday";
   const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
   const minutes = Number(get("hour")) * 60 + Number(get("minute"));
   const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3));
-  return c.officeDays.includes(weekday) && minutes >= toMin(c.officeOpen) && minutes < toMin(c.officeClose);
+  return c.officeDays.includes(weekday) && minutes >= toMin(c.officeOpen) && minutes < toMin(c.officeClose) ? "open" : "closed";
 }
 
-/** "261100042" -> "ADU-2611-00042"; undefined when not nine digits. */
-export function ticketNumberFromDigits(digits: string | undefined): string | undefined {
-  const d = (digits ?? "").replace(/[^0-9]/g, "");
-  return /^\d{9,10}$/.test(d) ? `ADU-${d.slice(0, 4)}-${d.slice(4)}` : undefined;
-}
-
-/** How a ticket number is spoken: digit by digit, so text-to-speech does not read "two thousand…". */
-export const spokenTicketNumber = (n: string) => n.replace(/^ADU-/, "A D U ").replace(/-/g, ", ").replace(/(\d)(?=\d)/g, "$1 ");
+export const isOfficeHours = (c: TwilioVoiceConfig, at: Date, closedDays?: ReadonlySet<string>) => officeState(c, at, closedDays) === "open";
 
 function welcome(ctx: ConnectorContext<TwilioVoiceConfig>, lang: VoiceLang, prefix?: string): string {
   const r = new twilio.twiml.VoiceResponse();
@@ -177,8 +155,8 @@ function recordTwiml(ctx: ConnectorContext<TwilioVoiceConfig>, lang: VoiceLang, 
   return r.toString();
 }
 
-/** The TwiML answer to a status lookup (the server found the ticket's state label, or not). */
-export function statusLookupTwiml(lang: VoiceLang, ticketNumber: string | undefined, statusLabel: string | null, welcomeUrl: string): string {
+/** The TwiML answer to a status lookup (the server found the ticket's state, or not). */
+function statusLookupTwiml(lang: VoiceLang, ticketNumber: string | undefined, statusLabel: string | null, welcomeUrl: string): string {
   const r = new twilio.twiml.VoiceResponse();
   const say = (text: string) => r.say({ language: SAY_LANGUAGE[lang] }, text);
   if (!ticketNumber) say(IVR_TEXT[lang].badNumber);
@@ -193,20 +171,7 @@ export function statusLookupTwiml(lang: VoiceLang, ticketNumber: string | undefi
 }
 
 /** A call status callback, for the call log. */
-export interface CallStatusReport {
-  callSid: string;
-  from: string;
-  to: string;
-  direction: string;
-  /** Twilio CallStatus: completed, busy, no-answer, failed, canceled (or in-progress…). */
-  status: string;
-  durationSeconds: number;
-  recordingUrl?: string;
-  final: boolean;
-}
-
-export function readCallStatus(req: WebhookRequest): CallStatusReport | undefined {
-  const p = formParams(req.rawBody);
+function readCallStatus(p: Record<string, string | string[]>): CallStatusReport | undefined {
   const callSid = single(p, "CallSid");
   const from = single(p, "From");
   const status = single(p, "CallStatus");
@@ -221,6 +186,7 @@ export function readCallStatus(req: WebhookRequest): CallStatusReport | undefine
     durationSeconds: Math.max(0, Number(single(p, "CallDuration") ?? single(p, "Duration") ?? "0") || 0),
     ...(recordingUrl ? { recordingUrl } : {}),
     final: ["completed", "busy", "no-answer", "failed", "canceled"].includes(status),
+    recordingExternalId: recordingExternalId(callSid),
   };
 }
 
@@ -242,6 +208,22 @@ export function parseVoice(ctx: ConnectorContext<TwilioVoiceConfig>, req: Webhoo
   const reply = (body: string): WebhookOutcome => ({ kind: "events", messages: [], deliveries: [], reply: xml(body) });
 
   switch (step) {
+    case "status-lookup": {
+      // The caller keyed a ticket number (menu option 2): the server answers with its state.
+      const ticketNumber = ticketNumberFromDigits(single(p, "Digits"));
+      return {
+        kind: "status-question",
+        ticketNumber,
+        askerPhone: single(p, "From"),
+        answer: (state) => xml(statusLookupTwiml(lang, ticketNumber, state ? state[lang] : null, stepUrl(ctx, "welcome", lang))),
+      };
+    }
+    case "call-status": {
+      // The number's status callback: every call, answered or missed, goes on the call log.
+      const report = readCallStatus(p);
+      if (!report) throw new Error("a call status callback needs CallSid, From and CallStatus");
+      return { kind: "events", messages: [], deliveries: [], calls: [report], reply: xml(EMPTY_TWIML) };
+    }
     case "welcome":
       return reply(welcome(ctx, lang));
     case "menu": {
@@ -250,13 +232,15 @@ export function parseVoice(ctx: ConnectorContext<TwilioVoiceConfig>, req: Webhoo
       if (digit === "1") return reply(recordTwiml(ctx, lang, t.record));
       if (digit === "2") {
         const r = new twilio.twiml.VoiceResponse();
-        const g = r.gather({ numDigits: 10, finishOnKey: "#", timeout: 10, action: voiceRouteUrl(ctx.publicWebhookUrl, "status-lookup", lang), method: "POST" });
+        const g = r.gather({ numDigits: 10, finishOnKey: "#", timeout: 10, action: stepUrl(ctx, "status-lookup", lang), method: "POST" });
         g.say(say, t.askNumber);
         r.redirect({ method: "POST" }, stepUrl(ctx, "welcome", lang));
         return reply(r.toString());
       }
       if (digit === "0") {
-        if (!isOfficeHours(c, ctx.now())) return reply(recordTwiml(ctx, lang, t.closed(officeHoursText(c, lang))));
+        const office = officeState(c, ctx.now(), ctx.closedDays);
+        if (office === "holiday") return reply(recordTwiml(ctx, lang, t.holiday(officeHoursText(c, lang))));
+        if (office === "closed") return reply(recordTwiml(ctx, lang, t.closed(officeHoursText(c, lang))));
         const r = new twilio.twiml.VoiceResponse();
         r.say(say, t.connecting);
         r.enqueue({ waitUrl: stepUrl(ctx, "hold", lang), waitUrlMethod: "POST", action: stepUrl(ctx, "queue-result", lang), method: "POST" }, OPERATOR_QUEUE);
@@ -344,20 +328,6 @@ export function parseVoice(ctx: ConnectorContext<TwilioVoiceConfig>, req: Webhoo
   }
 }
 
-type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>["request"]>[0] & { data?: TData };
-class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super({ timeout: 15_000 });
-  }
-  override request<TData>(opts: RequestOptions<TData>) {
-    const u = new URL(opts.uri);
-    const b = new URL(this.base);
-    u.protocol = b.protocol;
-    u.host = b.host;
-    return super.request<TData>({ ...opts, uri: u.toString() });
-  }
-}
-
 export const twilioVoiceConnector: WebhookConnector<TwilioVoiceConfig> = {
   id: "twilio-voice",
   kind: "voice",
@@ -373,7 +343,7 @@ export const twilioVoiceConnector: WebhookConnector<TwilioVoiceConfig> = {
   async send(ctx, msg): Promise<SendResult> {
     const c = ctx.config;
     if (!c.smsFrom) return { status: "failed", retryable: false, reason: "a phone line cannot deliver text: set smsFrom on the twilio-voice account, or answer the caller by phone" };
-    const client = twilio(c.accountSid, c.authToken, { accountSid: c.accountSid, ...(c.apiBaseUrl ? { httpClient: new RebasedRequestClient(c.apiBaseUrl) } : {}) });
+    const client = twilioClient(c);
     try {
       const m = await client.messages.create({ to: msg.to, from: c.smsFrom, body: msg.text.slice(0, 1600) });
       return { status: "sent", externalId: m.sid };

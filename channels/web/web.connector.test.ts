@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { readDataRef, type InboundMessage, type WebhookOutcome } from "../connector.js";
-import { flipOneByte, testContext, webFormRequest } from "../testing.js";
+import { flipOneByte, testContext, webFormRequest } from "../testing/index.js";
 import {
   WEB_FORM_FIELDS as F,
   checkWebFormToken,

@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   fetchDataRef,
   headerValue,
+  isValidLocation,
   safeEqual,
   toDataRef,
   type ConnectorContext,
@@ -40,6 +41,9 @@ export const WEB_FORM_FIELDS = {
   category: "kategori",
   description: "uraian",
   location: "lokasi",
+  /** Optional point (WGS84 decimal degrees): typed, "use my location", or picked on the map. */
+  latitude: "lintang",
+  longitude: "bujur",
   privacy: "privasi",
   name: "nama",
   phone: "telepon",
@@ -181,6 +185,14 @@ export function normalizeWebPhone(raw: string): string | undefined {
   return parsed && parsed.isPossible() ? parsed.number : undefined;
 }
 
+/** The form's optional point: none (both empty), a valid point, or "invalid" (one missing, not a number, out of range). */
+function readPoint(lat: string, lng: string): { latitude: number; longitude: number } | null | "invalid" {
+  if (!lat && !lng) return null;
+  const num = (s: string) => (/^[-+]?\d{1,3}(?:[.,]\d{1,12})?$/.test(s) ? Number(s.replace(",", ".")) : NaN);
+  const p = { latitude: num(lat), longitude: num(lng) };
+  return isValidLocation(p) ? p : "invalid";
+}
+
 /** Field -> message in Bahasa Indonesia, for re-rendering the form next to the field. */
 export type WebFormErrors = Partial<Record<keyof typeof WEB_FORM_FIELDS | "form", string>>;
 
@@ -218,6 +230,8 @@ export function interpretWebForm(config: WebConfig, body: WebFormBody, token: { 
   if (!phoneRaw && !emailRaw) errors.phone = "Isi nomor telepon atau alamat e-mail agar kami dapat mengabarkan tindak lanjutnya.";
   const name = field(F.name).slice(0, 200);
   const locationText = field(F.location).slice(0, 500);
+  const point = readPoint(field(F.latitude), field(F.longitude));
+  if (point === "invalid") errors.latitude = "Koordinat tidak valid: isi lintang (-90 sampai 90) dan bujur (-180 sampai 180) dalam derajat desimal, keduanya atau tidak sama sekali.";
 
   const attachments: InboundAttachment[] = [];
   const photos = body.files.filter((f) => f.field === F.photos);
@@ -251,6 +265,7 @@ export function interpretWebForm(config: WebConfig, body: WebFormBody, token: { 
     sentAt: now,
     text: description,
     form: { ...(category ? { category } : {}), privacy: privacy as (typeof WEB_PRIVACY_VALUES)[number], ...(locationText ? { locationText } : {}) },
+    ...(point && point !== "invalid" ? { location: point } : {}),
     attachments,
     raw: { fields: Object.fromEntries(Object.entries(body.fields).filter(([k]) => k !== F.token)), files: photos.map((p) => ({ fileName: p.fileName, mimeType: p.mimeType, size: p.content.length })) },
   };

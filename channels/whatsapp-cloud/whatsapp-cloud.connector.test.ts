@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { checkLimits, type InboundMessage, type WebhookOutcome } from "../connector.js";
-import { flipOneByte, metaSignature256, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, webhookRequest, type FakeGraph } from "../testing.js";
+import { flipOneByte, metaSignature256, metaVerifyRequest, metaWebhookRequest, startFakeGraph, testContext, webhookRequest, type FakeGraph } from "../testing/index.js";
 import { whatsappCloudConfigSchema, whatsappCloudConnector as wa, type WhatsappCloudConfig } from "./whatsapp-cloud.connector.js";
 
 const APP_SECRET = "6f1c2a9e0b7d4c3e8a5f1b2c3d4e5f60";

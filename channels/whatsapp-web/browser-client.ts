@@ -44,6 +44,7 @@ export async function openBrowserClient(ctx: ConnectorContext<WhatsappWebConfig>
     },
     initialize: () => client.initialize(),
     destroy: () => client.destroy(),
+    logout: () => client.logout(),
     async unreadMessages() {
       const out: WaWebMessage[] = [];
       for (const chat of await client.getChats()) {

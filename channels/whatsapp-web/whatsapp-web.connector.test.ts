@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { InboundEvent } from "../connector.js";
-import { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, testContext, type FakeWhatsappWeb } from "../testing.js";
+import { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, testContext, type FakeWhatsappWeb } from "../testing/index.js";
 import { createWhatsappWebConnector, toInbound, whatsappWebConfigSchema, type WhatsappWebConfig } from "./whatsapp-web.connector.js";
 
 const config = whatsappWebConfigSchema.parse({ phoneNumber: "+6281100020003", minSendIntervalMs: 300, reconnectMaxMs: 1_000 });

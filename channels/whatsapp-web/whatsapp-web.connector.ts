@@ -63,6 +63,8 @@ export interface WaWebClient {
   on(event: "auth_failure", cb: (reason: string) => void): void;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
+  /** Logs the account out on the phone's side (the linked device is removed). */
+  logout(): Promise<void>;
   /** Messages of person chats not yet marked seen (fetched at every (re)connect). */
   unreadMessages(): Promise<WaWebMessage[]>;
   markSeen(chatId: string): Promise<void>;
@@ -140,14 +142,19 @@ const live = new Map<string, Live>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How often a message that could not be stored is tried again (after 0.5, 1, 2 and 4 s) before it is left unread. */
+const STORE_RETRIES = 4;
+
 export function createWhatsappWebConnector(openClient: WaWebClientFactory): SessionConnector<WhatsappWebConfig> {
   async function start(ctx: ConnectorContext<WhatsappWebConfig>, sink: InboundSink) {
     let stopped = false;
     let attempt = 0;
     let current: Live | undefined;
     let reconnectTimer: NodeJS.Timeout | undefined;
+    // One state report at a time, in order: a late "connecting" must not overwrite "connected".
+    let states: Promise<void> = Promise.resolve();
     const state = (s: "connecting" | "connected" | "disconnected" | "needs-auth", detail?: string, qr?: string) =>
-      sink({ kind: "state", state: s, ...(detail ? { detail } : {}), ...(qr ? { qr } : {}) }).catch((err: unknown) => ctx.log.warn({ err: errorMessage(err) }, "whatsapp-web: state not recorded"));
+      (states = states.then(() => sink({ kind: "state", state: s, ...(detail ? { detail } : {}), ...(qr ? { qr } : {}) }).catch((err: unknown) => ctx.log.warn({ err: errorMessage(err) }, "whatsapp-web: state not recorded"))));
 
     // One message at a time, in order; a chat is marked seen only after its message is stored.
     let inbound: Promise<void> = Promise.resolve();
@@ -157,12 +164,20 @@ export function createWhatsappWebConnector(openClient: WaWebClientFactory): Sess
         if ("ignored" in out) {
           await sink({ kind: "ignored", reason: out.ignored, externalId: m.id });
         } else {
-          try {
-            await sink({ kind: "message", message: out });
-          } catch (err) {
-            // Not stored: the chat stays unread and the message is fetched again on reconnect.
-            ctx.log.warn({ err: errorMessage(err), id: m.id }, "whatsapp-web: message not stored; left unread");
-            return;
+          // A busy database (a write lock held by another process) passes: tried again a few
+          // times, which is harmless (ingest is idempotent on the message id).
+          for (let attempt = 0; ; attempt++) {
+            try {
+              await sink({ kind: "message", message: out });
+              break;
+            } catch (err) {
+              if (stopped || attempt >= STORE_RETRIES) {
+                // Not stored: the chat stays unread and the message is fetched again on reconnect.
+                ctx.log.warn({ err: errorMessage(err), id: m.id }, "whatsapp-web: message not stored; left unread");
+                return;
+              }
+              await new Promise<void>((resolve) => setTimeout(resolve, 500 * 2 ** attempt).unref());
+            }
           }
         }
         await client.markSeen(m.from).catch((err: unknown) => ctx.log.warn({ err: errorMessage(err) }, "whatsapp-web: markSeen failed"));
@@ -229,6 +244,23 @@ export function createWhatsappWebConnector(openClient: WaWebClientFactory): Sess
         if (c && live.get(ctx.accountId) === c) live.delete(ctx.accountId);
         await inbound.catch(() => undefined);
         await c?.client.destroy().catch(() => undefined);
+        await states;
+      },
+      async logout() {
+        const c = current;
+        if (!c || stopped) return;
+        // Taken out of service first: its "disconnected" during the logout is not a reconnect cause.
+        current = undefined;
+        c.ready = false;
+        if (live.get(ctx.accountId) === c) live.delete(ctx.accountId);
+        try {
+          await c.client.logout();
+        } finally {
+          await c.client.destroy().catch(() => undefined);
+          // A new client comes up and asks for the QR code.
+          attempt = 0;
+          scheduleReconnect("logged out from the console");
+        }
       },
     };
   }

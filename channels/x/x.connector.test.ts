@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { InboundMessage, WebhookOutcome } from "../connector.js";
-import { flipOneByte, startFakeX, testContext, webhookRequest, xCrcResponseToken, xWebhookRequest, xWebhookSignature, type FakeX } from "../testing.js";
+import { flipOneByte, startFakeX, testContext, webhookRequest, xCrcResponseToken, xWebhookRequest, xWebhookSignature, type FakeX } from "../testing/index.js";
 import { xConfigSchema, xConnector as x, type XConfig } from "./x.connector.js";
 
 const base = xConfigSchema.parse({

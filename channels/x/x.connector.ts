@@ -241,8 +241,9 @@ export const xConnector: WebhookConnector<XConfig> = {
   title: "X (Account Activity API)",
   inbound: "webhook",
   configSchema: xConfigSchema,
-  // Replies under a post hold 280 characters: send() refuses longer ones with that reason.
-  limits: { maxTextLength: X_MAX_DM, attachments: null, replyWindow: null },
+  // Replies under a post hold 280 characters: refused up front (the console gets 422), and send()
+  // refuses longer ones with that reason too.
+  limits: { maxTextLength: X_MAX_DM, attachments: null, replyWindow: null, textLengthByAddress: [{ appliesTo: TWEET_ADDRESS, maxTextLength: X_MAX_POST, what: "a reply under a post on X" }] },
 
   verify(ctx, req: WebhookRequest) {
     const method = req.method.toUpperCase();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { simpleParser } from "mailparser";
 import twilio from "twilio";
-import { FailureSwitch } from "./testing/local-server.js";
+import { FailureSwitch } from "./local-server.js";
 import {
   buildEmail,
   parseForm,
@@ -14,7 +14,7 @@ import {
   telegramUpdateRequest,
   twilioInboundSmsParams,
   twilioStatusParams,
-} from "./testing.js";
+} from "./index.js";
 
 const SID = `AC${"1".repeat(32)}`;
 const TOKEN = "2".repeat(32);

@@ -59,16 +59,16 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createTransport } from "nodemailer";
 import twilio from "twilio";
-import type { ConnectorContext, ConnectorLog, WebhookRequest } from "./connector.js";
-import { WEB_FORM_FIELDS } from "./web/web.connector.js";
+import type { ConnectorContext, ConnectorLog, WebhookRequest } from "../connector.js";
+import { WEB_FORM_FIELDS } from "../web/web.connector.js";
 
-export { startFakeTwilio, type FakeTwilio, type FakeTwilioMessage } from "./testing/fake-twilio.js";
-export { startFakeTelegram, type FakeTelegram, type FakeTelegramCall, type FakeTelegramFailure } from "./testing/fake-telegram.js";
-export { startFakeSmtp, type FakeSmtp, type FakeSmtpMessage } from "./testing/fake-smtp.js";
-export { startFakeImap, type FakeImap, type FakeImapMessage } from "./testing/fake-imap.js";
-export { startFakeGraph, type FakeGraph, type FakeGraphCall, type FakeGraphFailure } from "./testing/fake-graph.js";
-export { startFakeX, type FakeX, type FakeXCall } from "./testing/fake-x.js";
-export { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, type FakeWhatsappWeb } from "./testing/fake-whatsapp-web.js";
+export { startFakeTwilio, type FakeTwilio, type FakeTwilioMessage } from "./fake-twilio.js";
+export { startFakeTelegram, type FakeTelegram, type FakeTelegramCall, type FakeTelegramFailure } from "./fake-telegram.js";
+export { startFakeSmtp, type FakeSmtp, type FakeSmtpMessage } from "./fake-smtp.js";
+export { startFakeImap, type FakeImap, type FakeImapMessage } from "./fake-imap.js";
+export { startFakeGraph, type FakeGraph, type FakeGraphCall, type FakeGraphFailure } from "./fake-graph.js";
+export { startFakeX, type FakeX, type FakeXCall } from "./fake-x.js";
+export { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, type FakeWhatsappWeb } from "./fake-whatsapp-web.js";
 
 /** A logger that keeps what it is told, for assertions. */
 export function memoryLog(): ConnectorLog & { entries: { level: string; obj: object; msg?: string | undefined }[] } {
