@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { backupKeyOf, ConfigError, keysFile, loadConfig } from "./config/env.js";
 import { createDataSource } from "./config/data-source.js";
 import { seedDemo } from "./demo/seed-demo.js";
+import { seedDemoLocations } from "./demo/seed-demo-locations.js";
 import { ensureSlaDefaults } from "./commands/ensure-sla-defaults.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo/demo-data.js";
 import { createApp } from "./http/app.js";
@@ -15,6 +16,8 @@ import { seedDemoChannels } from "./demo/seed-demo-channels.js";
 import { startSessions } from "./sessions/supervisor.js";
 import { decideSandbox } from "./demo/sandbox/mode.js";
 import { DEMO_JOB_POLL_MS, DemoSandbox, localUrlOf } from "./demo/sandbox/sandbox.js";
+import { apiWorkerCount, clusterMetricsSource, isApiWorker, startApiWorkers } from "./api-workers.js";
+import type { AppMetrics } from "./http/metrics.js";
 
 const ROLES = ["api", "worker", "sessions"] as const;
 type ProcessRole = (typeof ROLES)[number];
@@ -35,15 +38,17 @@ async function main() {
   const ds = createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await ds.initialize();
   const db = new Db(ds);
+  // An API worker of --api-workers: its primary has migrated, seeded and printed the demo logins.
+  const apiWorker = isApiWorker();
   // Under a cluster-safe lock, so several processes starting at once (API ×N, workers) apply each
   // migration once and create the first-start data (SLA defaults, demo data) once.
-  const applied = await runMigrationsLocked(ds, {
+  const applied = apiWorker ? [] : await runMigrationsLocked(ds, {
     onWait: (holder) => logger.info({ holder }, "waiting for another process's migrations"),
     whileLocked: async () => {
       await db.tx((m) => ensureSlaDefaults(m, systemClock.now()));
       if (config.demoData) {
         const { seeded } = await seedDemo(db, config.sessionSecret, systemClock.now());
-        if (seeded) logger.info("demo data loaded");
+        if (seeded) logger.info({ placedOnMap: await seedDemoLocations(db) }, "demo data loaded");
       }
     },
   });
@@ -67,7 +72,7 @@ async function main() {
     stops.push(() => s.stop());
   }
   logger.info({ on: sandboxDecision.on, reason: sandboxDecision.reason, ...(sandbox ? { api: sandbox.apiBase, smtpPort: sandbox.smtpPort } : {}) }, `demo sandbox ${sandboxDecision.on ? "ON: demo channel accounts deliver to a local stand-in of each provider, nothing leaves this machine" : "off"}`);
-  if (config.demoData) {
+  if (config.demoData && !apiWorker) {
     const channels = await seedDemoChannels(db, config, systemClock.now(), { sandbox: sandboxDecision.on });
     if (channels.created) logger.info({ accounts: channels.created }, "demo channel accounts created");
     console.log(
@@ -95,14 +100,25 @@ async function main() {
     stops.push(() => sessions.stop());
   }
   let server: Server | undefined;
-  if (roles.includes("api")) {
+  const apiWorkers = apiWorker ? 1 : apiWorkerCount(process.argv.slice(2), { configured: config.apiWorkers, production: config.nodeEnv === "production", mysql: db.dialect === "mysql", sandbox: !!sandbox });
+  if (roles.includes("api") && apiWorkers > 1) {
+    const workers = await startApiWorkers(apiWorkers, logger);
+    stops.push(() => workers.stop());
+    logger.info({ port: config.port, db: db.dialect, roles, apiWorkers }, `Aduan listening on ${config.publicUrl}`);
+  } else if (roles.includes("api")) {
     const app = createApp({ db, config, clock: systemClock, logger, scheduler, sandbox });
+    if (apiWorker) {
+      const metrics = app.locals.metrics as AppMetrics;
+      metrics.scrape = clusterMetricsSource(metrics.registry);
+    }
     server = app.listen(config.port, config.host, () => {
       // The sandbox posts the providers' receipts to our own webhooks here.
       if (sandbox) sandbox.localUrl = localUrlOf(server!);
       logger.info({ port: config.port, db: db.dialect, roles }, `Aduan listening on ${config.publicUrl}`);
     });
     stops.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
+    // Runs before server.close() (stops run in reverse): open live streams would hold it open.
+    stops.push(() => (app.locals.live as { close(): Promise<void> }).close());
   }
 
   let stopping = false;
@@ -116,6 +132,8 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // An API worker whose primary is gone (killed without a chance to stop it) ends too.
+  if (apiWorker) process.on("disconnect", () => void shutdown("primary gone"));
 }
 
 main().catch((err) => {

@@ -9,7 +9,7 @@ export const AUDIT_REDACTED = "audit.redacted";
  * exactly when a later `audit.redacted` event (itself a hashed link) names the event with the hash
  * it still carries. Chain order, sequence and anchors are checked for them as for every link.
  */
-export async function loadRedactions(ds: DataSource): Promise<Map<number, string>> {
+export async function loadRedactions(ds: Pick<DataSource, "query">): Promise<Map<number, string>> {
   const rows = (await ds.query(`SELECT after_json FROM audit_events WHERE type = ?`, [AUDIT_REDACTED])) as { after_json: string | null }[];
   const out = new Map<number, string>();
   for (const r of rows) {

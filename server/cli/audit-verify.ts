@@ -7,6 +7,7 @@ import cliProgress from "cli-progress";
 import { loadConfig, ConfigError } from "../config/env.js";
 import { createDataSource } from "../config/data-source.js";
 import { verifyAudit } from "../queries/verify-audit.js";
+import { inSnapshot } from "../backup/backup.js";
 
 try {
   const config = loadConfig();
@@ -14,13 +15,16 @@ try {
   await ds.initialize();
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: "audit {bar} {value}/{total} events", stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let started = false;
-  const report = await verifyAudit(ds, {
-    onProgress: (checked, total) => {
-      if (!bar) return;
-      if (!started) bar.start(total, 0), (started = true);
-      bar.update(checked);
-    },
-  });
+  // One read snapshot: the application may keep writing while this runs (see AuditReader).
+  const report = await inSnapshot(ds, (m) =>
+    verifyAudit(m, {
+      onProgress: (checked, total) => {
+        if (!bar) return;
+        if (!started) bar.start(total, 0), (started = true);
+        bar.update(checked);
+      },
+    }),
+  );
   bar?.stop();
   await ds.destroy();
   const textLine = `case texts: ${report.textsVerified} verified, ${report.textsNotCovered} not covered (written before texts were recorded in the audit log)`;

@@ -17,6 +17,7 @@
 import { CONNECTOR_ALIASES, defaultCitizen, resolveSimulatorConnector } from "../demo/sandbox/simulator-support.js";
 import { citizenMessageRequest, postToServer } from "../demo/sandbox/provider-wire.js";
 import { loadConfig } from "../config/env.js";
+import { findTicketNumber } from "../../channels/rules/ticket-number.js";
 
 function usage(): never {
   console.error(`usage: npm run simulate -- <${Object.keys(CONNECTOR_ALIASES).join("|")}|connector id> [from] ["text"] [--subject "…"] [--wait seconds]`);
@@ -92,7 +93,7 @@ async function viaWebForm(): Promise<boolean> {
   else fields.telepon = from;
   const res = await fetch(`${target}/lapor`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
   const page = await res.text();
-  const number = /ADU-\d{4}-\d{5,}/.exec(page)?.[0];
+  const number = findTicketNumber(page);
   console.log(`→ web form from ${from}: ${res.status}${number ? `, ticket ${number}` : ""}`);
   return res.ok && !!number;
 }

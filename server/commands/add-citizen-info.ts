@@ -1,7 +1,9 @@
 import type { EntityManager } from "typeorm";
+import { notifyStaff } from "./notify-staff.js";
 import { toDataRef } from "../../channels/connector.js";
 import { Attachment } from "../entities/attachment.entity.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow } from "../entities/rows.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit } from "../lib/db.js";
 import { sanitizeFileName } from "../lib/attachment-files.js";
@@ -39,22 +41,9 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
   if (!text && input.photos.length === 0) return { kind: "invalid", reason: "empty" };
   if (input.photos.length && input.channelAccountId == null) return { kind: "invalid", reason: "photos need the web form account" };
   const body = text || `(${input.photos.length} foto)`;
-  const inserted = await m.getRepository(Message).insert({
-    ticketId: ticket.id,
-    direction: "inbound",
-    channel: "web",
-    contactId: ticket.contactId,
-    authorUserId: null,
-    forwardId: null,
-    subject: null,
-    body,
-    bodyHtml: null,
-    channelAccountId: input.channelAccountId,
-    externalId: null,
-    deliveryStatus: null,
-    sentAt: ctx.at,
-    createdAt: ctx.at,
-  });
+  const inserted = await m.getRepository(Message).insert(
+    newMessageRow({ ticketId: ticket.id, direction: "inbound", channel: "web", contactId: ticket.contactId, body, channelAccountId: input.channelAccountId, at: ctx.at }),
+  );
   const messageId = Number(inserted.identifiers[0]?.id);
   const attachments = m.getRepository(Attachment);
   const files: Attachment[] = [];
@@ -90,5 +79,6 @@ export async function addCitizenInfo(m: EntityManager, ctx: CommandContext, inpu
     at: ctx.at,
   });
   if (ticket.status === "waiting_on_citizen") await transitionTicket(m, ctx, ticket.id, { action: "citizen_replied" });
+  await notifyStaff(m, ctx, ticket, { kind: "citizen_reply" });
   return { kind: "added", messageId };
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { TemplateMessage } from "../../channels/connector.js";
 import { isOpenStatus } from "../domain/ticket/lifecycle.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow } from "../entities/rows.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
@@ -33,22 +34,17 @@ export async function addMessage(m: EntityManager, ctx: CommandContext, input: A
   }
   const repo = m.getRepository(Message);
   const message = await repo.save(
-    repo.create({
-      ticketId: ticket.id,
-      direction: input.direction,
-      channel: ticket.channel,
-      contactId: input.direction === "outbound" ? ticket.contactId : null,
-      authorUserId: ctx.actor.userId,
-      forwardId: null,
-      subject: null,
-      body: input.body.trim(),
-      bodyHtml: null,
-      channelAccountId: null,
-      externalId: null,
-      deliveryStatus: input.direction === "outbound" ? "queued" : null,
-      sentAt: input.direction === "note" ? ctx.at : null,
-      createdAt: ctx.at,
-    }),
+    repo.create(
+      newMessageRow({
+        ticketId: ticket.id,
+        direction: input.direction,
+        channel: ticket.channel,
+        contactId: input.direction === "outbound" ? ticket.contactId : null,
+        authorUserId: ctx.actor.userId,
+        body: input.body.trim(),
+        at: ctx.at,
+      }),
+    ),
   );
   if (input.direction === "outbound") {
     const route = await findReplyRoute(m, ticket);

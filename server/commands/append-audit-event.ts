@@ -6,6 +6,7 @@ import { isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { canonicalJson } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
 import { placeholders, selectEntities } from "../lib/select-entities.js";
+import { queueWebhookEvents } from "./queue-webhook-events.js";
 
 export interface Actor {
   userId: number | null;
@@ -94,4 +95,6 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
     if (isDuplicateKey(err)) throw new RetryableConflict(`audit chain moved (${keys.length} chains)`);
     throw err;
   }
+  // Events that integrations subscribed to leave through the webhook outbox, with this transaction.
+  await queueWebhookEvents(m, inputs);
 }

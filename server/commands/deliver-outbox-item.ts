@@ -1,4 +1,5 @@
 import type { SendResult } from "../../channels/connector.js";
+import { claimLeasedRow, dueLeasedIds } from "../lib/leased-rows.js";
 import { Message } from "../entities/message.entity.js";
 import { OutboxItem } from "../entities/outbox.entity.js";
 import { sqlTime, type Db } from "../lib/db.js";
@@ -14,7 +15,9 @@ export const OUTBOX_POLICY = {
   maxAttempts: 12,
 };
 
-export const retryDelayMs = (attempt: number) => Math.min(OUTBOX_POLICY.baseDelayMs * 2 ** Math.max(0, attempt - 1), OUTBOX_POLICY.maxDelayMs);
+/** Exponential backoff, capped: the outbox's and (with its own policy) the webhook outbox's. */
+export const backoffDelayMs = (attempt: number, policy: { baseDelayMs: number; maxDelayMs: number }) => Math.min(policy.baseDelayMs * 2 ** Math.max(0, attempt - 1), policy.maxDelayMs);
+export const retryDelayMs = (attempt: number) => backoffDelayMs(attempt, OUTBOX_POLICY);
 
 /**
  * Takes the row for sending: a compare-and-set from `pending` (due) — or from a `sending` whose lease
@@ -22,44 +25,19 @@ export const retryDelayMs = (attempt: number) => Math.min(OUTBOX_POLICY.baseDela
  * WHERE is re-checked under the row lock), so one row is handed to connector.send() once per
  * attempt. Returns null when someone else has it, it is not due, or it is finished.
  */
-export async function claimOutboxItem(db: Db, id: number, now: Date): Promise<OutboxItem | null> {
-  return db.tx(async (m) => {
-    const t = (d: Date) => sqlTime(m, d);
-    const r = await m
-      .createQueryBuilder()
-      .update(OutboxItem)
-      .set({ state: "sending", lockedUntil: () => ":lease", attempts: () => "attempts + 1", updatedAt: () => ":now" })
-      .where("id = :id", { id })
-      .andWhere("((state = 'pending' AND next_attempt_at <= :now) OR (state = 'sending' AND locked_until < :now))")
-      .setParameters({ now: t(now), lease: t(new Date(now.getTime() + OUTBOX_POLICY.leaseMs)) })
-      .execute();
-    if (!r.affected) return null;
-    return m.getRepository(OutboxItem).findOneBy({ id });
-  });
-}
+export const claimOutboxItem = (db: Db, id: number, now: Date): Promise<OutboxItem | null> => claimLeasedRow(db, OutboxItem, id, now, OUTBOX_POLICY.leaseMs);
 
 /** Rows that are due (or whose claim was lost), oldest first. */
-export async function dueOutboxIds(db: Db, now: Date, limit = 100): Promise<number[]> {
-  const m = db.manager;
-  const t = sqlTime(m, now);
-  const rows = await m
-    .getRepository(OutboxItem)
-    .createQueryBuilder("o")
-    .select("o.id", "id")
-    .where("(o.state = 'pending' AND o.next_attempt_at <= :now) OR (o.state = 'sending' AND o.locked_until < :now)", { now: t })
-    .orderBy("o.next_attempt_at", "ASC")
-    .limit(limit)
-    .getRawMany<{ id: number }>();
-  return rows.map((r) => Number(r.id));
-}
+export const dueOutboxIds = (db: Db, now: Date, limit = 100): Promise<number[]> => dueLeasedIds(db, OutboxItem, now, limit);
 
 export type CompleteOutcome = { state: "sent" } | { state: "pending"; retryAt: Date } | { state: "failed" } | { state: "lost" };
 
 /**
  * Records the result of one send attempt of a claimed row (only if the claim is still ours: same
- * attempt number, still `sending`), and mirrors it on the ticket message.
+ * attempt number, still `sending`), and mirrors it on the ticket message. `retryBy`: a transient
+ * failure is tried again no later than this (a WhatsApp fail-over becoming due).
  */
-export async function completeOutboxItem(db: Db, item: OutboxItem, result: SendResult, now: Date): Promise<CompleteOutcome> {
+export async function completeOutboxItem(db: Db, item: OutboxItem, result: SendResult, now: Date, retryBy?: Date): Promise<CompleteOutcome> {
   return db.tx(async (m) => {
     const repo = m.getRepository(OutboxItem);
     let outcome: CompleteOutcome;
@@ -68,7 +46,8 @@ export async function completeOutboxItem(db: Db, item: OutboxItem, result: SendR
       outcome = { state: "sent" };
       patch = { state: "sent", externalId: result.externalId.slice(0, 191), sentAt: now, lockedUntil: null, lastError: null };
     } else if (result.retryable && item.attempts < OUTBOX_POLICY.maxAttempts) {
-      const retryAt = new Date(now.getTime() + retryDelayMs(item.attempts));
+      const backoff = now.getTime() + retryDelayMs(item.attempts);
+      const retryAt = new Date(retryBy ? Math.max(now.getTime(), Math.min(backoff, retryBy.getTime())) : backoff);
       outcome = { state: "pending", retryAt };
       patch = { state: "pending", nextAttemptAt: retryAt, lockedUntil: null, lastError: result.reason.slice(0, 1000) };
     } else {

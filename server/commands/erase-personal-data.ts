@@ -1,14 +1,20 @@
 import { mkdir, rename, unlink } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname } from "node:path";
 import { In, type EntityManager } from "typeorm";
 import { caseTextDigests, type TextDigests } from "../audit/case-texts.js";
 import { ticketChain } from "../audit/chain.js";
 import { AUDIT_REDACTED } from "../audit/redactions.js";
 import { normalizePhone } from "../domain/contacts/identity.js";
+import { ContactLinkRequest, ContactMerge } from "../entities/contact-merge.entity.js";
+import { contactMergeGroup, withMergedContacts } from "./merge-contacts.js";
 import { compileIdentifiers, eraseJson, eraseText, type SubjectIdentifiers } from "../domain/privacy/erasure.js";
-import { Attachment, AuditEvent, Call, Contact, ContactIdentity, Forward, Message, Notification, OutboxItem, Ticket, TicketRating } from "../entities/index.js";
+import { Attachment, AuditEvent, Call, Contact, ContactIdentity, Forward, Message, Notification, OutboxItem, Ticket, TicketRating, Transcription } from "../entities/index.js";
 import { attachmentStorageKey } from "../lib/attachment-files.js";
+import { likeContaining } from "../lib/db.js";
+import { PublicPhoto, WallPhoto } from "../entities/map.entity.js";
+import { clearTicketLocation } from "./set-ticket-location.js";
 import { appendAuditEvents, type Actor, type AuditInput } from "./append-audit-event.js";
+import { insideDataDir } from "../lib/attachment-files.js";
 
 export interface ErasureInput {
   /** Contacts to remove (with their identities); their tickets are anonymised too. */
@@ -51,7 +57,9 @@ export const redactionChainOf = (reason: ErasureInput["reason"], at: Date) =>
  */
 export async function erasePersonalData(m: EntityManager, input: ErasureInput): Promise<ErasureOutcome> {
   const { at, actor } = input;
-  const contacts = input.contactIds.length ? await m.getRepository(Contact).findBy({ id: In(input.contactIds) }) : [];
+  // A linked citizen is one person: every contact merged with the named ones goes too.
+  const group = input.contactIds.length ? await contactMergeGroup(m, input.contactIds) : [];
+  const contacts = group.length ? await m.getRepository(Contact).findBy({ id: In(group) }) : [];
   const contactIds = contacts.map((c) => c.id);
   const identities = contactIds.length ? await m.getRepository(ContactIdentity).findBy({ contactId: In(contactIds) }) : [];
   const ticketsOfContacts = contactIds.length ? await m.getRepository(Ticket).findBy({ contactId: In(contactIds) }) : [];
@@ -62,7 +70,7 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
   // Retention erases cases: their reporters' identities go too. A citizen's request erases that
   // citizen only: a further ticket reported by someone else keeps its reporter.
   const retention = input.reason.kind === "retention";
-  const reporterIds = retention ? [...new Set(tickets.map((t) => t.contactId).filter((id): id is number => id != null))].filter((id) => !contactIds.includes(id)) : [];
+  const reporterIds = retention ? (await withMergedContacts(m, [...new Set(tickets.map((t) => t.contactId).filter((id): id is number => id != null))])).filter((id) => !contactIds.includes(id)) : [];
   const reporters = reporterIds.length ? await m.getRepository(Contact).findBy({ id: In(reporterIds) }) : [];
   const reporterIdentities = reporterIds.length ? await m.getRepository(ContactIdentity).findBy({ contactId: In(reporterIds) }) : [];
 
@@ -96,7 +104,7 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
   // A request also searches the whole log for the citizen's identifiers (a full scan per identifier:
   // fine for one citizen; the retention job, which erases cases by the hundred, keeps to their chains).
   for (const n of input.reason.kind === "request" ? new Set(needles) : []) {
-    const like = `%${n.replace(/[!%_]/g, (x) => `!${x}`)}%`;
+    const like = likeContaining(n);
     const found = await m
       .getRepository(AuditEvent)
       .createQueryBuilder("e")
@@ -121,6 +129,7 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     await m.getRepository(Ticket).update({ id: t.id }, patch);
     note(t.id, caseTextDigests("tickets", t.id, patch));
   }
+  await clearTicketLocation(m, tickets.filter((t) => own.has(t.id)).map((t) => t.id));
   const messages = ticketIds.length ? await m.getRepository(Message).findBy({ ticketId: In(ticketIds) }) : [];
   for (const msg of messages) {
     const theirs = own.has(msg.ticketId) || (msg.contactId != null && erasedContacts.has(msg.contactId));
@@ -128,6 +137,9 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     await m.getRepository(Message).update({ id: msg.id }, patch);
     note(msg.ticketId, caseTextDigests("messages", msg.id, patch));
   }
+  // Transcripts of recorded calls are what the caller said: erased like the messages' texts.
+  const transcripts = ticketIds.length ? await m.getRepository(Transcription).findBy({ ticketId: In(ticketIds) }) : [];
+  for (const tr of transcripts) if (tr.text) await m.getRepository(Transcription).update({ id: tr.id }, { text: eraseText(tr.text, c) });
   const forwards = ticketIds.length ? await m.getRepository(Forward).findBy({ ticketId: In(ticketIds) }) : [];
   for (const f of forwards) {
     const patch = { instruction: eraseText(f.instruction, c), response: eraseText(f.response, c), returnReason: eraseText(f.returnReason, c) };
@@ -154,6 +166,18 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     if (citizens) {
       attachmentsDeleted++;
       files.remove.push(a.storageKey);
+      // Its copy for the wall goes with it.
+      const shown = await m.getRepository(WallPhoto).findOneBy({ attachmentId: a.id });
+      if (shown) {
+        files.remove.push(shown.storageKey);
+        await m.getRepository(WallPhoto).delete({ id: shown.id });
+      }
+      // And its copies on the public report page.
+      const published = await m.getRepository(PublicPhoto).findOneBy({ attachmentId: a.id });
+      if (published) {
+        files.remove.push(published.storageKey, published.thumbKey);
+        await m.getRepository(PublicPhoto).delete({ id: published.id });
+      }
     } else if (storageKey !== a.storageKey) files.rename.push([a.storageKey, storageKey]);
     await m.getRepository(Attachment).update({ id: a.id }, patch);
     note(a.ticketId, caseTextDigests("attachments", a.id, { fileName }));
@@ -182,12 +206,21 @@ export async function erasePersonalData(m: EntityManager, input: ErasureInput): 
     const other = await m.getRepository(Ticket).createQueryBuilder("t").where("t.contact_id = :id", { id }).getCount();
     if (other > 0) keepReporter.add(id);
   }
+  // A contact merged into a kept reporter is kept with it (its identities and tickets live there).
+  for (let hop = 0; hop < 10; hop++) {
+    const more = reporters.filter((r) => !keepReporter.has(r.id) && r.mergedIntoId != null && keepReporter.has(r.mergedIntoId));
+    if (!more.length) break;
+    for (const r of more) keepReporter.add(r.id);
+  }
   const removed = [...contactIds, ...reporterIds.filter((id) => !keepReporter.has(id))];
   const removedIdentities = [...identities, ...reporterIdentities].filter((i) => removed.includes(i.contactId)).length;
   if (removed.length) {
     await m.getRepository(ContactIdentity).delete({ contactId: In(removed) });
     await m.getRepository(Message).update({ contactId: In(removed) }, { contactId: null });
     await m.getRepository(Contact).update({ mergedIntoId: In(removed) }, { mergedIntoId: null });
+    await m.getRepository(ContactMerge).delete({ contactId: In(removed) });
+    await m.getRepository(ContactMerge).delete({ mergedContactId: In(removed) });
+    await m.getRepository(ContactLinkRequest).delete({ contactId: In(removed) });
     await m.getRepository(Contact).delete({ id: In(removed) });
   }
 
@@ -225,11 +258,7 @@ const safeParse = (json: string): unknown => {
  * gone is fine; paths outside DATA_DIR are never touched.
  */
 export async function applyFileChanges(dataDir: string, files: ErasureOutcome["files"]): Promise<void> {
-  const root = resolve(dataDir);
-  const inside = (key: string) => {
-    const p = resolve(join(root, key));
-    return p.startsWith(root + sep) ? p : null;
-  };
+  const inside = (key: string) => insideDataDir(dataDir, key);
   for (const key of files.remove) {
     const p = inside(key);
     if (p) await unlink(p).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? undefined : Promise.reject(err)));

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { notifyStaff } from "./notify-staff.js";
 import type { InboundMessage } from "../../channels/connector.js";
 import type { ChannelAccount } from "../entities/channel-account.entity.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
@@ -12,18 +13,21 @@ import { afterCommit, isDuplicateKey, RetryableConflict, sqlTime } from "../lib/
 import { randomToken } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
 import { placeholders, selectEntities } from "../lib/select-entities.js";
-import { newTicketClocks, type NewTicketClocks } from "../sla/clocks.js";
-import { slaSettingsFor } from "../sla/settings.js";
+import { newTicketClocks, type NewTicketClocks } from "../clocks/ticket-clocks.js";
+import { slaSettingsFor } from "../clocks/sla-settings.js";
 import { caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvents, type Actor, type AuditInput } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
-import { contactInputOf, describe, ingestInboundMessage, isStatusQuery, senderAddress, type IngestInput, type IngestOutcome } from "./ingest-inbound-message.js";
+import { contactInputOf, describe, inboundFields, ingestInboundMessage, isStatusQuery, senderAddress, type IngestInput, type IngestOutcome } from "./ingest-inbound-message.js";
+import { newMessageRow, newTicketRow } from "../entities/rows.js";
 import { issueTicketNumbers } from "./issue-ticket-number.js";
 import { DEFAULT_LOCALE, loadTemplate } from "./queue-outbound.js";
 import { ticketSubject, trackingSecretHash } from "./record-complaint.js";
 import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { identityKeys, type IdentityKey } from "./resolve-contact.js";
 import { transitionTicket } from "./transition-ticket.js";
+import { mayBeIdentityLink } from "./citizen-link-identity.js";
+import { canonicalContactIds, contactsWithLinks } from "./merge-contacts.js";
 
 /**
  * Whether a message can take the set-based path: a plain text message from an identified sender
@@ -36,6 +40,7 @@ export function isPlainMessage(msg: InboundMessage): boolean {
   if (msg.inReplyToExternalId || msg.references?.length || msg.ticketNumberHint) return false;
   if (msg.attachments.length) return false;
   if (isStatusQuery(msg)) return false;
+  if (mayBeIdentityLink(msg)) return false;
   return keysOfMessage(msg).keys.length > 0;
 }
 
@@ -136,12 +141,16 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     for (const x of k.keys) byChannel.set(x.channel, (byChannel.get(x.channel) ?? new Set()).add(x.address));
   }
   const known = new Map<string, number>();
-  const clauses = [...byChannel].map(([, addresses]) => `(channel = ? AND address IN (${placeholders(addresses.size)}))`);
+  const clauses = [...byChannel].map(([, addresses]) => `(ci.channel = ? AND ci.address IN (${placeholders(addresses.size)}))`);
   const identityRowsFound = (await m.query(
-    `SELECT contact_id AS contactId, channel, address FROM contact_identities WHERE ${clauses.join(" OR ")}`,
+    `SELECT ci.contact_id AS contactId, ci.channel AS channel, ci.address AS address, c.merged_into_id AS mergedIntoId
+       FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id WHERE ${clauses.join(" OR ")}`,
     [...byChannel].flatMap(([channel, addresses]) => [channel, ...addresses]),
-  )) as { contactId: number | string; channel: string; address: string }[];
-  for (const row of identityRowsFound) known.set(idKey(row), Number(row.contactId));
+  )) as { contactId: number | string; channel: string; address: string; mergedIntoId: number | string | null }[];
+  // A merged contact's identities moved with it; one written concurrently may still name it
+  // (followed only for those: the join already says which contacts were merged away).
+  const canonical = await canonicalContactIds(m, identityRowsFound.filter((row) => row.mergedIntoId != null).map((row) => Number(row.contactId)));
+  for (const row of identityRowsFound) known.set(idKey(row), canonical.get(Number(row.contactId)) ?? Number(row.contactId));
   const fresh = new Map<string, Pending>();
   const newContacts: Pending[] = [];
   const audit: AuditInput[] = [];
@@ -204,7 +213,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     }
   }
 
-  // 4. Threading: the citizen's open ticket on this channel, else a new one (the first message
+  // 4. Threading: the citizen's open ticket on this channel (any channel once they linked identities), else a new one (the first message
   //    of a new citizen in this run opens it; the next ones join it).
   const open = new Map<string, Ticket | PendingTicket>();
   const threadKey = (p: Planned) => `${contactId(p.contact)}\u0000${p.input.message.channelKind}`;
@@ -213,6 +222,30 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     const ids = [...new Set(live.filter((p) => p.input.message.channelKind === channel).map((p) => contactId(p.contact)))];
     const tickets = await selectEntities(m, Ticket, `contact_id IN (${placeholders(ids.length)}) AND channel = ? AND is_open = 1`, [...ids, channel], "ORDER BY id DESC");
     for (const t of tickets) if (!open.has(`${t.contactId}\u0000${channel}`)) open.set(`${t.contactId}\u0000${channel}`, t);
+    // A citizen whose report on this channel joined a case (a case cluster) still open continues the case.
+    const missing = ids.filter((id) => id != null && !open.has(`${id}\u0000${channel}`));
+    if (missing.length) {
+      const joined: { contactId: unknown; id: unknown }[] = await m.query(
+        `SELECT c.contact_id AS contactId, p.id AS id FROM tickets c JOIN tickets p ON p.id = c.merged_into_id
+          WHERE c.contact_id IN (${placeholders(missing.length)}) AND c.channel = ? AND c.status = 'merged' AND p.is_open = 1 ORDER BY c.id DESC`,
+        [...missing, channel],
+      );
+      const cases = joined.length ? await selectEntities(m, Ticket, `id IN (${placeholders(joined.length)})`, joined.map((r) => Number(r.id))) : [];
+      for (const r of joined) {
+        const t = cases.find((x) => x.id === Number(r.id));
+        if (t && !open.has(`${Number(r.contactId)}\u0000${channel}`)) open.set(`${Number(r.contactId)}\u0000${channel}`, t);
+      }
+    }
+  }
+  // A citizen who linked identities is one person: their open ticket on any channel.
+  const lacking = live.filter((p) => typeof p.contact === "number" && !open.has(threadKey(p)));
+  const linked = await contactsWithLinks(m, lacking.map((p) => contactId(p.contact)));
+  if (linked.size) {
+    const anyChannel = await selectEntities(m, Ticket, `contact_id IN (${placeholders(linked.size)}) AND is_open = 1`, [...linked], "ORDER BY id DESC");
+    for (const p of lacking) {
+      const t = anyChannel.find((x) => x.contactId === contactId(p.contact));
+      if (t && !open.has(threadKey(p))) open.set(threadKey(p), t);
+    }
   }
   const newTickets: PendingTicket[] = [];
   let clocks: NewTicketClocks | null = null;
@@ -230,39 +263,16 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
     const pending: PendingTicket = {
       trackingSecret,
       first: p,
-      row: {
+      row: newTicketRow({
         number: "",
         trackingSecretHash: trackingSecretHash(ctx.secretKey, trackingSecret),
         subject: ticketSubject(msg.subject, description),
         description,
         channel: msg.channelKind,
         contactId: contactId(p.contact),
-        categoryId: null,
-        privacy: "publik",
-        status: "received",
-        previousStatus: null,
-        complaintClass: "general",
-        priority: "normal",
-        assigneeUserId: null,
-        mergedIntoId: null,
-        createdByUserId: null,
-        locationText: null,
-        latitude: null,
-        longitude: null,
-        isOpen: true,
         dueAt: clocks.dueAt,
-        receivedAt: at,
-        verifiedAt: null,
-        forwardedAt: null,
-        firstResponseAt: null,
-        answeredAt: null,
-        resolvedAt: null,
-        closedAt: null,
-        waitingSince: null,
-        reopenedAt: null,
-        createdAt: at,
-        updatedAt: at,
-      },
+        at,
+      }),
     };
     newTickets.push(pending);
     open.set(k, pending);
@@ -278,24 +288,16 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const messageRows = live.map((p) => {
     const msg = p.input.message;
     const opens = !(p.ticket instanceof Ticket) && (p.ticket as PendingTicket).first === p;
-    return {
+    return newMessageRow({
       ticketId: ticketIdOf(p.ticket!),
-      direction: "inbound" as const,
+      direction: "inbound",
       channel: msg.channelKind,
       contactId: contactId(p.contact),
-      authorUserId: null,
-      forwardId: null,
       subject: opens ? (p.ticket as PendingTicket).row.subject : (msg.subject?.slice(0, 300) ?? null),
       body: opens ? (p.ticket as PendingTicket).row.description : p.body,
-      bodyHtml: msg.html ?? null,
-      channelAccountId: p.input.account.id,
-      externalId: p.externalId,
-      externalThreadId: msg.externalThreadId.slice(0, 191),
-      externalAddress: senderAddress(msg).slice(0, 254),
-      deliveryStatus: null,
-      sentAt: msg.sentAt,
-      createdAt: at,
-    };
+      ...inboundFields(p.input.account, msg, p.externalId),
+      at,
+    });
   });
   let messageIds: number[];
   try {
@@ -321,23 +323,20 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const ackMessageIds = await insertMany(
     m,
     Message,
-    acks.map(({ t, subject, body }) => ({
-      ticketId: t.id!,
-      direction: "outbound" as const,
-      channel: t.first.input.account.kind,
-      contactId: t.row.contactId,
-      authorUserId: ctx.actor.userId,
-      forwardId: null,
-      subject,
-      body,
-      bodyHtml: null,
-      channelAccountId: t.first.input.account.id,
-      externalId: null,
-      externalAddress: senderAddress(t.first.input.message).slice(0, 254),
-      deliveryStatus: "queued" as const,
-      sentAt: null,
-      createdAt: at,
-    })),
+    acks.map(({ t, subject, body }) =>
+      newMessageRow({
+        ticketId: t.id!,
+        direction: "outbound",
+        channel: t.first.input.account.kind,
+        contactId: t.row.contactId,
+        authorUserId: ctx.actor.userId,
+        subject,
+        body,
+        channelAccountId: t.first.input.account.id,
+        externalAddress: senderAddress(t.first.input.message).slice(0, 254),
+        at,
+      }),
+    ),
   );
   const outboxIds = await insertMany(
     m,
@@ -404,12 +403,21 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   if (joined.length) {
     await m.query(`UPDATE tickets SET updated_at = ? WHERE id IN (${placeholders(joined.length)})`, [sqlTime(m, at), ...joined.map((t) => t.id)]);
   }
+  // Who would hear of it: tickets with an open forward (one read for the run) or an operator holding them.
+  const forwarded = new Set<number>();
+  const everForwarded = joined.filter((t) => t.forwardedAt != null);
+  if (everForwarded.length) {
+    const rows = (await m.query(`SELECT DISTINCT ticket_id AS id FROM forwards WHERE is_open = 1 AND ticket_id IN (${placeholders(everForwarded.length)})`, everForwarded.map((t) => t.id))) as { id: number | string }[];
+    for (const r of rows) forwarded.add(Number(r.id));
+  }
   for (const t of joined) {
     t.updatedAt = at;
+    const actor = actorOf(live.find((p) => p.ticket === t)!.input.message);
     if (t.status === "waiting_on_citizen") {
-      const actor = actorOf(live.find((p) => p.ticket === t)!.input.message);
       await transitionTicket(m, { ...ctx, actor }, t.id, { action: "citizen_replied" });
     }
+    // The OPD working on it (or the operator holding it) hears of the citizen's new message.
+    if (forwarded.has(t.id) || t.assigneeUserId != null) await notifyStaff(m, { ...ctx, actor }, t, { kind: "citizen_reply" });
   }
 
   // 9. Receipts last, with their outcome: a concurrent ingest of the same delivery fails here

@@ -1,4 +1,5 @@
 import { In, type EntityManager } from "typeorm";
+import { notifyStaff } from "./notify-staff.js";
 import type { InboundMessage } from "../../channels/connector.js";
 import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
 import { STATUS_LABELS } from "../domain/ticket/lifecycle.js";
@@ -8,17 +9,23 @@ import { ContactIdentity } from "../entities/contact-identity.entity.js";
 import { Contact } from "../entities/contact.entity.js";
 import { InboundReceipt, type InboundOutcome } from "../entities/inbound-receipt.entity.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow, type InboundChannelFields } from "../entities/rows.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
 import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
+import { setTicketLocation } from "./set-ticket-location.js";
 import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { DEFAULT_LOCALE, queueOutbound, queueTicketNotice, renderTemplate, type ReplyRoute } from "./queue-outbound.js";
 import { recordComplaint } from "./record-complaint.js";
+import { citizenLinkIdentity, mayBeIdentityLink, type IdentityLinkResult } from "./citizen-link-identity.js";
+import { canonicalContactId, contactsWithLinks } from "./merge-contacts.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
 import { saveInboundAttachments } from "./save-inbound-attachments.js";
 import { transitionTicket } from "./transition-ticket.js";
+import { followMerged, parseStatusRequest, STATUS_QUESTION_CHANNELS } from "../../channels/rules/index.js";
+import { ownTicketByNumber } from "../queries/own-ticket.js";
 
 export interface IngestInput {
   account: ChannelAccount;
@@ -32,17 +39,15 @@ export type IngestOutcome =
   | { kind: "created"; ticket: Ticket; messageId: number; trackingSecret: string; acknowledgementId: number | null }
   | { kind: "appended"; ticket: Ticket; messageId: number }
   | { kind: "status_query"; ticketId: number | null; replyId: number }
-  | { kind: "greeting"; replyId: number | null };
+  | { kind: "greeting"; replyId: number | null }
+  | { kind: "identity_link"; result: IdentityLinkResult; replyId: number };
 
-/** "STATUS ADU-2611-00042" (SMS, WhatsApp) or the Telegram command /status ADU-…. */
-const STATUS_QUERY = /^\s*\/?status\s+(ADU-\d{4}-\d{5,})\s*$/i;
-const STATUS_CHANNELS = new Set(["sms", "telegram", "whatsapp"]);
 
 /** The ticket number a "STATUS ADU-…" message asks about, or null when it is not such a question. */
 function statusQueryNumber(msg: InboundMessage): string | null {
-  if (!STATUS_CHANNELS.has(msg.channelKind)) return null;
-  const match = STATUS_QUERY.exec(msg.text);
-  if (match) return String(match[1]).toUpperCase();
+  if (!STATUS_QUESTION_CHANNELS.includes(msg.channelKind)) return null;
+  const asked = parseStatusRequest(msg.text);
+  if (asked) return asked;
   return msg.command?.name === "status" && msg.ticketNumberHint ? msg.ticketNumberHint.toUpperCase() : null;
 }
 export const isStatusQuery = (msg: InboundMessage) => statusQueryNumber(msg) !== null;
@@ -57,6 +62,18 @@ export function senderAddress(msg: InboundMessage): string {
   if (msg.sender.email) return msg.sender.email;
   if (msg.sender.phone) return normalizePhone(msg.sender.phone) ?? msg.sender.phone;
   return msg.sender.externalId;
+}
+
+/** The channel fields of an inbound message's row (the same in every ingest path). */
+export function inboundFields(account: ChannelAccount, msg: InboundMessage, externalId: string): InboundChannelFields {
+  return {
+    channelAccountId: account.id,
+    externalId,
+    externalThreadId: msg.externalThreadId.slice(0, 191),
+    externalAddress: senderAddress(msg).slice(0, 254),
+    bodyHtml: msg.html ?? null,
+    sentAt: msg.sentAt,
+  };
 }
 
 export function contactInputOf(msg: InboundMessage): ContactInput {
@@ -77,17 +94,12 @@ async function knownContactId(m: EntityManager, msg: InboundMessage): Promise<nu
   keys.push({ channel: msg.channelKind, address: msg.sender.externalId });
   for (const k of keys) {
     const found = await m.getRepository(ContactIdentity).findOneBy({ channel: k.channel as ContactIdentity["channel"], address: k.address });
-    if (found) return found.contactId;
+    if (found) return canonicalContactId(m, found.contactId);
   }
   return null;
 }
 
-async function followMerges(m: EntityManager, ticket: Ticket | null): Promise<Ticket | null> {
-  for (let i = 0; ticket && ticket.status === "merged" && ticket.mergedIntoId && i < 10; i++) {
-    ticket = await m.getRepository(Ticket).findOneBy({ id: ticket.mergedIntoId });
-  }
-  return ticket;
-}
+const followMerges = (m: EntityManager, ticket: Ticket | null) => followMerged(ticket, (id) => m.getRepository(Ticket).findOneBy({ id }));
 
 /**
  * The ticket this message continues: the thread it replies to (In-Reply-To / References of our own
@@ -100,22 +112,34 @@ async function threadTicket(m: EntityManager, account: ChannelAccount, msg: Inbo
   let ticket: Ticket | null = null;
   if (refs.length) {
     const earlier = await m.getRepository(Message).findOne({ where: { channelAccountId: account.id, externalId: In(refs) }, order: { id: "DESC" } });
-    if (earlier) ticket = await followMerges(m, await tickets.findOneBy({ id: earlier.ticketId }));
-    if (ticket && contactId !== null && ticket.contactId !== null && ticket.contactId !== contactId) ticket = null;
+    const own = earlier ? await tickets.findOneBy({ id: earlier.ticketId }) : null;
+    ticket = await followMerges(m, own);
+    // Someone else's thread is not theirs to continue; their own report that joined a case continues the case.
+    if (ticket && contactId !== null && ticket.contactId !== null && ticket.contactId !== contactId && own?.contactId !== contactId) ticket = null;
   }
   if (!ticket && msg.ticketNumberHint && contactId !== null) {
-    const hinted = await followMerges(m, await tickets.findOneBy({ number: msg.ticketNumberHint.toUpperCase() }));
-    if (hinted && hinted.contactId === contactId) ticket = hinted;
+    const named = await tickets.findOneBy({ number: msg.ticketNumberHint.toUpperCase() });
+    const hinted = await followMerges(m, named);
+    if (hinted && (hinted.contactId === contactId || named?.contactId === contactId)) ticket = hinted;
   }
   if (ticket && ticket.isOpen) return ticket;
   // Each web-form submission is a complaint of its own: it never joins the citizen's open ticket.
   if (contactId === null || msg.channelKind === "web") return null;
-  return tickets.findOne({ where: { contactId, channel: msg.channelKind, isOpen: true }, order: { id: "DESC" } });
+  const onChannel = await tickets.findOne({ where: { contactId, channel: msg.channelKind, isOpen: true }, order: { id: "DESC" } });
+  if (onChannel) return onChannel;
+  // Their report on this channel joined a case (a case cluster) that is still open: the case
+  // (the same order as the set-based path in ingest-batch.ts).
+  const joined = await followMerges(m, await tickets.findOne({ where: { contactId, channel: msg.channelKind, status: "merged" }, order: { id: "DESC" } }));
+  if (joined?.isOpen) return joined;
+  // A citizen who linked identities is one person: their open ticket on any channel.
+  if (!(await contactsWithLinks(m, [contactId])).has(contactId)) return null;
+  return tickets.findOne({ where: { contactId, isOpen: true }, order: { id: "DESC" } });
 }
 
 export function describe(msg: InboundMessage): string {
   const parts = [msg.text.trim()];
-  if (msg.location) parts.push(`Lokasi: ${msg.location.latitude}, ${msg.location.longitude}${msg.location.title ? ` (${msg.location.title})` : ""}${msg.location.address ? `, ${msg.location.address}` : ""}`);
+  // The web form's point is kept in the ticket's coordinates only (its text may become public).
+  if (msg.location && msg.channelKind !== "web") parts.push(`Lokasi: ${msg.location.latitude}, ${msg.location.longitude}${msg.location.title ? ` (${msg.location.title})` : ""}${msg.location.address ? `, ${msg.location.address}` : ""}`);
   if (msg.call?.transcript) parts.push(msg.call.transcript.trim());
   const text = parts.filter(Boolean).join("\n\n");
   if (text) return text;
@@ -168,10 +192,8 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
   }
   const number = statusQueryNumber(msg);
   if (number) {
-    const contactId = await knownContactId(m, msg);
-    const ticket = await followMerges(m, await m.getRepository(Ticket).findOneBy({ number }));
     // Only the reporter learns the state by message; anyone else gets "not found" (no enumeration).
-    const own = ticket && contactId !== null && ticket.contactId === contactId ? ticket : null;
+    const own = await ownTicketByNumber(m, number, await knownContactId(m, msg));
     const text = own
       ? await renderTemplate(m, "status_reply", DEFAULT_LOCALE, {
           number: own.number,
@@ -191,40 +213,39 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
     return { kind: "status_query", ticketId: own?.id ?? null, replyId: queued.item.id };
   }
 
+  // "HUBUNGKAN 0812…" / "LINK …" and the code sent back: linking another identity, not a complaint.
+  const link = mayBeIdentityLink(msg) && (await citizenLinkIdentity(m, cctx, { msg, senderContact: contactInputOf(msg), knownContactId: await knownContactId(m, msg), route: directRoute }));
+  if (link) {
+    await done("identity_link", null, null);
+    return { kind: "identity_link", result: link.result, replyId: link.replyId };
+  }
+
   const contact = await resolveContact(m, contactInputOf(msg), actor, ctx.at);
   if (contact && m.connection.options.type === "mysql") {
     // Two messages of one citizen at once must not open two tickets.
     await m.getRepository(Contact).findOne({ where: { id: contact.id }, lock: { mode: "pessimistic_write" } });
   }
-  const inbound = {
-    channelAccountId: account.id,
-    externalId,
-    externalThreadId: msg.externalThreadId.slice(0, 191),
-    externalAddress: address,
-    bodyHtml: msg.html ?? null,
-    sentAt: msg.sentAt,
-  };
+  const inbound = inboundFields(account, msg, externalId);
   const body = describe(msg);
   const ticket = await threadTicket(m, account, msg, contact?.id ?? null);
   let outcome: IngestOutcome;
   if (ticket) {
-    const row: Partial<Message> = {
+    const row = newMessageRow({
       ticketId: ticket.id,
       direction: "inbound",
       channel: msg.channelKind,
       contactId: contact?.id ?? null,
-      authorUserId: null,
-      forwardId: null,
       subject: msg.subject?.slice(0, 300) ?? null,
       body,
-      deliveryStatus: null,
-      createdAt: ctx.at,
       ...inbound,
-    };
+      at: ctx.at,
+    });
     const saved = await m.getRepository(Message).insert(row);
     const messageId = Number(saved.identifiers[0]?.id);
     const files = await saveInboundAttachments(m, { ticketId: ticket.id, messageId, attachments: msg.attachments, at: ctx.at });
     await m.getRepository(Ticket).update({ id: ticket.id }, { updatedAt: ctx.at });
+    // A location sent after the complaint (the usual order on Telegram and WhatsApp) places the ticket.
+    await setTicketLocation(m, ticket, msg.location);
     await appendAuditEvent(m, {
       actor,
       type: "message.received",
@@ -235,6 +256,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
       at: ctx.at,
     });
     if (ticket.status === "waiting_on_citizen") await transitionTicket(m, cctx, ticket.id, { action: "citizen_replied" });
+    await notifyStaff(m, cctx, ticket, { kind: "citizen_reply" });
     outcome = { kind: "appended", ticket, messageId };
   } else {
     // The web form's choices: a category by code (unknown codes are left for the operator), privacy.
@@ -252,12 +274,7 @@ export async function ingestInboundMessage(m: EntityManager, ctx: CommandContext
     });
     if (created.kind !== "created") throw new Error(`recordComplaint refused a channel message: ${created.reason}`);
     const t = created.ticket;
-    if (msg.location) {
-      const latitude = msg.location.latitude.toFixed(7);
-      const longitude = msg.location.longitude.toFixed(7);
-      await m.getRepository(Ticket).update({ id: t.id }, { latitude, longitude });
-      Object.assign(t, { latitude, longitude });
-    }
+    await setTicketLocation(m, t, msg.location);
     // Where the citizen just wrote from (the web form has no way back: findReplyRoute picks one).
     // The link itself is minted when the acknowledgement is handed to the provider.
     const ack = await queueTicketNotice(m, cctx, t, "acknowledgement", { link: TRACKING_LINK_SENT }, DEFAULT_LOCALE, account.kind === "web" ? undefined : directRoute);

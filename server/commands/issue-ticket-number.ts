@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { TicketCounter } from "../entities/ticket-counter.entity.js";
 import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
+import { formatTicketNumber } from "../../channels/rules/ticket-number.js";
 
 /** Period of a ticket number in the province's time zone: "2611" for November 2026. */
 const periodFormats = new Map<string, Intl.DateTimeFormat>();
@@ -14,8 +15,6 @@ export function numberPeriod(at: Date, timeZone = "Asia/Jakarta"): string {
   const mo = parts.find((p) => p.type === "month")!.value;
   return `${y}${mo}`;
 }
-
-export const TICKET_NUMBER_PATTERN = /^ADU-\d{4}-\d{5,}$/;
 
 /** Next human-friendly number, ADU-YYMM-NNNNN, counted per month inside the caller's transaction. */
 export async function issueTicketNumber(m: EntityManager, at: Date, timeZone?: string): Promise<string> {
@@ -41,5 +40,5 @@ export async function issueTicketNumbers(m: EntityManager, at: Date, count: numb
   }
   const row = await repo.findOneByOrFail({ period });
   const first = row.lastValue - count + 1;
-  return Array.from({ length: count }, (_, i) => `ADU-${period}-${String(first + i).padStart(5, "0")}`);
+  return Array.from({ length: count }, (_, i) => formatTicketNumber(period, first + i));
 }

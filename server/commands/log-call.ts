@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import type { CallStatusReport } from "../../channels/registry.js";
+import type { CallStatusReport } from "../../channels/connector.js";
 import { Call } from "../entities/call.entity.js";
 import type { ChannelAccount } from "../entities/channel-account.entity.js";
 import { Message } from "../entities/message.entity.js";
@@ -16,10 +16,10 @@ export type LogCallOutcome = { kind: "logged"; call: Call; created: boolean };
  * call's recorded complaint went to, status, duration and recording. Later reports of the same
  * call update the row (Twilio posts ringing/in-progress before completed).
  */
-export async function logCall(m: EntityManager, ctx: CommandContext, input: { account: ChannelAccount; report: CallStatusReport; recordingExternalId: string }): Promise<LogCallOutcome> {
+export async function logCall(m: EntityManager, ctx: CommandContext, input: { account: ChannelAccount; report: CallStatusReport }): Promise<LogCallOutcome> {
   const { account, report } = input;
   const repo = m.getRepository(Call);
-  const recording = await m.getRepository(Message).findOneBy({ channelAccountId: account.id, externalId: input.recordingExternalId });
+  const recording = await m.getRepository(Message).findOneBy({ channelAccountId: account.id, externalId: report.recordingExternalId });
   const answered = report.status === "completed" || report.status === "in-progress";
   const existing = await repo.findOneBy({ channelAccountId: account.id, callSid: report.callSid });
   const contact = existing?.contactId ? null : await resolveContact(m, { name: null, phone: report.from, email: null }, ctx.actor, ctx.at);

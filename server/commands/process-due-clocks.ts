@@ -6,8 +6,8 @@ import { Notification, SlaClock, SlaEvent } from "../entities/sla.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { User } from "../entities/user.entity.js";
 import { afterCommit, sqlTime, type Db } from "../lib/db.js";
-import { computeClock, firstUnrecorded, type ClockEvent } from "../sla/clocks.js";
-import { settingsForPolicyId, type SlaSettings } from "../sla/settings.js";
+import { computeClock, firstUnrecorded, type ClockEvent } from "../clocks/ticket-clocks.js";
+import { settingsForPolicyId, type SlaSettings } from "../clocks/sla-settings.js";
 import { appendAuditEvents, SYSTEM_ACTOR } from "./append-audit-event.js";
 import { transitionTicket } from "./transition-ticket.js";
 
@@ -121,7 +121,8 @@ async function processBatch(m: EntityManager, now: Date, limit: number, opts: Pr
         e.kind === "warning"
           ? `Peringatan SLA ${ticket.number}: ${def.label.id} jatuh tempo ${when} / SLA warning: ${def.label.en}`
           : `Pelanggaran SLA level ${e.level} ${ticket.number}: ${def.label.id} lewat tenggat ${when} / SLA breach level ${e.level}: ${def.label.en}`;
-      due.push({ clock, ticket, e, title: title.slice(0, 300), users: await recipients.resolve(e.notify, ticket, clock.forwardId ? forwards.get(clock.forwardId) : undefined) });
+      // A review clock escalates to the command center (the ticket's operator), not to the OPD's assigned staff.
+      due.push({ clock, ticket, e, title: title.slice(0, 300), users: await recipients.resolve(e.notify, ticket, clock.forwardId && clock.kind !== "review_answer" ? forwards.get(clock.forwardId) : undefined) });
     }
     clockPatches.push({ clock, patch: { nextEventAt: firstUnrecorded(computed, recorded)?.at ?? null, breachedAt, updatedAt: now } });
   }

@@ -3,6 +3,7 @@ import type { TemplateMessage } from "../../channels/connector.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
 import { Contact } from "../entities/contact.entity.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow } from "../entities/rows.js";
 import { OutboxItem } from "../entities/outbox.entity.js";
 import { ReplyTemplate } from "../entities/reply-template.entity.js";
 import type { Ticket } from "../entities/ticket.entity.js";
@@ -49,15 +50,17 @@ export async function loadTemplate(m: EntityManager, key: string, locale: string
 }
 
 /**
- * The channel the citizen last wrote on (the latest inbound channel message of the ticket), so a
+ * The channel the citizen last wrote on (the latest inbound channel message of the ticket from its citizen), so a
  * reply lands in the same SMS conversation, Telegram chat or e-mail thread. Tickets typed in by
  * operators or sent through the web form fall back to an active account of the ticket's channel,
  * else e-mail, else SMS, using the contact's address.
  */
 export async function findReplyRoute(m: EntityManager, ticket: Ticket): Promise<ReplyRoute | null> {
   const accounts = m.getRepository(ChannelAccount);
+  // The ticket's own citizen's messages only: in a case cluster, other reporters write on the primary too.
+  const inbound = { ticketId: ticket.id, direction: "inbound" as const, channelAccountId: Not(IsNull()) };
   const last = await m.getRepository(Message).findOne({
-    where: { ticketId: ticket.id, direction: "inbound", channelAccountId: Not(IsNull()) },
+    where: ticket.contactId != null ? [{ ...inbound, contactId: ticket.contactId }, { ...inbound, contactId: IsNull() }] : inbound,
     order: { id: "DESC" },
   });
   if (last?.channelAccountId && last.externalAddress) {
@@ -100,7 +103,7 @@ export interface QueueOutboundInput {
   /** A provider-approved template to send instead of free text; `body` is its rendered text. */
   template?: TemplateMessage | null;
   /** The text holds the placeholder of this ticket's tracking link or of a one-time code, minted at delivery (tracking-secrets.ts). */
-  secret?: { kind: "link" | "code"; ticketId: number } | null;
+  secret?: { kind: "link" | "code"; ticketId: number } | { kind: "identity" } | null;
 }
 
 /**
@@ -115,23 +118,20 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
   const created = !message && !!ticket;
   if (!message && ticket) {
     message = await messages.save(
-      messages.create({
-        ticketId: ticket.id,
-        direction: "outbound",
-        channel: route.account.kind,
-        contactId: ticket.contactId,
-        authorUserId: ctx.actor.userId,
-        forwardId: null,
-        subject: input.subject ?? null,
-        body: input.body,
-        bodyHtml: null,
-        channelAccountId: route.account.id,
-        externalId: null,
-        externalAddress: route.to,
-        deliveryStatus: "queued",
-        sentAt: null,
-        createdAt: ctx.at,
-      }),
+      messages.create(
+        newMessageRow({
+          ticketId: ticket.id,
+          direction: "outbound",
+          channel: route.account.kind,
+          contactId: ticket.contactId,
+          authorUserId: ctx.actor.userId,
+          subject: input.subject ?? null,
+          body: input.body,
+          channelAccountId: route.account.id,
+          externalAddress: route.to,
+          at: ctx.at,
+        }),
+      ),
     );
   } else if (message) {
     await messages.update({ id: message.id }, { channelAccountId: route.account.id, externalAddress: route.to, channel: route.account.kind, deliveryStatus: "queued" });
@@ -150,7 +150,7 @@ export async function queueOutbound(m: EntityManager, ctx: CommandContext, input
       referencesJson: route.references.length ? JSON.stringify(route.references) : null,
       templateJson: input.template ? JSON.stringify(input.template) : null,
       secretKind: input.secret?.kind ?? null,
-      secretTicketId: input.secret?.ticketId ?? null,
+      secretTicketId: input.secret && "ticketId" in input.secret ? input.secret.ticketId : null,
       automated: input.automated,
       state: "pending",
       attempts: 0,

@@ -1,7 +1,7 @@
 import type { Db } from "../lib/db.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import { recomputeClocks } from "../sla/clocks.js";
-import { clearSlaSettingsCache } from "../sla/settings.js";
+import { recomputeClocks } from "../clocks/ticket-clocks.js";
+import { clearSlaSettingsCache } from "../clocks/sla-settings.js";
 
 export interface RecomputeScope {
   /** Only open tickets of this category. */

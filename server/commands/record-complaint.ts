@@ -1,10 +1,11 @@
 import type { EntityManager } from "typeorm";
 import type { InboundAttachment } from "../../channels/connector.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 import type { Privacy } from "../domain/privacy/levels.js";
 import { trackingSecretHash } from "./tracking-secrets.js";
 import { Category } from "../entities/category.entity.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow, newTicketRow, type InboundChannelFields } from "../entities/rows.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { randomToken } from "../lib/crypto.js";
 import { attachmentNameDigests, caseTextDigests } from "../audit/case-texts.js";
@@ -13,7 +14,7 @@ import type { CommandContext } from "./context.js";
 import { issueTicketNumber } from "./issue-ticket-number.js";
 import { resolveContact, type ContactInput } from "./resolve-contact.js";
 import { saveInboundAttachments } from "./save-inbound-attachments.js";
-import { syncClocks } from "../sla/clocks.js";
+import { syncClocks } from "../clocks/ticket-clocks.js";
 
 export interface RecordComplaintInput {
   channel: ChannelKind;
@@ -27,7 +28,7 @@ export interface RecordComplaintInput {
   /** Already resolved by the caller (channel ingest); skips resolving `contact` again. */
   contactId?: number | null;
   /** Channel fields of the first message (ingest of a channel message). */
-  inbound?: Pick<Message, "channelAccountId" | "externalId" | "externalThreadId" | "externalAddress" | "bodyHtml" | "sentAt">;
+  inbound?: InboundChannelFields;
   /** Files of the first message (channel ingest), kept for the fetch job. */
   attachments?: InboundAttachment[];
 }
@@ -57,47 +58,34 @@ export async function recordComplaint(m: EntityManager, ctx: CommandContext, inp
   const subject = ticketSubject(input.subject, description);
   const tickets = m.getRepository(Ticket);
   const ticket = await tickets.save(
-    tickets.create({
-      number,
-      trackingSecretHash: trackingSecretHash(ctx.secretKey, trackingSecret),
-      subject,
-      description,
-      channel: input.channel,
-      contactId: contact?.id ?? null,
-      categoryId: category?.id ?? null,
-      privacy: input.privacy ?? "publik",
-      status: "received",
-      previousStatus: null,
-      complaintClass: category?.complaintClass ?? "general",
-      priority: "normal",
-      assigneeUserId: null,
-      mergedIntoId: null,
-      createdByUserId: input.createdByUserId ?? null,
-      locationText: input.locationText ?? null,
-      isOpen: true,
-      dueAt: null,
-      receivedAt: ctx.at,
-      createdAt: ctx.at,
-      updatedAt: ctx.at,
-    }),
+    tickets.create(
+      newTicketRow({
+        number,
+        trackingSecretHash: trackingSecretHash(ctx.secretKey, trackingSecret),
+        subject,
+        description,
+        channel: input.channel,
+        contactId: contact?.id ?? null,
+        categoryId: category?.id ?? null,
+        complaintClass: category?.complaintClass ?? "general",
+        privacy: input.privacy,
+        createdByUserId: input.createdByUserId ?? null,
+        locationText: input.locationText ?? null,
+        at: ctx.at,
+      }),
+    ),
   );
-  const first: Partial<Message> = {
+  const first = newMessageRow({
     ticketId: ticket.id,
     direction: "inbound",
     channel: input.channel,
     contactId: contact?.id ?? null,
     authorUserId: input.createdByUserId ?? null,
-    forwardId: null,
     subject,
     body: description,
-    bodyHtml: null,
-    channelAccountId: null,
-    externalId: null,
-    deliveryStatus: null,
-    sentAt: ctx.at,
-    createdAt: ctx.at,
     ...input.inbound,
-  };
+    at: ctx.at,
+  });
   const inserted = await m.getRepository(Message).insert(first);
   const messageId = Number(inserted.identifiers[0]?.id);
   const files = input.attachments?.length ? await saveInboundAttachments(m, { ticketId: ticket.id, messageId, attachments: input.attachments, at: ctx.at }) : [];

@@ -1,10 +1,11 @@
 import type { EntityManager } from "typeorm";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
 import { Contact } from "../entities/contact.entity.js";
 import { isDuplicateKey, RetryableConflict } from "../lib/db.js";
 import { appendAuditEvent, type Actor } from "./append-audit-event.js";
+import { canonicalContactId } from "./merge-contacts.js";
 
 export interface ContactInput {
   name?: string | null;
@@ -48,7 +49,8 @@ export async function resolveContact(m: EntityManager, input: ContactInput, acto
   for (const k of keys) {
     const found = await identities.findOneBy({ channel: k.channel, address: k.address });
     if (found) {
-      contact = await contacts.findOneBy({ id: found.contactId });
+      // A merged contact's identities moved with it; one written concurrently may still name it.
+      contact = await contacts.findOneBy({ id: await canonicalContactId(m, found.contactId) });
       if (contact) break;
     }
   }

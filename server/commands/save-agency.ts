@@ -12,6 +12,8 @@ export interface AgencyInput {
   headUserId?: number | null;
   email?: string | null;
   active?: boolean;
+  /** Its answers wait for an operator's approval before they reach the citizen. */
+  answerReview?: boolean;
 }
 
 /** `code` names a violation the console translates (the HTTP error code; "conflict" without it). */

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from "typeorm";
 import { businessCalendarSchema, type Holiday, type IsoWeekday, type WorkingSpan } from "../domain/sla/calendar.js";
 import { Calendar, CalendarHoliday } from "../entities/calendar.entity.js";
-import { clearSlaSettingsCache, loadCalendar } from "../sla/settings.js";
+import { clearSlaSettingsCache, loadCalendar } from "../clocks/sla-settings.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
 import type { SaveOutcome } from "./save-agency.js";

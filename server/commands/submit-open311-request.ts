@@ -9,15 +9,19 @@ import type { CommandContext } from "./context.js";
 import { queueTicketNotice } from "./queue-outbound.js";
 import { TRACKING_LINK_SENT } from "./tracking-secrets.js";
 import { recordComplaint } from "./record-complaint.js";
+import { setTicketLocation } from "./set-ticket-location.js";
 import { open311KeyHash } from "./save-open311-key.js";
 
 export interface Open311RequestInput {
   apiKey: string;
   serviceCode: string;
-  description: string;
+  /** Optional in the spec: without one the ticket says which service and where. */
+  description: string | null;
   lat: number | null;
   long: number | null;
   addressString: string | null;
+  /** The partner's address registry id, kept and returned as `address_id`. */
+  addressId: string | null;
   privacy: Privacy;
   firstName: string | null;
   lastName: string | null;
@@ -48,7 +52,7 @@ export async function submitOpen311Request(m: EntityManager, ctx: CommandContext
   const name = [input.firstName, input.lastName].filter(Boolean).join(" ").trim();
   const created = await recordComplaint(m, cctx, {
     channel: "web",
-    description: input.description,
+    description: input.description ?? `${category.name} (Open311, tanpa uraian / no description)${input.addressString ? ` — ${input.addressString}` : ""}`,
     categoryId: category.id,
     privacy: input.privacy,
     locationText: input.addressString?.slice(0, 300) ?? null,
@@ -56,11 +60,10 @@ export async function submitOpen311Request(m: EntityManager, ctx: CommandContext
   });
   if (created.kind !== "created") return { kind: "unknown_service", code: input.serviceCode };
   const t = created.ticket;
-  if (input.lat != null && input.long != null) {
-    const latitude = input.lat.toFixed(7);
-    const longitude = input.long.toFixed(7);
-    await m.getRepository(Ticket).update({ id: t.id }, { latitude, longitude });
-    Object.assign(t, { latitude, longitude });
+  if (input.lat != null && input.long != null) await setTicketLocation(m, t, { latitude: input.lat, longitude: input.long });
+  if (input.addressId) {
+    t.addressId = input.addressId.slice(0, 100);
+    await m.getRepository(Ticket).update({ id: t.id }, { addressId: t.addressId });
   }
   await keys.update({ id: key.id }, { lastUsedAt: ctx.at });
   await appendAuditEvent(m, { actor, type: "ticket.open311_submitted", entityType: "ticket", entityId: t.id, ticketId: t.id, after: { keyId: key.id, serviceCode: category.code }, at: ctx.at });

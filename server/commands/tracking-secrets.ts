@@ -8,6 +8,7 @@
 // earlier links keep working. Staff read the placeholder: "tautan pelacakan dikirim ke warga".
 import { randomInt } from "node:crypto";
 import type { EntityManager } from "typeorm";
+import { ContactLinkRequest } from "../entities/contact-merge.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { TrackingCode } from "../entities/tracking-code.entity.js";
 import { TrackingLink } from "../entities/tracking-link.entity.js";
@@ -25,6 +26,10 @@ export const TRACKING_CODE_ATTEMPTS = 5;
 
 export const trackingSecretHash = (key: string, secret: string) => hmacHex(key, `tracking:${secret}`);
 export const trackingCodeHash = (key: string, ticketId: number, code: string) => hmacHex(key, `tracking-code:${ticketId}:${code}`);
+
+/** A citizen's identity-link code (see citizen-link-identity.ts): keyed to its request. */
+export const identityLinkCodeHash = (key: string, requestId: number, code: string) => hmacHex(key, `identity-link:${requestId}:${code}`);
+export const IDENTITY_LINK_CODE_MINUTES = 10;
 
 export const trackingUrl = (publicUrl: string, number: string, secret: string) => `${publicUrl}/lacak/${number}?k=${secret}`;
 
@@ -50,11 +55,29 @@ export async function mintTrackingCode(m: EntityManager, key: string, ticketId: 
 }
 
 /**
+ * A new code for the open identity-link request this outbox row carries, valid
+ * IDENTITY_LINK_CODE_MINUTES from now. A request keeps one code: a resend or a retry replaces it
+ * (the last code sent is the one that works). Null when the request is gone or used.
+ */
+async function mintIdentityLinkCode(m: EntityManager, key: string, outboxId: number, at: Date): Promise<string | null> {
+  const requests = m.getRepository(ContactLinkRequest);
+  const request = await requests.findOneBy({ outboxId });
+  if (!request || request.usedAt) return null;
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  await requests.update({ id: request.id }, { codeHash: identityLinkCodeHash(key, request.id, code), attempts: 0, expiresAt: new Date(at.getTime() + IDENTITY_LINK_CODE_MINUTES * 60_000) });
+  return code;
+}
+
+/**
  * The text of an outbox row as the citizen receives it: the placeholder of its link or code
  * replaced by a freshly minted one (its hash committed by the caller's transaction before the send).
  * Rows without a secret, or whose template dropped the placeholder, are returned as stored.
  */
 export async function composeForDelivery(m: EntityManager, key: string, publicUrl: string, item: OutboxItem, at: Date): Promise<{ body: string; subject: string | null }> {
+  if (item.secretKind === "identity" && item.body.includes(TRACKING_CODE_SENT)) {
+    const code = await mintIdentityLinkCode(m, key, item.id, at);
+    return code ? { body: item.body.replaceAll(TRACKING_CODE_SENT, code), subject: item.subject?.replaceAll(TRACKING_CODE_SENT, code) ?? null } : { body: item.body, subject: item.subject };
+  }
   const placeholder = item.secretKind === "link" ? TRACKING_LINK_SENT : item.secretKind === "code" ? TRACKING_CODE_SENT : null;
   if (!placeholder || !item.secretTicketId || !(item.body.includes(placeholder) || item.subject?.includes(placeholder))) return { body: item.body, subject: item.subject };
   const ticket = await m.getRepository(Ticket).findOne({ select: { id: true, number: true }, where: { id: item.secretTicketId } });

@@ -4,12 +4,17 @@ import { Agency } from "../entities/agency.entity.js";
 import { Attachment } from "../entities/attachment.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
+import { newMessageRow } from "../entities/rows.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { caseTextDigests, type TextDigests } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
-import { syncClocks } from "../sla/clocks.js";
+import { syncClocks } from "../clocks/ticket-clocks.js";
 import { queueTicketNotice } from "./queue-outbound.js";
+import { queueCaseNotice } from "./queue-case-notice.js";
+import { notifyStaff } from "./notify-staff.js";
+import { Category } from "../entities/category.entity.js";
+import { IMAGE } from "./mark-wall-photo.js";
 
 /** How long after an answer (or resolution) the citizen may dispute it. */
 export const REOPEN_WINDOW_DAYS = 10;
@@ -22,8 +27,11 @@ export type TransitionInput =
   | { action: "merge"; intoTicketId: number }
   | { action: "forward"; agencyIds: number[]; instruction: string }
   | { action: "acknowledge"; agencyId: number }
-  | { action: "answer"; agencyId: number; response: string }
+  /** physicalFix: the answer claims a physical fix (in a field-check category it is assumed unless false). */
+  | { action: "answer"; agencyId: number; response: string; physicalFix?: boolean }
   | { action: "return"; agencyId: number; reason: string }
+  | { action: "approve_answer"; forwardId: number }
+  | { action: "send_back"; forwardId: number; note: string }
   | { action: "request_info"; message?: string }
   | { action: "citizen_replied" }
   | { action: "resolve"; note?: string }
@@ -32,7 +40,7 @@ export type TransitionInput =
 
 export type TransitionOutcome =
   | { kind: "ok"; ticket: Ticket; events: string[] }
-  | { kind: "violation"; reason: string }
+  | { kind: "violation"; reason: string; code?: string }
   | { kind: "not_found"; what: string };
 
 async function lockTicket(m: EntityManager, id: number): Promise<Ticket | null> {
@@ -60,6 +68,8 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
 
   let command: TicketCommand;
   let into: Ticket | null = null;
+  /** This answer goes to a field check (category setting, physical fix claimed). */
+  let fieldCheck = false;
   switch (input.action) {
     case "merge": {
       if (input.intoTicketId === ticketId) return { kind: "violation", reason: "a ticket cannot be merged into itself" };
@@ -84,12 +94,20 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     case "resolve":
       command = { type: "resolve" };
       break;
+    case "answer":
+      fieldCheck = input.physicalFix !== false && (await categoryOf(m, ticket))?.fieldCheck === true;
+      command = { type: "answer", agencyId: input.agencyId, response: input.response, review: fieldCheck || (await answerNeedsReview(m, ticket, input.agencyId)) };
+      break;
     default:
       command = { ...input, type: input.action } as TicketCommand;
   }
 
   const d = decide(ticketState(ticket, forwards), command);
   if (!d.ok) return { kind: "violation", reason: d.reason };
+  if (fieldCheck) {
+    const missing = await afterPhotoMissing(m, d.forwardChanges);
+    if (missing) return { kind: "violation", code: "field_check_photo_required", reason: missing };
+  }
 
   const before = { status: ticket.status, dueAt: ticket.dueAt };
   const at = ctx.at;
@@ -98,6 +116,11 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
   const texts: TextDigests = {};
   for (const change of d.forwardChanges) {
     const affected = await applyForwardChange(m, ctx, ticket, forwards, change, input, texts);
+    const check = fieldCheckAfter(forwards.find((f) => f.id === affected.forwardId), change, fieldCheck);
+    if (check !== undefined) {
+      await forwardsRepo.update({ id: affected.forwardId as number }, { fieldCheck: check });
+      affected.fieldCheck = check;
+    }
     forwardEvents.push(affected);
   }
 
@@ -107,7 +130,9 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
   if (ticket.status === "waiting_on_citizen") patch.waitingSince = null;
   if (d.next === "verified") patch.verifiedAt = at;
   if (input.action === "forward" && !ticket.forwardedAt) patch.forwardedAt = at;
-  if (input.action === "answer") {
+  const held = forwardEvents.filter((e) => e.change === "answer" && e.held === true).map((e) => e.forwardId as number);
+  // The citizen is answered when the answer goes out: at once, or when an operator approves it.
+  if ((input.action === "answer" && held.length === 0) || input.action === "approve_answer") {
     patch.answeredAt = at;
     if (!ticket.firstResponseAt) patch.firstResponseAt = at;
   }
@@ -118,7 +143,11 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     patch.resolvedAt = null;
     patch.closedAt = null;
   }
-  if (d.next === "merged") patch.mergedIntoId = into!.id;
+  if (d.next === "merged") {
+    patch.mergedIntoId = into!.id;
+    // A case cluster stays flat: the members of this ticket join the ticket it joins.
+    await m.getRepository(Ticket).update({ mergedIntoId: ticket.id, status: "merged" }, { mergedIntoId: into!.id, updatedAt: at });
+  }
   patch.isOpen = isOpenStatus(d.next);
   Object.assign(ticket, patch);
   await m.getRepository(Ticket).update({ id: ticket.id }, { ...patch, updatedAt: at });
@@ -127,31 +156,23 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     from: before.status,
     createdForwards: forwards.filter((f) => forwardEvents.some((e) => e.forwardId === f.id && e.change === "created")),
     closedForwardIds: forwardEvents.filter((e) => e.change !== "created" && e.change !== "acknowledge").map((e) => e.forwardId as number),
+    heldForwardIds: held,
+    sentBackForwardIds: forwardEvents.filter((e) => e.change === "send_back").map((e) => e.forwardId as number),
     at,
   });
 
   const note = noteFor(input);
   if (note) {
-    const inserted = await m.getRepository(Message).insert({
-      ticketId: ticket.id,
-      direction: "note",
-      channel: ticket.channel,
-      contactId: null,
-      authorUserId: ctx.actor.userId,
-      forwardId: null,
-      subject: null,
-      body: note,
-      bodyHtml: null,
-      channelAccountId: null,
-      externalId: null,
-      deliveryStatus: null,
-      sentAt: at,
-      createdAt: at,
-    });
+    const inserted = await m.getRepository(Message).insert(newMessageRow({ ticketId: ticket.id, direction: "note", channel: ticket.channel, authorUserId: ctx.actor.userId, body: note, at }));
     Object.assign(texts, caseTextDigests("messages", Number(inserted.identifiers[0]?.id), { subject: null, body: note, bodyHtml: null }));
   }
 
-  const details = { ...("reason" in input ? { reason: input.reason } : {}), ...("instruction" in input ? { instruction: input.instruction } : {}), ...(into ? { intoTicketId: into.id, intoNumber: into.number } : {}) };
+  const details = {
+    ...("reason" in input ? { reason: input.reason } : {}),
+    ...("instruction" in input ? { instruction: input.instruction } : {}),
+    ...(input.action === "send_back" ? { note: input.note } : {}),
+    ...(into ? { intoTicketId: into.id, intoNumber: into.number } : {}),
+  };
   for (const [i, type] of d.events.entries()) {
     await appendAuditEvent(m, {
       actor: ctx.actor,
@@ -177,21 +198,78 @@ export async function transitionTicket(m: EntityManager, ctx: CommandContext, ti
     await m.getRepository(Ticket).update({ id: into.id }, { updatedAt: at });
   }
   await noticeToCitizen(m, ctx, ticket, input, forwardEvents, into?.number);
+  await noticeToStaff(m, ctx, ticket, input, forwardEvents);
   return { kind: "ok", ticket, events: d.events };
 }
 
-/** The citizen hears of a forward, an answer, a resolution and a merge on their channel (editable templates). */
+const categoryOf = (m: EntityManager, ticket: Ticket) => (ticket.categoryId == null ? Promise.resolve(null) : m.getRepository(Category).findOneBy({ id: ticket.categoryId }));
+
+/**
+ * Field check (issue 19, item 9): an answer claiming a physical fix must carry an "after" photo, an
+ * image the OPD attached to this answer (on the forward, not yet part of an earlier answer; an
+ * answer sent back needs a new one). The reason names the problem, in English and Bahasa Indonesia.
+ */
+async function afterPhotoMissing(m: EntityManager, changes: ForwardChange[]): Promise<string | null> {
+  const answered = changes.find((c) => c.kind === "answer");
+  if (!answered || answered.kind !== "answer") return null;
+  const files = await m.getRepository(Attachment).find({ select: { id: true, mimeType: true }, where: { forwardId: answered.forwardId, messageId: IsNull() } });
+  if (files.some((a) => IMAGE.test(a.mimeType))) return null;
+  return 'this category needs a field check: attach an "after" photo of the fix to your answer first, or say the answer claims no physical fix (kategori ini memerlukan cek lapangan: lampirkan foto "sesudah" perbaikan sebelum menjawab)';
+}
+
+/** The forward's field-check state after a change: awaiting when held for it, confirmed or sent_back by the checker. */
+function fieldCheckAfter(f: Forward | undefined, change: ForwardChange, requested: boolean): Forward["fieldCheck"] | undefined {
+  if (change.kind === "answer") return requested ? "awaiting" : f?.fieldCheck ? null : undefined;
+  if (f?.fieldCheck !== "awaiting") return undefined;
+  if (change.kind === "approve") return "confirmed";
+  if (change.kind === "send_back") return "sent_back";
+  return undefined;
+}
+
+/** Whether this OPD's answer on this ticket waits for an operator (the OPD's or the category's setting). */
+async function answerNeedsReview(m: EntityManager, ticket: Ticket, agencyId: number): Promise<boolean> {
+  const agency = await m.getRepository(Agency).findOneBy({ id: agencyId });
+  if (agency?.answerReview) return true;
+  if (ticket.categoryId == null) return false;
+  return (await m.getRepository(Category).findOneBy({ id: ticket.categoryId }))?.answerReview === true;
+}
+
+/** Notices of new work to staff (docs/notifications.md), in this transaction. */
+async function noticeToStaff(m: EntityManager, ctx: CommandContext, ticket: Ticket, input: TransitionInput, forwardEvents: Record<string, unknown>[]): Promise<void> {
+  const ids = (change: string, extra?: (e: Record<string, unknown>) => boolean) => forwardEvents.filter((e) => e.change === change && (!extra || extra(e))).map((e) => e.forwardId as number);
+  if (input.action === "forward") {
+    await notifyStaff(m, ctx, ticket, { kind: "forwarded", forwardIds: ids("created") });
+  } else if (input.action === "return") {
+    for (const forwardId of ids("return")) await notifyStaff(m, ctx, ticket, { kind: "returned", forwardId });
+  } else if (input.action === "reopen") {
+    await notifyStaff(m, ctx, ticket, { kind: "disputed" });
+  } else if (input.action === "answer") {
+    for (const forwardId of ids("answer", (e) => e.held === true)) await notifyStaff(m, ctx, ticket, { kind: "answer_held", forwardId });
+  } else if (input.action === "send_back") {
+    await notifyStaff(m, ctx, ticket, { kind: "answer_sent_back", forwardId: input.forwardId });
+  }
+}
+
+/**
+ * The citizen hears of a forward, an answer, a resolution and a merge on their channel (editable
+ * templates). A forward, an answer and a resolution reach every reporter of the case cluster.
+ */
 async function noticeToCitizen(m: EntityManager, ctx: CommandContext, ticket: Ticket, input: TransitionInput, forwardEvents: Record<string, unknown>[], intoNumber?: string): Promise<void> {
   if (input.action === "forward") {
     const ids = forwardEvents.filter((e) => e.change === "created").map((e) => e.agencyId as number);
     const agencies = ids.length ? await m.getRepository(Agency).findBy(ids.map((id) => ({ id }))) : [];
-    await queueTicketNotice(m, ctx, ticket, "forwarded", { agency: agencies.map((a) => a.name).join(", ") });
+    await queueCaseNotice(m, ctx, ticket, "forwarded", { agency: agencies.map((a) => a.name).join(", ") });
   } else if (input.action === "answer") {
-    await queueTicketNotice(m, ctx, ticket, "answered", { answer: input.response.trim() });
+    // An answer held for review reaches the citizen when an operator approves it.
+    if (forwardEvents.some((e) => e.change === "answer" && e.held !== true)) await queueCaseNotice(m, ctx, ticket, "answered", { answer: input.response.trim() });
+  } else if (input.action === "approve_answer") {
+    const f = await m.getRepository(Forward).findOneBy({ id: input.forwardId });
+    if (f?.response) await queueCaseNotice(m, ctx, ticket, "answered", { answer: f.response });
   } else if (input.action === "resolve") {
-    await queueTicketNotice(m, ctx, ticket, "resolved", {});
+    await queueCaseNotice(m, ctx, ticket, "resolved", {});
   } else if (input.action === "merge") {
-    // One notice, on the merged ticket's channel: the citizen follows the other number from now on.
+    // One notice, on the merged ticket's channel: the report joined a case; its progress and answer
+    // come to this citizen under their own number (queueCaseNotice) and show on their own tracking page.
     await queueTicketNotice(m, ctx, ticket, "merged", { into: intoNumber });
   }
 }
@@ -233,24 +311,24 @@ async function applyForwardChange(
       Object.assign(patch, { status: "acknowledged", acknowledgedAt: at, acknowledgedByUserId: userId });
       break;
     case "answer":
-      Object.assign(patch, { status: "answered", isOpen: false, dueAt: null, answeredAt: at, answeredByUserId: userId, response: input.action === "answer" ? input.response.trim() : null });
+      Object.assign(patch, {
+        status: change.held ? "in_review" : "answered",
+        isOpen: false,
+        dueAt: null,
+        answeredAt: at,
+        answeredByUserId: userId,
+        response: input.action === "answer" ? input.response.trim() : null,
+      });
       if (change.implicitAcknowledge) Object.assign(patch, { acknowledgedAt: at, acknowledgedByUserId: userId });
-      const answer: Partial<Message> = {
+      const answer = newMessageRow({
         ticketId: ticket.id,
         direction: "answer",
         channel: ticket.channel,
-        contactId: null,
         authorUserId: userId,
         forwardId: f.id,
-        subject: null,
         body: input.action === "answer" ? input.response.trim() : "",
-        bodyHtml: null,
-        channelAccountId: null,
-        externalId: null,
-        deliveryStatus: null,
-        sentAt: at,
-        createdAt: at,
-      };
+        at,
+      });
       const inserted = await m.getRepository(Message).insert(answer);
       Object.assign(texts, caseTextDigests("forwards", f.id, patch, ["response"]), caseTextDigests("messages", Number(inserted.identifiers[0]?.id), answer));
       // Files the OPD attached before answering are part of this answer.
@@ -263,10 +341,17 @@ async function applyForwardChange(
     case "withdraw":
       Object.assign(patch, { status: "withdrawn", isOpen: false, dueAt: null });
       break;
+    case "approve":
+      Object.assign(patch, { status: "answered" });
+      break;
+    case "send_back":
+      // The OPD works on it again (its inbox shows it open); the next answer replaces this one.
+      Object.assign(patch, { status: "acknowledged", isOpen: true });
+      break;
   }
   await repo.update({ id: f.id }, { ...patch, updatedAt: at });
   Object.assign(f, patch);
-  return { forwardId: f.id, agencyId: f.agencyId, change: change.kind };
+  return { forwardId: f.id, agencyId: f.agencyId, change: change.kind, ...(change.kind === "answer" ? { held: change.held } : {}) };
 }
 
 function noteFor(input: TransitionInput): string | null {
@@ -275,6 +360,8 @@ function noteFor(input: TransitionInput): string | null {
       return `Ditolak / rejected: ${input.reason.trim()}`;
     case "return":
       return `Dikembalikan, bukan wewenang / returned, not our authority: ${input.reason.trim()}`;
+    case "send_back":
+      return `Jawaban dikembalikan ke OPD untuk diperbaiki / answer sent back to the OPD: ${input.note.trim()}`;
     case "reopen":
       return `Dibuka kembali / reopened: ${input.reason.trim()}`;
     case "request_info":

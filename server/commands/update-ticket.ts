@@ -7,7 +7,7 @@ import { User } from "../entities/user.entity.js";
 import { caseTextDigests, textColumnsIn } from "../audit/case-texts.js";
 import { appendAuditEvent } from "./append-audit-event.js";
 import type { CommandContext } from "./context.js";
-import { recomputeClocks } from "../sla/clocks.js";
+import { recomputeClocks } from "../clocks/ticket-clocks.js";
 
 export interface TicketEdit {
   subject?: string;
@@ -53,7 +53,8 @@ export async function updateTicket(m: EntityManager, ctx: CommandContext, id: nu
   const before = Object.fromEntries(Object.keys(patch).map((k) => [k, ticket[k as keyof Ticket]]));
   await m.getRepository(Ticket).update({ id }, { ...patch, updatedAt: ctx.at });
   Object.assign(ticket, patch, { updatedAt: ctx.at });
-  if (patch.categoryId !== undefined || patch.complaintClass !== undefined) await recomputeClocks(m, ticket, ctx.at);
+  // The priority chooses the policy too (server/clocks/sla-settings.ts): running clocks follow it at once.
+  if (patch.categoryId !== undefined || patch.complaintClass !== undefined || patch.priority !== undefined) await recomputeClocks(m, ticket, ctx.at);
   const changedTexts = textColumnsIn("tickets", patch);
   const after = changedTexts.length ? { ...patch, texts: caseTextDigests("tickets", id, ticket, changedTexts) } : patch;
   await appendAuditEvent(m, { actor: ctx.actor, type: "ticket.updated", entityType: "ticket", entityId: id, ticketId: id, before, after, at: ctx.at });

@@ -21,6 +21,11 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to bind. */
     HOST: z.string().min(1).default("0.0.0.0"),
+    /**
+     * API processes sharing PORT (also `--api-workers=N`, which wins). Absent: one less than the CPU
+     * count (1-4) in production on MySQL/MariaDB, else 1. Above 1 needs MySQL/MariaDB (server/api-workers.ts).
+     */
+    API_WORKERS: z.coerce.number().int().min(1).max(99).optional(),
     /** mysql://user:pass@host:3306/db for MySQL 8 / MariaDB >= 10.6. Absent: embedded SQLite in DATA_DIR. */
     DATABASE_URL: z
       .string()
@@ -44,6 +49,11 @@ export const envSchema = z
     BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
     /** Minutes of inactivity after which a console session ends. */
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    /**
+     * Minutes a WhatsApp Web session may be down before the replies queued on it go through the
+     * paired WhatsApp Cloud API account instead (docs/channels.md, "Automatic fail-over").
+     */
+    WHATSAPP_FAILOVER_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(10),
     /** Hours after which a session ends even if active. */
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     /** Failed logins (per account and per address) after which responses slow down. */
@@ -71,6 +81,22 @@ export const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Minutes between audit anchors (a hash over the heads of all audit chains). */
     AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).default(60),
+    /** Seconds between scheduled verifications of every audit chain (a full pass; docs/audit.md); 0 = not scheduled. */
+    AUDIT_VERIFY_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+    /**
+     * A whisper.cpp model (ggml .bin, multilingual, e.g. ggml-base.bin) installed on the server for the
+     * on-premise transcription of recorded calls (docs/transcription.md); never downloaded at run time.
+     * Unset or missing file: the provider's transcript is kept, and the ticket says so.
+     */
+    WHISPER_MODEL: z.string().optional(),
+    /** Recordings transcribed at once by one worker (each holds a whisper context and its threads). */
+    TRANSCRIBE_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+    /** The language whisper is told the calls are in ("id"; "auto" lets it detect). */
+    TRANSCRIBE_LANGUAGE: z.string().regex(/^(auto|[a-z]{2,3})$/, "a whisper language code such as id or en, or auto").default("id"),
+    /** Longest one transcription may take before it counts as failed (whisper-base: about 1/5 of the audio's length on 2 cores). */
+    TRANSCRIBE_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+    /** CPU threads one transcription uses. */
+    TRANSCRIBE_THREADS: z.coerce.number().int().min(1).max(64).default(2),
     /** Largest JSON body accepted by /api. */
     API_BODY_LIMIT: z.string().default("1mb"),
     /** Seconds between SLA sweeps (the safety net behind each ticket's own sla-check job). */
@@ -86,6 +112,12 @@ export const envSchema = z
       .optional(),
     /** Sender of notification e-mails. */
     SMTP_FROM: z.string().default("Aduan <no-reply@localhost>"),
+    /** Where the province's monthly report (PDF) goes: the head of Kominfo. Default: the opd_head users of KOMINFO_AGENCY_CODE. */
+    REPORT_KOMINFO_EMAIL: z.string().email().optional(),
+    /** Send the monthly report e-mails (on the 1st, to each OPD head and to Kominfo) when SMTP_URL is set. */
+    REPORT_MONTHLY_EMAIL: boolish.default(true),
+    /** Minutes a month row of /kinerja stays fresh; the worker recomputes the current and last month this often. */
+    REPORT_ROLLUP_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     /** The public pages' look (docs/public.md): the government's name, e.g. "Pemerintah Provinsi Jawa Barat". Demo: its own. */
     PUBLIC_PROVINCE_NAME: z.string().trim().min(2).max(80).optional(),
     /** The same name in English (default: PUBLIC_PROVINCE_NAME). */
@@ -104,6 +136,21 @@ export const envSchema = z
     PUBLIC_CACHE_MAX_BYTES: z.coerce.number().int().min(64 * 1024).default(16 * 1024 * 1024),
     /** Path of the logo (SVG, PNG or WebP, at most 64 kB), shown in the header of every public page. */
     PUBLIC_LOGO_FILE: z.string().min(1).optional(),
+    /**
+     * Raster tiles drawn over the offline province basemap (docs/command-center.md, "Peta"), e.g. a
+     * tile server on the province's own network: "https://peta.example.go.id/tiles/{z}/{x}/{y}.png".
+     * Unset: the basemap alone (works without any network). The URL's origin is added to img-src
+     * of the console's and /lapor's Content-Security-Policy.
+     */
+    MAP_TILE_URL: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^\s"'<>]+$/, "must be an http(s) URL")
+      .refine((u) => ["{z}", "{x}", "{y}"].every((p) => u.includes(p)), "must contain {z}, {x} and {y}")
+      .refine((u) => URL.canParse(u.replace(/\{[a-z]\}/g, "0")), "must be a URL")
+      .optional(),
+    /** The tiles' attribution shown on the map (e.g. "© OpenStreetMap contributors"). */
+    MAP_TILE_ATTRIBUTION: z.string().trim().max(200).optional(),
     /** Name of the service in authenticator apps (TOTP second factor), e.g. "LAPOR Jabar". Default: PUBLIC_SERVICE_NAME. */
     TWO_FACTOR_ISSUER: z.string().trim().min(2).max(60).optional(),
     /**
@@ -133,6 +180,8 @@ export const envSchema = z
     OIDC_LOCAL_LOGIN: z.enum(["all", "admins"]).default("all"),
     /** Text of the console's single sign-on button. */
     OIDC_BUTTON_LABEL: z.string().trim().min(2).max(60).default("SSO Provinsi"),
+    /** Open311: a request must carry a description (the spec makes it optional; the service definitions then ask for it). */
+    OPEN311_DESCRIPTION_REQUIRED: boolish.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -191,10 +240,14 @@ export function contrastWithWhite(hex: string): number {
 export interface Config {
   nodeEnv: Env["NODE_ENV"];
   port: number;
+  /** API_WORKERS when set (server/api-workers.ts decides the default). */
+  apiWorkers?: number;
   host: string;
   databaseUrl?: string;
   dataDir: string;
   publicUrl: string;
+  /** Open311 POST requests must carry a description (OPEN311_DESCRIPTION_REQUIRED). */
+  open311DescriptionRequired: boolean;
   sessionSecret: string;
   encryptionKey: Buffer;
   /** SESSION_SECRET and ENCRYPTION_KEY come from DATA_DIR/keys.json (restore may then write the backup's keys there). */
@@ -203,6 +256,8 @@ export interface Config {
   backup: { key: Buffer | null; dir: string; everyHours: number; keep: number };
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  /** WHATSAPP_FAILOVER_MINUTES: a WhatsApp Web session down this long hands its queued replies to the paired account. */
+  whatsappFailoverMinutes: number;
   login: { slowdownAfter: number; lockAfter: number; lockMinutes: number };
   demoData: boolean;
   demoSandbox: Env["DEMO_SANDBOX"];
@@ -211,6 +266,9 @@ export interface Config {
   readyMaxJobLagSeconds: number;
   logLevel: Env["LOG_LEVEL"];
   auditAnchorMinutes: number;
+  auditVerifySeconds: number;
+  /** On-premise transcription of recorded calls (WHISPER_MODEL, TRANSCRIBE_CONCURRENCY, TRANSCRIBE_THREADS). */
+  transcription: { modelPath: string | null; concurrency: number; threads: number; language: string; timeoutMs: number };
   apiBodyLimit: string;
   slaSweepSeconds: number;
   jobPollMs: number;
@@ -218,10 +276,14 @@ export interface Config {
   jobPollMsDefault: boolean;
   kominfoAgencyCode: string;
   smtp: { url: string; from: string } | null;
+  /** Monthly reports (docs/reports.md). */
+  reports: { kominfoEmail: string | undefined; monthlyEmail: boolean; rollupMinutes: number };
   /** Bounds of the public pages' micro-cache (server/http/public/micro-cache.ts). */
   publicCache: { maxEntries: number; maxBytes: number };
   /** The public pages' look; unset parts fall back to the demo's look (demo data) or a neutral one. */
   brand: { provinceName?: string; provinceNameEn?: string; serviceName: string; color?: string; logoFile?: string };
+  /** Raster tiles over the offline basemap (MAP_TILE_URL), or null. */
+  mapTiles: { url: string; origin: string; attribution: string | null } | null;
   /** Name of the service in authenticator apps. */
   twoFactorIssuer: string;
   /** Single sign-on with OpenID Connect; null: off. */
@@ -288,10 +350,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    apiWorkers: env.API_WORKERS,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     dataDir,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    open311DescriptionRequired: env.OPEN311_DESCRIPTION_REQUIRED,
     sessionSecret: env.SESSION_SECRET ?? generated!.sessionSecret,
     encryptionKey: decodeKey(env.ENCRYPTION_KEY ?? generated!.encryptionKey),
     keysGenerated: !env.SESSION_SECRET && !env.ENCRYPTION_KEY,
@@ -303,6 +367,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     sessionMaxHours: env.SESSION_MAX_HOURS,
+    whatsappFailoverMinutes: env.WHATSAPP_FAILOVER_MINUTES,
     login: { slowdownAfter: env.LOGIN_SLOWDOWN_AFTER, lockAfter: env.LOGIN_LOCK_AFTER, lockMinutes: env.LOGIN_LOCK_MINUTES },
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
     demoSandbox: env.DEMO_SANDBOX,
@@ -311,12 +376,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     readyMaxJobLagSeconds: env.READY_MAX_JOB_LAG_SECONDS,
     logLevel: env.LOG_LEVEL,
     auditAnchorMinutes: env.AUDIT_ANCHOR_MINUTES,
+    auditVerifySeconds: env.AUDIT_VERIFY_SECONDS,
+    transcription: { modelPath: env.WHISPER_MODEL ? resolve(env.WHISPER_MODEL) : null, concurrency: env.TRANSCRIBE_CONCURRENCY, threads: env.TRANSCRIBE_THREADS, language: env.TRANSCRIBE_LANGUAGE, timeoutMs: env.TRANSCRIBE_TIMEOUT_SECONDS * 1000 },
     apiBodyLimit: env.API_BODY_LIMIT,
     slaSweepSeconds: env.SLA_SWEEP_SECONDS,
     jobPollMs: env.JOB_POLL_MS ?? 2000,
     jobPollMsDefault: env.JOB_POLL_MS === undefined,
     kominfoAgencyCode: env.KOMINFO_AGENCY_CODE,
     smtp: env.SMTP_URL ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null,
+    reports: { kominfoEmail: env.REPORT_KOMINFO_EMAIL, monthlyEmail: env.REPORT_MONTHLY_EMAIL, rollupMinutes: env.REPORT_ROLLUP_MINUTES },
     publicCache: { maxEntries: env.PUBLIC_CACHE_MAX_ENTRIES, maxBytes: env.PUBLIC_CACHE_MAX_BYTES },
     twoFactorIssuer: env.TWO_FACTOR_ISSUER ?? env.PUBLIC_SERVICE_NAME,
     oidc: env.OIDC_ISSUER
@@ -336,5 +404,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         }
       : null,
     brand: { provinceName: env.PUBLIC_PROVINCE_NAME, provinceNameEn: env.PUBLIC_PROVINCE_NAME_EN, serviceName: env.PUBLIC_SERVICE_NAME, color: env.PUBLIC_BRAND_COLOR?.toLowerCase(), logoFile: env.PUBLIC_LOGO_FILE },
+    mapTiles: env.MAP_TILE_URL ? { url: env.MAP_TILE_URL, origin: new URL(env.MAP_TILE_URL.replace(/\{[a-z]\}/g, "0")).origin, attribution: env.MAP_TILE_ATTRIBUTION ?? null } : null,
   };
 }

@@ -1,3 +1,4 @@
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 /** The demo province's OPDs, categories and people. Passwords are printed at start-up. */
 export const DEMO_PASSWORD = "aduan-demo";
 
@@ -39,6 +40,7 @@ export const DEMO_USERS = [
   { email: "kepala.dinsos@demo.aduan.id", name: "Kepala Dinas Sosial", role: "opd_head", agency: "DINSOS" },
   { email: "kepala.dlh@demo.aduan.id", name: "Kepala Dinas Lingkungan Hidup", role: "opd_head", agency: "DLH" },
   { email: "kepala.kominfo@demo.aduan.id", name: "Kepala Dinas Kominfo", role: "opd_head", agency: "DISKOMINFO" },
+  { email: "layar@demo.aduan.id", name: "Layar Pusat Kendali", role: "layar", agency: null },
 ] as const;
 
 type Step = "verify" | "forward" | "acknowledge" | "answer" | "resolve" | "close" | "return" | "reject" | "request_info";
@@ -47,7 +49,7 @@ type Step = "verify" | "forward" | "acknowledge" | "answer" | "resolve" | "close
 export const DEMO_TICKETS: {
   text: string;
   category: (typeof DEMO_CATEGORIES)[number]["code"];
-  channel: "sms" | "voice" | "whatsapp" | "telegram" | "email" | "facebook" | "instagram" | "x" | "web";
+  channel: ChannelKind;
   privacy: "publik" | "anonim" | "rahasia";
   citizen: { name: string; phone?: string; email?: string };
   to?: (typeof DEMO_AGENCIES)[number]["code"];

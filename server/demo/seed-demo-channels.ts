@@ -1,4 +1,4 @@
-import { allConnectors } from "../channels/connectors.js";
+import { allConnectors } from "../ingest/connectors.js";
 import { saveChannelAccount } from "../commands/save-channel-account.js";
 import { SYSTEM_ACTOR } from "../commands/append-audit-event.js";
 import type { Config } from "../config/env.js";

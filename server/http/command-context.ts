@@ -1,6 +1,6 @@
 import type { CommandContext } from "../commands/context.js";
 import type { Viewer } from "../queries/viewer.js";
-import { conflict, HttpError, notFound } from "../lib/errors.js";
+import { conflict, HttpError, notFound, unprocessable } from "../lib/errors.js";
 import type { AppDeps } from "./types.js";
 
 export function commandContext(deps: AppDeps, viewer: Viewer, at: Date): CommandContext {
@@ -15,6 +15,6 @@ export function unwrap<T extends { kind: string }>(out: T): Extract<T, { kind: "
     const v = out as unknown as { reason: string; code?: string };
     throw v.code ? new HttpError(409, v.code, v.reason) : conflict(v.reason);
   }
-  if (out.kind === "invalid") throw Object.assign(new Error((out as unknown as { reason: string }).reason), { status: 422 });
+  if (out.kind === "invalid") throw unprocessable((out as unknown as { reason: string }).reason);
   return out as Extract<T, { kind: "ok" | "created" }>;
 }

@@ -11,12 +11,14 @@ export const CONSOLE_DIST = resolve(fileURLToPath(new URL("../../console/dist", 
  * no data: every read goes through /api, which checks the session, role and row. Hashed assets
  * are cached for good; index.html never, so a deploy takes effect on the next load.
  */
-export function consoleRoutes(dist = CONSOLE_DIST): Router {
+export function consoleRoutes(dist = CONSOLE_DIST, tileOrigin: string | null = null): Router {
   const router = express.Router();
+  // The map's raster tiles (MAP_TILE_URL) are the one image source besides our own.
+  const img = `img-src 'self' data: blob:${tileOrigin ? ` ${tileOrigin}` : ""}`;
   router.use((_req, res, next) => {
     res.setHeader(
       "Content-Security-Policy",
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; ${img}; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
     );
     next();
   });

@@ -96,7 +96,7 @@ export function healthRoutes(deps: AppDeps, metrics: AppMetrics): Router {
       res.status(allowed.status).type("text/plain").send(allowed.status === 401 ? "metrics need the bearer token (METRICS_TOKEN)\n" : "metrics answer only to loopback clients when METRICS_TOKEN is unset\n");
       return;
     }
-    const body = await metrics.registry.metrics();
+    const body = await metrics.scrape();
     res.setHeader("Content-Type", metrics.registry.contentType);
     res.send(body);
   });

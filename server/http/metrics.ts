@@ -6,13 +6,19 @@ import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { withDeadline } from "../lib/deadline.js";
 import { backupStatus } from "../backup/run.js";
-import type { IngestBatcher } from "../channels/ingest-batcher.js";
+import { lastAuditVerification } from "../queries/audit-verification.js";
+import type { IngestBatcher } from "../ingest/ingest-batcher.js";
 import { outboxGauges } from "../queries/outbound-delivery.js";
 import { failingJobs, galeraState, jobLags, slaGauges } from "../queries/operations.js";
 import type { AppDeps } from "./types.js";
 
 export interface AppMetrics {
   registry: Registry;
+  /**
+   * The text /metrics answers: this registry's, or, in an API worker of `--api-workers`
+   * (server/api-workers.ts), every API worker's aggregated through the primary process.
+   */
+  scrape: () => Promise<string>;
   /** Times every request; labels it by its route pattern once it is answered. */
   httpMiddleware(req: Request, res: Response, next: NextFunction): void;
 }
@@ -126,6 +132,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   const outbox = perScrape(() => outboxGauges(db.manager, clock.now()));
   const outboxDepth: Gauge<"account" | "kind"> = new Gauge({
     name: "aduan_outbox_depth",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "Outbound messages waiting or being sent, per channel account",
     labelNames: ["account", "kind"] as const,
     registers: [registry],
@@ -136,6 +143,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   });
   const outboxProblems: Gauge<"account" | "kind" | "problem"> = new Gauge({
     name: "aduan_outbox_problems",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "Outbound messages failed (given up in the last 7 days), retrying, or stuck, per channel account",
     labelNames: ["account", "kind", "problem"] as const,
     registers: [registry],
@@ -152,6 +160,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
 
   const sla: Gauge<"state"> = new Gauge({
     name: "aduan_sla_clocks",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "SLA: clocks whose warning or breach is due but not recorded yet (due); warnings (warned) and breaches (breached) recorded in the last 24 h",
     labelNames: ["state"] as const,
     registers: [registry],
@@ -167,6 +176,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   const jobs = perScrape(() => jobLags(db.manager, clock.now()));
   const jobLag: Gauge<"job"> = new Gauge({
     name: "aduan_job_lag_seconds",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "How long the oldest due job not yet taken by a worker has waited, per job name",
     labelNames: ["job"] as const,
     registers: [registry],
@@ -177,6 +187,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   });
   const jobsDue: Gauge<"job"> = new Gauge({
     name: "aduan_jobs_due",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "Due jobs not yet taken by a worker, per job name",
     labelNames: ["job"] as const,
     registers: [registry],
@@ -187,6 +198,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   });
   const jobsFailing: Gauge<"job"> = new Gauge({
     name: "aduan_jobs_failing",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "Jobs whose last run failed, per job name",
     labelNames: ["job"] as const,
     registers: [registry],
@@ -213,6 +225,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
   // Galera: present only when the database is a Galera node.
   const galera: Gauge<"variable"> = new Gauge({
     name: "aduan_galera_node",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "MariaDB Galera: wsrep_ready (1/0), wsrep_cluster_size and wsrep_local_state (4 = synced) of the node this process uses",
     labelNames: ["variable"] as const,
     registers: [registry],
@@ -228,6 +241,7 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
 
   const backup: Gauge<"state"> = new Gauge({
     name: "aduan_backup",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
     help: "Backups: age_seconds of the last successful one (absent when there was none), overdue (1 when none within BACKUP_EVERY_HOURS + 1 h), every_hours",
     labelNames: ["state"] as const,
     registers: [registry],
@@ -241,8 +255,35 @@ export function createMetrics(deps: AppDeps, ingest: IngestBatcher): AppMetrics 
       }),
   });
 
+  // The scheduled audit verification (docs/audit.md): alert on aduan_audit_chain_broken > 0.
+  const lastVerification = perScrape(() => lastAuditVerification(db));
+  const auditBroken: Gauge = new Gauge({
+    name: "aduan_audit_chain_broken",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
+    help: "Broken audit events (changed, missing or out of order) found by the last scheduled verification; 0 when intact (absent before the first run)",
+    registers: [registry],
+    collect: () =>
+      guarded(auditBroken, async () => {
+        const v = await lastVerification();
+        if (v) auditBroken.set(v.problemCount);
+      }),
+  });
+  const auditVerified: Gauge = new Gauge({
+    name: "aduan_audit_verification_age_seconds",
+    aggregator: "max", // read from the database: the same in every API worker, not a sum
+    help: "Seconds since the last scheduled audit verification ran (absent before the first run)",
+    registers: [registry],
+    collect: () =>
+      guarded(auditVerified, async () => {
+        const v = await lastVerification();
+        if (v) auditVerified.set(Math.max(0, Math.round((clock.now().getTime() - new Date(v.ranAt).getTime()) / 1000)));
+      }),
+  });
+
+  const merged = Registry.merge([processMetrics(), registry]);
   return {
-    registry: Registry.merge([processMetrics(), registry]),
+    registry: merged,
+    scrape: () => merged.metrics(),
     httpMiddleware(req, res, next) {
       const start = process.hrtime.bigint();
       res.once("finish", () => {

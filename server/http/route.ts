@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Router } from "express";
 import { z } from "zod";
 import type { Role } from "../domain/access/roles.js";
-import { forbidden, secondFactorRequired, unauthorized } from "../lib/errors.js";
+import { forbidden, invalidRequest, secondFactorRequired, unauthorized } from "../lib/errors.js";
 import type { Viewer } from "../queries/viewer.js";
 import type { AppDeps } from "./types.js";
 
@@ -50,7 +50,7 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   const r = schema.safeParse(value);
   if (!r.success) {
     const issues = r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join("."), message: i.message }));
-    throw Object.assign(new Error(`invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`), { status: 400, issues });
+    throw invalidRequest(`invalid ${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues);
   }
   return r.data;
 }

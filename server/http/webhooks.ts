@@ -1,15 +1,22 @@
 // POST|GET /webhooks/:connector/:account — where providers call us.
 //   raw body kept (express.raw, WEBHOOK_BODY_LIMIT) -> account lookup (404) -> connector.verify over
 //   the raw bytes and the URL the provider called (401, nothing stored) -> parse (400 if it throws)
-//   -> ingest (concurrent deliveries share one transaction: IngestBatcher) -> the connector's reply (TwiML…) or 200, only after commit.
+//   -> ingest (concurrent deliveries share one transaction: IngestBatcher), delivery receipts, call
+//   reports -> the connector's reply (TwiML…) or 200, only after commit. A "status-question" (the
+//   IVR's ticket lookup) is answered at once from a read, only to the ticket's own reporter.
 //   The web form's connector also passes the per-address limit it shares with /lapor (web-intake.ts): 429, nothing stored.
 import express, { type Request, type Response, type Router } from "express";
 import type { WebhookConnector, WebhookRequest } from "../../channels/connector.js";
-import { connectorContext, findConnector, openConfig } from "../channels/connectors.js";
+import { connectorContext, findConnector, openConfig } from "../ingest/connectors.js";
 import { applyDeliveryUpdate } from "../commands/apply-delivery-update.js";
-import { IngestBatcher } from "../channels/ingest-batcher.js";
-import { ingestWebSubmission, WebSubmissionLimit } from "../channels/web-intake.js";
+import { IngestBatcher } from "../ingest/ingest-batcher.js";
+import { ingestWebSubmission, WebSubmissionLimit } from "../ingest/web-intake.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
+import { logCall } from "../commands/log-call.js";
+import { normalizePhone } from "../domain/contacts/identity.js";
+import { STATUS_LABELS } from "../domain/ticket/lifecycle.js";
+import { contactIdOfPhone, ownTicketByNumber } from "../queries/own-ticket.js";
+import { closedDaysOf } from "../clocks/sla-settings.js";
 import type { CommitEvent } from "../lib/db.js";
 import type { AppDeps } from "./types.js";
 
@@ -80,6 +87,8 @@ export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps), 
         return fail(res, 503, "account_unusable", "this channel account is misconfigured");
       }
       const ctx = connectorContext({ publicUrl: deps.config.publicUrl, logger: deps.logger, now: () => deps.clock.now() }, account, opened.config);
+      // Office hours (the IVR) follow the province's holiday calendar.
+      if (connector.kind === "voice") ctx.closedDays = await closedDaysOf(deps.db.manager);
 
       let verified: WebhookRequest | undefined;
       for (const url of candidateUrls(req, deps.config.publicUrl)) {
@@ -108,6 +117,13 @@ export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps), 
         return fail(res, 400, "malformed", "the request body could not be understood");
       }
       if (outcome.kind === "handshake") return sendReply(res, outcome.reply);
+      if (outcome.kind === "status-question") {
+        // Read only: the provider waits on the answer (the IVR speaks it).
+        const m = deps.db.manager;
+        const phone = normalizePhone(outcome.askerPhone ?? "");
+        const own = outcome.ticketNumber && phone ? await ownTicketByNumber(m, outcome.ticketNumber, await contactIdOfPhone(m, phone)) : null;
+        return sendReply(res, outcome.answer(own ? STATUS_LABELS[own.status] : null));
+      }
       if (outcome.kind === "ignored") {
         deps.logger.info({ channelAccountId: account.id, reason: outcome.reason }, "webhook ignored");
         return res.status(200).json({ ok: true, ignored: outcome.reason });
@@ -131,6 +147,11 @@ export function webhookRoutes(deps: AppDeps, batcher = new IngestBatcher(deps), 
         const at = deps.clock.now();
         const r = await deps.db.tx((m) => applyDeliveryUpdate(m, { actor: { userId: null, label: `${connectorId} receipt` }, at, secretKey: deps.config.sessionSecret }, account.id, delivery));
         results.push(`delivery:${r.kind}`);
+      }
+      for (const report of outcome.calls ?? []) {
+        const at = deps.clock.now();
+        await deps.db.tx((m) => logCall(m, { actor: { userId: null, label: `${connectorId} call status` }, at, secretKey: deps.config.sessionSecret }, { account, report }));
+        results.push("call");
       }
       // Everything above has committed: only now may the provider consider it delivered.
       if (outcome.reply) return sendReply(res, outcome.reply);

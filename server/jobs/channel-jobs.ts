@@ -4,7 +4,7 @@ import { forgetStaleEarlyDeliveryUpdates } from "../commands/apply-delivery-upda
 import { createHash } from "node:crypto";
 import { LessThan } from "typeorm";
 import type { SendResult, TemplateMessage } from "../../channels/connector.js";
-import { connectorContext, findConnector, openConfig, type ProviderRoute } from "../channels/connectors.js";
+import { connectorContext, findConnector, openConfig, type ProviderRoute } from "../ingest/connectors.js";
 import { claimOutboxItem, completeOutboxItem, dueOutboxIds, type CompleteOutcome } from "../commands/deliver-outbox-item.js";
 import { composeForDelivery } from "../commands/tracking-secrets.js";
 import { Attachment } from "../entities/attachment.entity.js";
@@ -17,6 +17,7 @@ import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
 import { replyWindowState } from "../queries/reply-options.js";
+import { cloudSendOptions, decideFailover, failoverTemplateOf, failoverTemplateMessage, markCredentials, moveOutboxItem } from "../commands/whatsapp-failover.js";
 
 export interface ChannelJobDeps {
   db: Db;
@@ -48,23 +49,31 @@ async function accountContext(deps: ChannelJobDeps, accountId: number) {
 async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult> {
   const a = await accountContext(deps, item.channelAccountId);
   if ("error" in a) return { status: "failed", retryable: false, reason: a.error ?? "unusable account" };
-  const template = item.templateJson ? (JSON.parse(item.templateJson) as TemplateMessage) : undefined;
-  if (!template) {
-    // Queued while the window was open (or automated), sent after it closed: free text must not go out.
-    const window = await replyWindowState(deps.db.manager, a.connector, a.account.id, item.toAddress, deps.clock.now());
-    if (window && !window.open) {
-      return { status: "failed", retryable: false, reason: `outside the ${window.hours}-hour customer-service window: only an approved template can be sent (di luar jendela ${window.hours} jam; kirim templat)` };
-    }
-  }
+  let template = item.templateJson ? (JSON.parse(item.templateJson) as TemplateMessage) : undefined;
   try {
     // A tracking link or code is minted now, for this attempt only; the stored text keeps its placeholder.
-    const text = await deps.db.tx((m) => composeForDelivery(m, deps.config.sessionSecret, deps.config.publicUrl, item, deps.clock.now()));
+    const compose = () => deps.db.tx((m) => composeForDelivery(m, deps.config.sessionSecret, deps.config.publicUrl, item, deps.clock.now()));
+    let text: { body: string; subject: string | null } | undefined;
+    if (!template) {
+      // Queued while the window was open (or automated), sent after it closed: free text must not go out.
+      const window = await replyWindowState(deps.db.manager, a.connector, a.account.id, item.toAddress, deps.clock.now());
+      if (window && !window.open) {
+        // A reply failed over from WhatsApp Web goes out in the pairing's approved template.
+        const origin = item.failoverFromAccountId ? await deps.db.manager.getRepository(ChannelAccount).findOneBy({ id: item.failoverFromAccountId }) : null;
+        const options = origin ? await cloudSendOptions(deps.db.manager, deps.config.encryptionKey, a.account, a.connector, item.toAddress, deps.clock.now()) : null;
+        const t = origin && options ? failoverTemplateOf(origin, a.account, options.templates) : null;
+        if (!t) return { status: "failed", retryable: false, reason: `outside the ${window.hours}-hour customer-service window: only an approved template can be sent (di luar jendela ${window.hours} jam; kirim templat)` };
+        text = await compose();
+        template = failoverTemplateMessage(t, item.ticketNumber, text.body).template;
+      }
+    }
+    text ??= await compose();
     return await a.connector.send(a.ctx, {
       to: item.toAddress,
       text: text.body,
       ...(text.subject ? { subject: text.subject } : {}),
       ...(item.ticketNumber ? { ticketNumber: item.ticketNumber } : {}),
-      ...(item.inReplyTo ? { inReplyToExternalId: item.inReplyTo } : {}),
+      ...(item.inReplyTo && !item.failoverFromAccountId ? { inReplyToExternalId: item.inReplyTo } : {}),
       ...(item.referencesJson ? { references: JSON.parse(item.referencesJson) as string[] } : {}),
       idempotencyKey: `outbox-${item.id}`,
       automated: item.automated,
@@ -76,17 +85,62 @@ async function send(deps: ChannelJobDeps, item: OutboxItem): Promise<SendResult>
   }
 }
 
+type Routed = { kind: "go"; item: OutboxItem } | { kind: "hold"; result: SendResult; retryBy?: Date } | { kind: "lost" };
+
+/** WhatsApp fail-over (commands/whatsapp-failover.ts): the claimed row moves to the account that can deliver it now. */
+async function routeForFailover(deps: ChannelJobDeps, item: OutboxItem): Promise<Routed> {
+  const now = deps.clock.now();
+  const m = deps.db.manager;
+  const d = await decideFailover(m, item, now, deps.config.whatsappFailoverMinutes * 60_000);
+  if (d.kind === "keep") return { kind: "go", item };
+  if (d.kind === "wait") return { kind: "hold", result: { status: "failed", retryable: true, reason: d.reason }, retryBy: d.until };
+  let template: string | null = null;
+  const connector = findConnector(d.to.connector);
+  if (d.failover && connector?.limits.replyWindow && !item.templateJson) {
+    const options = await cloudSendOptions(m, deps.config.encryptionKey, d.to, connector, item.toAddress, now);
+    if (!options.freeText) {
+      const t = failoverTemplateOf(d.origin, d.to, options.templates);
+      if (!t) return { kind: "hold", result: { status: "failed", retryable: true, reason: `${d.reason}; fail-over to "${d.to.name}" is not possible: the 24-hour window is closed and the pairing names no approved template` } };
+      template = t.name;
+    }
+  }
+  const moved = await moveOutboxItem(deps.db, item, d, now, template);
+  if (!moved) return { kind: "lost" };
+  deps.logger.info({ outboxId: item.id, to: d.to.id, failover: d.failover, reason: d.reason }, d.failover ? "outbound message failed over" : "outbound message back on its own account");
+  return { kind: "go", item: moved };
+}
+
 /**
  * deliver-outbound {outboxId}: claim, send once, record. Safe to run any number of times and on
  * any number of workers: only the claimer sends. Returns what happened (retryAt when it failed
  * transiently: the caller schedules the next attempt, the sweep is the safety net).
  */
 export async function runDeliverOutbound(deps: ChannelJobDeps, outboxId: number): Promise<CompleteOutcome | { state: "skipped" }> {
-  const item = await claimOutboxItem(deps.db, outboxId, deps.clock.now());
+  let item = await claimOutboxItem(deps.db, outboxId, deps.clock.now());
   if (!item) return { state: "skipped" };
-  const result = await send(deps, item);
-  const out = await completeOutboxItem(deps.db, item, result, deps.clock.now());
-  if (result.status === "failed") deps.logger.warn({ outboxId, attempt: item.attempts, reason: result.reason, next: out.state }, "outbound message not delivered");
+  let result: SendResult | undefined;
+  let retryBy: Date | undefined;
+  // At most twice: an account whose credentials were just refused may hand the row to its fail-over partner.
+  for (let round = 0; round < 2 && !result; round++) {
+    const routed = await routeForFailover(deps, item);
+    if (routed.kind === "lost") return { state: "lost" };
+    if (routed.kind === "hold") {
+      result = routed.result;
+      retryBy = routed.retryBy;
+      break;
+    }
+    item = routed.item;
+    const r = await send(deps, item);
+    if (r.status === "failed" && r.credentialsRejected) {
+      await markCredentials(deps.db, item.channelAccountId, { reason: r.reason }, deps.clock.now());
+      if (round === 0 && (await decideFailover(deps.db.manager, item, deps.clock.now(), deps.config.whatsappFailoverMinutes * 60_000)).kind === "move") continue;
+    } else if (r.status === "sent") {
+      await markCredentials(deps.db, item.channelAccountId, null, deps.clock.now());
+    }
+    result = r;
+  }
+  const out = await completeOutboxItem(deps.db, item, result!, deps.clock.now(), retryBy);
+  if (result!.status === "failed") deps.logger.warn({ outboxId, attempt: item.attempts, reason: result!.reason, next: out.state }, "outbound message not delivered");
   return out;
 }
 

@@ -1,9 +1,9 @@
-import type { ProviderRoute } from "../channels/connectors.js";
+import type { ProviderRoute } from "../ingest/connectors.js";
 import { LessThan } from "typeorm";
 import { backupKeyOf, type Config } from "../config/env.js";
 import { runBackup } from "../backup/run.js";
 import { createAuditAnchor } from "../commands/create-audit-anchor.js";
-import { emailNotifications, type SendMail } from "../commands/email-notifications.js";
+import { emailDigests, emailNotifications, type SendMail } from "../commands/email-notifications.js";
 import { processDueClocks, type ProcessDueResult } from "../commands/process-due-clocks.js";
 import { recomputeOpenClocks, type RecomputeScope } from "../commands/recompute-open-clocks.js";
 import { Session } from "../entities/session.entity.js";
@@ -14,14 +14,21 @@ import { smtpMailer } from "../lib/mailer.js";
 import type { Scheduler } from "./scheduler.js";
 import { applyRetention } from "../commands/data-subject.js";
 import { applyFileChanges } from "../commands/erase-personal-data.js";
+import { retrainRoutingModel } from "../commands/retrain-routing-model.js";
 import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channel-jobs.js";
+import { checkNextYearCalendar } from "../commands/check-next-year-calendar.js";
+import { applyRollups } from "../commands/apply-rollups.js";
+import { runAuditVerification } from "./audit-verify.job.js";
+import { runWebhookSweep } from "./webhook-jobs.js";
 
 /**
  * The job modules of the worker role. Each is thin: it calls one command.
  *   sla-check      {ticketId}  one ticket's due warnings/breaches, at its next event (unique per ticket)
  *   sla-sweep                  every SLA_SWEEP_SECONDS: all due clocks (the safety net)
  *   sla-recompute  {scope}     a policy or calendar changed: open tickets' clocks follow it
- *   notify-email               e-mails notifications not e-mailed yet (when SMTP_URL is set)
+ *   notify-email               e-mails notifications not e-mailed yet (when SMTP_URL is set); also at once
+ *                              after a commit that wrote notices (followOutbox)
+ *   notify-digest              daily: one e-mail per user who chose the digest (docs/notifications.md)
  *   audit-anchor               every AUDIT_ANCHOR_MINUTES: a hash over every audit chain head
  *   session-sweep              every 10 minutes: removes expired console sessions
  *   deliver-outbound {outboxId} one outbox row: claim, connector.send(), record (retries with backoff)
@@ -29,12 +36,20 @@ import { runDeliverOutbound, runFetchAttachment, runOutboxSweep } from "./channe
  *   fetch-attachment {attachmentId}  a channel attachment's bytes into DATA_DIR
  *   backup                     every BACKUP_EVERY_HOURS: an encrypted backup into BACKUP_DIR (server/backup/)
  *   retention                  daily: anonymises the personal data of cases past the retention period
+ *   wall-rollups               every minute: the wall's rollups catch up with the audit log (commands/apply-rollups.ts)
+ *   routing-retrain            at start and daily: the routing-suggestion model from verified tickets (docs/routing.md)
+ *   transcribe-sweep, transcribe {transcriptionId}   in transcription-jobs.ts: recorded calls through whisper.cpp
+ *   report-rollups, monthly-reports   in report-jobs.ts: /kinerja's month rows; the monthly report e-mails
+ *   audit-verify               every AUDIT_VERIFY_SECONDS: verifies every audit chain, stores and alerts the result
+ *   deliver-webhooks           every 30 s and at once after a commit that queued some: due outgoing
+ *                              webhook deliveries (retries with backoff for 25 hours; docs/webhooks.md)
  */
 export const JOB = {
   slaCheck: "sla-check",
   slaSweep: "sla-sweep",
   slaRecompute: "sla-recompute",
   notifyEmail: "notify-email",
+  notifyDigest: "notify-digest",
   auditAnchor: "audit-anchor",
   sessionSweep: "session-sweep",
   deliverOutbound: "deliver-outbound",
@@ -42,6 +57,11 @@ export const JOB = {
   fetchAttachment: "fetch-attachment",
   backup: "backup",
   retention: "retention",
+  calendarCheck: "calendar-check",
+  wallRollups: "wall-rollups",
+  routingRetrain: "routing-retrain",
+  auditVerify: "audit-verify",
+  deliverWebhooks: "deliver-webhooks",
 } as const;
 
 export interface JobDeps {
@@ -77,8 +97,19 @@ export async function runSlaCheck(deps: JobDeps, ticketId?: number): Promise<Sla
   return { ...r, emailed };
 }
 
+const mailerOf = (deps: JobDeps): SendMail | null => deps.sendMail ?? (deps.config.smtp ? smtpMailer(deps.config.smtp.url, deps.config.smtp.from) : null);
+
+/** The daily digest of notices for the users who chose it. */
+export async function runNotifyDigest(deps: JobDeps): Promise<{ sent: number; failed: number }> {
+  const send = mailerOf(deps);
+  if (!send) return { sent: 0, failed: 0 };
+  const r = await emailDigests(deps.db, deps.clock.now(), send, { publicUrl: deps.config.publicUrl });
+  if (r.failed) deps.logger.warn(r, "some digest e-mails failed; they are retried at the next run");
+  return r;
+}
+
 export async function runNotifyEmail(deps: JobDeps): Promise<{ sent: number; failed: number }> {
-  const send = deps.sendMail ?? (deps.config.smtp ? smtpMailer(deps.config.smtp.url, deps.config.smtp.from) : null);
+  const send = mailerOf(deps);
   if (!send) return { sent: 0, failed: 0 };
   const r = await emailNotifications(deps.db, deps.clock.now(), send, { publicUrl: deps.config.publicUrl });
   if (r.failed) deps.logger.warn(r, "some notification e-mails failed; they are retried at the next run");
@@ -104,6 +135,13 @@ export async function runRetention(deps: JobDeps, opts: { dryRun: boolean }) {
   return { policy: first.policy, cutoff: first.cutoff, cases, applied: !opts.dryRun && first.applied };
 }
 
+/** The routing-retrain job: a new routing model from the province's verified tickets (or the shipped corpus). */
+export async function runRoutingRetrain(deps: Pick<JobDeps, "db" | "clock" | "logger">) {
+  const r = await deps.db.tx((m) => retrainRoutingModel(m, { actor: { userId: null, label: "system (latih rute / routing retrain)" }, at: deps.clock.now() }));
+  deps.logger.info({ model: r.model.id, source: r.source, examples: r.model.examples, tickets: r.tickets, top1: r.evaluation?.top1, top3: r.evaluation?.top3 }, "routing model trained");
+  return r;
+}
+
 export function defineJobs(s: Scheduler, deps: JobDeps): void {
   const { db, clock, logger } = deps;
   s.define<{ ticketId: number }>(JOB.slaCheck, async (data) => void (await runSlaCheck(deps, data.ticketId)), { concurrency: 10, lockLifetime: 5 * 60_000 });
@@ -125,6 +163,7 @@ export function defineJobs(s: Scheduler, deps: JobDeps): void {
     { concurrency: 1, lockLifetime: 10 * 60_000 },
   );
   s.define(JOB.notifyEmail, async () => void (await runNotifyEmail(deps)), { concurrency: 1 });
+  s.define(JOB.notifyDigest, async () => void (await runNotifyDigest(deps)), { concurrency: 1, lockLifetime: 10 * 60_000 });
   s.define(JOB.auditAnchor, async () => {
     const a = await db.tx((m) => createAuditAnchor(m, clock.now()));
     logger.debug({ anchor: a.id, chains: a.chainCount }, "audit anchor written");
@@ -144,7 +183,20 @@ export function defineJobs(s: Scheduler, deps: JobDeps): void {
     { concurrency: 10, lockLifetime: 2 * 60_000 },
   );
   s.define(JOB.outboxSweep, async () => void (await runOutboxSweep(deps, retryLater)), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define(JOB.calendarCheck, async () => void (await deps.db.tx((m) => checkNextYearCalendar(m, deps.clock.now()))), { concurrency: 1 });
   s.define(JOB.retention, async () => void (await runRetention(deps, { dryRun: false })), { concurrency: 1, lockLifetime: 30 * 60_000 });
+  s.define(JOB.wallRollups, async () => void (await applyRollups(db, clock.now())), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define(JOB.routingRetrain, async () => void (await runRoutingRetrain(deps)), { concurrency: 1, lockLifetime: 30 * 60_000 });
+  s.define(
+    JOB.auditVerify,
+    async (_data, ctx) => {
+      const r = await runAuditVerification(deps, () => void ctx.touch());
+      // A broken chain is e-mailed at once (when SMTP is set), not at the next notify-email run.
+      if (r.notified > 0) await runNotifyEmail(deps);
+    },
+    { concurrency: 1, lockLifetime: 10 * 60_000 },
+  );
+  s.define(JOB.deliverWebhooks, async () => void (await runWebhookSweep(deps)), { concurrency: 1, lockLifetime: 10 * 60_000 });
   s.define<{ attachmentId: number }>(JOB.fetchAttachment, async (data) => void (await runFetchAttachment(deps, data.attachmentId)), { concurrency: 4, lockLifetime: 5 * 60_000 });
 }
 
@@ -154,10 +206,20 @@ export async function scheduleRecurring(s: Scheduler, config: Config): Promise<v
   await s.every(`${config.auditAnchorMinutes} minutes`, JOB.auditAnchor, undefined, { skipImmediate: true });
   await s.every("10 minutes", JOB.sessionSweep);
   if (config.smtp) await s.every("5 minutes", JOB.notifyEmail);
+  // 00:00 UTC: 07:00 WIB, 08:00 WITA, 09:00 WIT, at the start of the working day.
+  if (config.smtp) await s.every("0 0 * * *", JOB.notifyDigest, undefined, { timezone: "UTC", skipImmediate: true });
   await s.every("30 seconds", JOB.outboxSweep);
+  await s.every("30 seconds", JOB.deliverWebhooks);
   // The first one a period after the first start (a restart does not move it: one row, one schedule).
   if (config.backup.everyHours > 0 && backupKeyOf(config)) await s.every(`${config.backup.everyHours} hours`, JOB.backup, undefined, { skipImmediate: true });
   await s.every("1 day", JOB.retention, undefined, { skipImmediate: true });
+  // From 1 November: is next year's holiday calendar there? (also once at start)
+  await s.every("1 day", JOB.calendarCheck);
+  await s.every("1 minute", JOB.wallRollups);
+  // Right away too: a new install answers from the corpus-trained model, a restart picks up new tickets.
+  await s.every("1 day", JOB.routingRetrain);
+  if (config.auditVerifySeconds > 0) await s.every(`${config.auditVerifySeconds} seconds`, JOB.auditVerify);
+  else await s.cancel({ name: JOB.auditVerify });
 }
 
 /**
@@ -196,6 +258,10 @@ export function followOutbox(db: Db, s: Scheduler, logger: Logger): () => void {
     (e) => {
       if (e.type === "outbox") return { job: { uniqueKey: `outbox:${e.outboxId}`, when: e.at, name: JOB.deliverOutbound, data: { outboxId: e.outboxId } } };
       if (e.type === "attachment") return { job: { uniqueKey: `attachment:${e.attachmentId}`, when: new Date(), name: JOB.fetchAttachment, data: { attachmentId: e.attachmentId } } };
+      // Notices of new work are e-mailed at once (one run covers every notice committed so far).
+      if (e.type === "notification") return { job: { uniqueKey: "notify-email:now", when: new Date(), name: JOB.notifyEmail, data: {} } };
+      // Queued webhook deliveries go out at once (one sweep covers every delivery committed so far).
+      if (e.type === "webhook") return { job: { uniqueKey: "deliver-webhooks:now", when: new Date(), name: JOB.deliverWebhooks, data: {} } };
       return {};
     },
     s,

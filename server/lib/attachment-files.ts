@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir, unlink, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(-80) || "file";
 
@@ -55,4 +56,24 @@ export async function writeAttachmentFile(dataDir: string, storageKey: string, c
   const file = join(dataDir, storageKey);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, content);
+}
+
+/** A stored key as a path inside DATA_DIR, or null when the key would lead outside it. */
+export function insideDataDir(dataDir: string, storageKey: string | null | undefined): string | null {
+  if (!storageKey) return null;
+  const root = resolve(dataDir);
+  const path = resolve(join(root, storageKey));
+  return path.startsWith(root + sep) ? path : null;
+}
+
+/** A stored file inside DATA_DIR that exists, or null (not fetched yet, gone, or outside DATA_DIR). */
+export const existingDataFile = (dataDir: string, storageKey: string | null | undefined): string | null => {
+  const path = insideDataDir(dataDir, storageKey);
+  return path && existsSync(path) ? path : null;
+};
+
+/** Deletes a stored file inside DATA_DIR; a missing file is fine, a key outside DATA_DIR is never touched. */
+export async function removeDataFile(dataDir: string, storageKey: string | null | undefined): Promise<void> {
+  const path = insideDataDir(dataDir, storageKey);
+  if (path) await unlink(path).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? undefined : Promise.reject(err)));
 }

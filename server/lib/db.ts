@@ -4,6 +4,12 @@ import type { DataSource, EntityManager } from "typeorm";
 export type Dialect = "sqlite" | "mysql";
 
 /** Errors worth retrying the whole transaction for (MySQL/MariaDB deadlock, lock wait, a lost race on a unique key we handle). */
+/**
+ * A LIKE pattern for "contains s", escaped with '!': use it as `LIKE :p ESCAPE '!'` (SQLite has no
+ * default escape character, MySQL's is the backslash; an explicit one means the same on both).
+ */
+export const likeContaining = (s: string): string => `%${s.replace(/[!%_]/g, (x) => `!${x}`)}%`;
+
 export class RetryableConflict extends Error {}
 
 /**
@@ -61,8 +67,12 @@ export type CommitEvent =
   | { type: "sla-next"; ticketId: number; at: Date | null }
   /** An outbox row is ready to send (at `at`). */
   | { type: "outbox"; outboxId: number; at: Date }
+  /** Outgoing webhook deliveries were queued (commands/queue-webhook-events.ts). */
+  | { type: "webhook"; at: Date }
   /** A channel attachment waits to be fetched. */
   | { type: "attachment"; attachmentId: number }
+  /** Notices were written for these staff users (the worker e-mails them at once). */
+  | { type: "notification"; userIds: number[] }
   /** A channel account was created, edited or deactivated (caches of it are stale). */
   | { type: "channel-account"; accountId: number };
 const pendingEvents = new WeakMap<EntityManager, CommitEvent[]>();

@@ -8,11 +8,19 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Validation: each problem with the path of the field it names. */
+    readonly issues?: readonly { path: string; message: string }[],
   ) {
     super(message);
   }
 }
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, "bad_request", message, details);
+/** Input that fails its schema: every issue named with its field. */
+export const invalidRequest = (message: string, issues: readonly { path: string; message: string }[]) => new HttpError(400, "invalid_request", message, undefined, issues);
+/** A command refused its input as invalid (not a conflict with the state). */
+export const unprocessable = (message: string) => new HttpError(422, "request_error", message);
+/** A provider we called refused or failed. */
+export const badGateway = (message: string) => new HttpError(502, "provider_error", message);
 export const unauthorized = (message = "login required (silakan masuk)") => new HttpError(401, "unauthorized", message);
 export const forbidden = (message = "you may not do this (tidak diizinkan)") => new HttpError(403, "forbidden", message);
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found (tidak ditemukan)`);

@@ -12,7 +12,7 @@ export function smtpMailer(url: string, from: string): SendMail {
   }
   const t = transport;
   return async (mail) => {
-    await t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    await t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
   };
 }
 

@@ -16,6 +16,7 @@
  */
 import { In, type EntityManager } from "typeorm";
 import { appendAuditEvents } from "../commands/append-audit-event.js";
+import { mergedContactsOf } from "../commands/merge-contacts.js";
 import { opdMaySeeReporterName, PRIVACY_LEVELS, type Privacy } from "../domain/privacy/levels.js";
 import { classifyAddress, fieldRule, maskStaffText, NO_IDENTIFIERS, WITHHELD_NOTICE, type FieldRule, type ReporterIdentifiers } from "../domain/privacy/staff-mask.js";
 import { Contact } from "../entities/contact.entity.js";
@@ -29,7 +30,10 @@ import { seesContactDetails, type Viewer } from "./viewer.js";
 export type ReadPurpose =
   | "ticket"
   | "tickets"
+  | "search"
   | "duplicates"
+  | "cluster"
+  | "routing-suggestions"
   | "messages"
   | "message"
   | "forwards"
@@ -37,6 +41,7 @@ export type ReadPurpose =
   | "attachments"
   | "attachment"
   | "clocks"
+  | "citizen-feedback"
   | "reply-options"
   | "notifications"
   | "notification-email"
@@ -47,6 +52,7 @@ export type ReadPurpose =
   | "data_subject_export"
   | "publication"
   | "publication-preview"
+  | "webhook"
   | "write";
 
 export interface GateDeps {
@@ -109,6 +115,15 @@ async function identifiersOf(m: EntityManager, contactIds: number[], withIdentit
     if (!e) continue;
     if (i.displayName) e.ids.names.push(i.displayName);
     classifyAddress(i.address, e.ids);
+  }
+  // A linked citizen's other contacts name them too (their identities moved here with the merge).
+  for (const [id, merged] of await mergedContactsOf(m, [...out.keys()])) {
+    const e = out.get(id)!;
+    for (const c of merged) {
+      if (c.name) e.ids.names.push(c.name);
+      if (c.phone) e.ids.phones.push(c.phone);
+      if (c.email) e.ids.emails.push(c.email);
+    }
   }
   return out;
 }
@@ -248,7 +263,8 @@ export async function openTicketFor(deps: GateDeps, viewer: Viewer, ticketId: nu
 /** The ticket list (queue, inbox) through the gate: listTickets applies the row rule in SQL, the gate the field rule and the audit. */
 export async function listTicketsFor(deps: GateDeps, viewer: Viewer, p: ListParams<TicketFilter, TicketSortField>): Promise<{ rows: (TicketRow & { opened: OpenedTicket })[]; total: number }> {
   const { rows, total } = await listTickets(deps.db.manager, viewer, p);
-  const opened = await openTicketsFor(deps, viewer, rows.map((r) => r.ticket), "tickets");
+  // A search's hits are recorded as such: a rahasia ticket found by its text is a read of it.
+  const opened = await openTicketsFor(deps, viewer, rows.map((r) => r.ticket), p.filter.q?.trim() ? "search" : "tickets");
   return { rows: rows.filter((r) => opened.has(r.ticket.id)).map((r) => ({ ...r, opened: opened.get(r.ticket.id)! })), total };
 }
 

@@ -1,7 +1,8 @@
 import { In, type EntityManager } from "typeorm";
 import { normalizeEmail, normalizePhone } from "../domain/contacts/identity.js";
 import { findPii } from "../domain/privacy/mask.js";
-import { sqlTime } from "../lib/db.js";
+import { likeContaining, sqlTime } from "../lib/db.js";
+import { contactMergeGroup } from "../commands/merge-contacts.js";
 import { Attachment, Call, Contact, ContactIdentity, DataSubjectRequest, Forward, Message, RetentionErasure, RetentionSetting, Ticket, TicketRating } from "../entities/index.js";
 
 /** One citizen found by a data subject search: the contact, its identities and its tickets. */
@@ -13,7 +14,7 @@ export interface SubjectMatch {
   matchedBy: string[];
 }
 
-const like = (s: string) => `%${s.replace(/[!%_]/g, (x) => `!${x}`)}%`;
+const like = likeContaining;
 const digitsOf = (s: string) => s.replace(/\D/g, "");
 
 /**
@@ -94,7 +95,9 @@ export interface SubjectData {
 }
 
 export async function collectSubjectData(m: EntityManager, contactIds: number[], extraTicketIds: number[]): Promise<SubjectData> {
-  const contacts = contactIds.length ? await m.getRepository(Contact).find({ where: { id: In(contactIds) }, order: { id: "ASC" } }) : [];
+  // A linked citizen is one person: their merged contacts come along.
+  const group = contactIds.length ? await contactMergeGroup(m, contactIds) : [];
+  const contacts = group.length ? await m.getRepository(Contact).find({ where: { id: In(group) }, order: { id: "ASC" } }) : [];
   const cids = contacts.map((c) => c.id);
   const identities = cids.length ? await m.getRepository(ContactIdentity).find({ where: { contactId: In(cids) }, order: { id: "ASC" } }) : [];
   const byContact = cids.length ? await m.getRepository(Ticket).findBy({ contactId: In(cids) }) : [];

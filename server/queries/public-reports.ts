@@ -8,12 +8,16 @@ import type { TicketStatus } from "../domain/ticket/lifecycle.js";
 import { Agency } from "../entities/agency.entity.js";
 import { Category } from "../entities/category.entity.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
+import { mergedContactsOf } from "../commands/merge-contacts.js";
 import { Contact } from "../entities/contact.entity.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
+import { PublicPhoto, type PublicPhotoStage } from "../entities/map.entity.js";
 import { TicketPublication } from "../entities/ticket-publication.entity.js";
 import { applyRedactions } from "../domain/privacy/public-preview.js";
 import { approvedAnswers, redactionsOf } from "./publication-preview.js";
+import { matchesAllTerms, searchTerms } from "../domain/search/terms.js";
+import { fullTextParam, ticketTextMatch } from "./ticket-search.js";
 
 export interface PublicReportFilter {
   /** Words to find in the (masked) subject and description. */
@@ -51,6 +55,8 @@ export interface PublicReportRow {
   agencies: { code: string; name: string }[];
   answers: PublicAnswer[];
   locationText: string | null;
+  /** Open311 address_id as the partner gave it. */
+  addressId: string | null;
   latitude: string | null;
   longitude: string | null;
   receivedAt: Date;
@@ -58,6 +64,17 @@ export interface PublicReportRow {
   dueAt: Date | null;
   /** The reporter's names, for masking only; presenters never print them. */
   reporterNames: string[];
+  /** Photos an operator approved for the public page (their EXIF-free copies), oldest first. */
+  photos: PublicPhotoRow[];
+}
+
+export interface PublicPhotoRow {
+  id: number;
+  stage: PublicPhotoStage;
+  width: number;
+  height: number;
+  thumbWidth: number;
+  thumbHeight: number;
 }
 
 /** Categories and OPDs change rarely; every public page reads them. */
@@ -127,20 +144,12 @@ function filtered(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQ
     if (f.numbers.length === 0) return null;
     qb.andWhere("t.number IN (:...nums)", { nums: f.numbers });
   }
-  for (const [i, w] of searchWords(f.q).entries()) {
-    qb.andWhere(`(t.subject LIKE :w${i} OR t.description LIKE :w${i})`, { [`w${i}`]: `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-  }
+  // The full-text index proposes candidates from the stored text; listPublicReports keeps only
+  // those whose published, masked text has every word (what masking hides is never found).
+  const terms = searchTerms(f.q);
+  if (terms.length) qb.andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
+  else if (f.q?.trim()) return null;
   return qb;
-}
-
-/** Words of a search: letters and digits only, 2 to 5 of them. */
-export function searchWords(q: string | undefined): string[] {
-  if (!q) return [];
-  return q
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length >= 2)
-    .slice(0, 5);
 }
 
 const COLUMNS = [
@@ -153,6 +162,7 @@ const COLUMNS = [
   "t.categoryId",
   "t.contactId",
   "t.locationText",
+  "t.addressId",
   "t.latitude",
   "t.longitude",
   "t.receivedAt",
@@ -190,8 +200,19 @@ async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promis
       for (const n of [r.name, r.display_name]) if (n && !list.includes(n)) list.push(n);
       names.set(Number(r.id), list);
     }
+    // A linked citizen's other contacts name them too.
+    for (const [id, merged] of await mergedContactsOf(m, contactIds)) {
+      const list = names.get(id) ?? [];
+      for (const c of merged) if (c.name && !list.includes(c.name)) list.push(c.name);
+      names.set(id, list);
+    }
   }
   const approved = new Map((await m.getRepository(TicketPublication).find({ where: { ticketId: In(ids) } })).map((p) => [p.ticketId, p]));
+  const photos = await m.getRepository(PublicPhoto).find({
+    select: { id: true, ticketId: true, stage: true, width: true, height: true, thumbWidth: true, thumbHeight: true },
+    where: { ticketId: In(ids) },
+    order: { id: "ASC" },
+  });
   return tickets.map((t) => {
     const own = forwards.filter((f) => f.ticketId === t.id && f.status !== "withdrawn");
     const pub = approved.get(t.id);
@@ -213,21 +234,22 @@ async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promis
         .filter((f) => f.status === "answered" && f.response && f.answeredAt)
         .map((f) => ({ agencyName: lk.agencies.get(f.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(f.agencyId)?.code ?? "", at: f.answeredAt!, text: answerText(f) })),
       locationText: pub ? pub.locationText : t.locationText,
+      addressId: t.addressId,
       latitude: t.latitude,
       longitude: t.longitude,
       receivedAt: t.receivedAt,
       updatedAt: t.updatedAt,
       dueAt: t.dueAt,
       reporterNames: t.contactId != null ? names.get(t.contactId) ?? [] : [],
+      photos: photos.filter((p) => p.ticketId === t.id).map((p) => ({ id: p.id, stage: p.stage, width: p.width, height: p.height, thumbWidth: p.thumbWidth, thumbHeight: p.thumbHeight })),
     };
   });
 }
 
-/** Whether the masked texts of a row still contain every search word (searching must not find what masking hides). */
-function matchesMasked(row: PublicReportRow, words: string[]): boolean {
-  if (words.length === 0) return true;
-  const text = maskPublicText(`${row.subject}\n${row.description}`, { names: row.reporterNames }).toLowerCase();
-  return words.every((w) => text.includes(w));
+/** Whether the published, masked texts of a row still have every search word (searching must not find what masking hides). */
+function matchesMasked(row: PublicReportRow, terms: string[]): boolean {
+  if (terms.length === 0) return true;
+  return matchesAllTerms(maskPublicText(`${row.subject}\n${row.description}`, { names: row.reporterNames }), terms);
 }
 
 export interface PublicReportPage {
@@ -242,7 +264,7 @@ export interface PublicReportPage {
  */
 export async function listPublicReports(m: EntityManager, f: PublicReportFilter, page: { limit: number; before?: number }): Promise<PublicReportPage> {
   const lk = await lookups(m);
-  const words = searchWords(f.q);
+  const words = searchTerms(f.q);
   const rows: PublicReportRow[] = [];
   let before = page.before;
   const batch = words.length ? Math.max(page.limit * 3, 60) : page.limit + 1;
@@ -288,4 +310,16 @@ export async function exportPublicReports(m: EntityManager, f: PublicReportFilte
     before = page.nextBefore;
   }
   return out;
+}
+
+/**
+ * The copy of an approved photo the public side may serve: only while its report is published
+ * (getPublicReport: never rahasia, never unverified, rejected or merged) and only a photo approved
+ * for that very report. null otherwise (the same to the caller).
+ */
+export async function publicPhotoFile(m: EntityManager, number: string, photoId: number, small: boolean): Promise<string | null> {
+  const r = await getPublicReport(m, number);
+  if (!r || !r.photos.some((p) => p.id === photoId)) return null;
+  const row = await m.getRepository(PublicPhoto).findOneBy({ id: photoId, ticketId: r.id });
+  return row ? (small ? row.thumbKey : row.storageKey) : null;
 }

@@ -4,7 +4,7 @@
 // approved templates. The console shows this; the reply route and the deliver job enforce it.
 import type { EntityManager } from "typeorm";
 import { templateParameterCount, type AnyConnector, type MessageTemplate } from "../../channels/connector.js";
-import { findConnector, openConfig } from "../channels/connectors.js";
+import { findConnector, openConfig } from "../ingest/connectors.js";
 import { findReplyRoute, type ReplyRoute } from "../commands/queue-outbound.js";
 import { Message } from "../entities/message.entity.js";
 import type { Ticket } from "../entities/ticket.entity.js";

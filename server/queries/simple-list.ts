@@ -1,5 +1,6 @@
 import type { ObjectLiteral, Repository, SelectQueryBuilder } from "typeorm";
 import type { ListParams } from "./tickets.js";
+import { likeContaining } from "../lib/db.js";
 
 /**
  * react-admin lists of small tables (OPDs, categories, users, contacts…): id list, free text over
@@ -22,7 +23,7 @@ export async function simpleList<E extends ObjectLiteral>(
     else if (key === "q") {
       const text = String(value).trim();
       if (!text) continue;
-      qb.andWhere(`(${searchable.map((c) => `x.${c} LIKE :${param}`).join(" OR ")})`, { [param]: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      qb.andWhere(`(${searchable.map((c) => `x.${c} LIKE :${param} ESCAPE '!'`).join(" OR ")})`, { [param]: likeContaining(text) });
     } else if (columns[key]) qb.andWhere(`x.${columns[key]} = :${param}`, { [param]: value });
   }
   const total = await qb.clone().getCount();

@@ -1,9 +1,11 @@
 import { In, type EntityManager } from "typeorm";
-import { elapsedWorkingMinutes, type BusinessCalendar } from "../domain/sla/calendar.js";
 import { sqlTime } from "../lib/db.js";
 import { Agency } from "../entities/agency.entity.js";
 import { Category } from "../entities/category.entity.js";
-import { settingsForPolicyId, type SlaSettings } from "../sla/settings.js";
+import { settingsForPolicyId, type SlaSettings } from "../clocks/sla-settings.js";
+import { parsePauses, TimingAccumulator, toDate, workingDayMinutes } from "./reports/rules.js";
+
+export { percentile } from "./reports/rules.js";
 
 export interface SlaReportInput {
   groupBy: "agency" | "category";
@@ -54,22 +56,6 @@ interface Row {
   policy_id: number | null;
 }
 
-const toDate = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(/Z$|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(" ", "T")}Z`));
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** Minutes of an ordinary working day (Monday to Friday average) of a calendar. */
-function dayMinutes(cal: BusinessCalendar): number {
-  const days = [1, 2, 3, 4, 5] as const;
-  const total = days.reduce((s, d) => s + cal.workingHours[d].reduce((x, sp) => x + toMin(sp.end) - toMin(sp.start), 0), 0);
-  return total / days.length || 480;
-}
-const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-
 /**
  * SLA performance of OPD follow-ups, per OPD or per category: the share of forwards answered
  * within their clock, median and 90th percentile working time to follow-up, returns and open
@@ -108,54 +94,42 @@ export async function slaReport(m: EntityManager, input: SlaReportInput): Promis
     return settings.get(k)!;
   };
   const keyOf = (r: { agency_id: number; category_id: number | null }) => (input.groupBy === "agency" ? r.agency_id : r.category_id);
-  const groups = new Map<number | null, { rows: Row[]; minutes: number[]; dayMinutes: number[] }>();
-  const groupOf = (k: number | null) => groups.get(k) ?? groups.set(k, { rows: [], minutes: [], dayMinutes: [] }).get(k)!;
-  for (const r of rows) groupOf(keyOf(r)).rows.push(r);
+  const groups = new Map<number | null, Row[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
 
   const out: SlaReportRow[] = [];
   for (const [k, g] of groups) {
+    // The shared rules (queries/reports/rules.ts): a returned forward has no follow-up verdict.
+    const acc = new TimingAccumulator();
     let answered = 0;
-    let within = 0;
-    let decided = 0;
     let returned = 0;
-    const hours: number[] = [];
-    const days: number[] = [];
-    for (const r of g.rows) {
+    for (const r of g) {
       const answeredAt = toDate(r.answered_at);
-      const due = toDate(r.clock_due_at);
-      if (r.returned_at) returned++;
-      if (answeredAt) {
-        answered++;
-        decided++;
-        if (!due || answeredAt.getTime() <= due.getTime()) within++;
-        const s = await settingsOf(r.policy_id);
-        const start = toDate(r.clock_started_at) ?? toDate(r.f_created_at)!;
-        let minutes = elapsedWorkingMinutes(s.calendar, start, answeredAt);
-        for (const p of r.pauses_json ? (JSON.parse(r.pauses_json) as { from: string; to: string | null }[]) : []) {
-          const a = new Date(Math.max(new Date(p.from).getTime(), start.getTime()));
-          const b = new Date(Math.min(p.to ? new Date(p.to).getTime() : answeredAt.getTime(), answeredAt.getTime()));
-          if (b > a) minutes -= elapsedWorkingMinutes(s.calendar, a, b);
-        }
-        minutes = Math.max(0, minutes);
-        hours.push(minutes / 60);
-        days.push(minutes / dayMinutes(s.calendar));
-      } else if (!r.returned_at && due && due.getTime() < input.now.getTime()) decided++;
+      if (r.returned_at) {
+        returned++;
+        continue;
+      }
+      if (answeredAt) answered++;
+      const s = await settingsOf(r.policy_id);
+      const run = { start: toDate(r.clock_started_at) ?? toDate(r.f_created_at)!, end: answeredAt, due: toDate(r.clock_due_at), pauses: parsePauses(r.pauses_json), running: true };
+      acc.add(run, s.calendar, workingDayMinutes(s.calendar), input.now);
     }
-    hours.sort((a, b) => a - b);
-    days.sort((a, b) => a - b);
-    const round = (x: number | null) => (x == null ? null : Math.round(x * 100) / 100);
+    const f = acc.figures();
     out.push({
       id: k,
       name: "",
-      forwards: g.rows.length,
+      forwards: g.length,
       answered,
-      answeredWithinClock: within,
-      decided,
-      withinClockShare: decided ? round(within / decided) : null,
-      medianWorkingHours: round(percentile(hours, 50)),
-      p90WorkingHours: round(percentile(hours, 90)),
-      medianWorkingDays: round(percentile(days, 50)),
-      p90WorkingDays: round(percentile(days, 90)),
+      answeredWithinClock: f.within,
+      decided: f.decided,
+      withinClockShare: f.withinShare,
+      medianWorkingHours: f.medianHours,
+      p90WorkingHours: f.p90Hours,
+      medianWorkingDays: f.medianDays,
+      p90WorkingDays: f.p90Days,
       returned,
       openBreaches: 0,
     });

@@ -1,10 +1,12 @@
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { Forward } from "../entities/forward.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
-import type { ChannelKind } from "../domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 import type { TicketStatus } from "../domain/ticket/lifecycle.js";
 import type { Privacy } from "../domain/privacy/levels.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "./viewer.js";
+import { parseTicketNumber } from "../../channels/rules/ticket-number.js";
+import { searchTicketIds } from "./ticket-search.js";
 
 export interface TicketFilter {
   id?: number[];
@@ -68,6 +70,9 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
   const f = p.filter;
   const agencyId = isOpdViewer(viewer) ? viewer.agencyId ?? -1 : f.agencyId;
   if (isOpdViewer(viewer) && f.agencyId != null && f.agencyId !== viewer.agencyId) return { rows: [], total: 0 };
+  // Contacts are the command center's (an OPD never learns who reported what): grouping an OPD's
+  // tickets by reporter would tie an anonim ticket to a publik one of the same (linked) citizen.
+  if (isOpdViewer(viewer) && f.contactId !== undefined) return { rows: [], total: 0 };
   const limit = p.range.end - p.range.start + 1;
   const order = p.sort.order;
 
@@ -96,11 +101,14 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
   if (f.dueBefore) qb.andWhere(viaForward ? "f.due_at <= :dueBefore" : "t.due_at <= :dueBefore", { dueBefore: f.dueBefore });
   if (f.q?.trim()) {
     const q = f.q.trim();
-    if (/^ADU-\d{4}-\d{5,}$/i.test(q)) qb.andWhere("t.number = :qn", { qn: q.toUpperCase() });
-    // An OPD searches the text of publik tickets only: a match on an anonim or rahasia ticket's
-    // text would tell it what the masked text holds (e.g. the reporter's name).
-    else if (isOpdViewer(viewer)) qb.andWhere("(t.number LIKE :q OR (t.privacy = 'publik' AND (t.subject LIKE :q OR t.description LIKE :q)))", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    else qb.andWhere("(t.subject LIKE :q OR t.description LIKE :q OR t.number LIKE :q)", { q: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (parseTicketNumber(q)) qb.andWhere("t.number = :qn", { qn: parseTicketNumber(q) });
+    else {
+      // Full-text search through the field rule (queries/ticket-search.ts): an OPD never finds an
+      // anonim or rahasia ticket by text the gate masks for it.
+      const hits = await searchTicketIds(m, viewer, q, qb);
+      // Integers from the database: a literal list (TypeORM's expansion of thousands of parameters is slow).
+      qb.andWhere(hits?.ids.length ? `t.id IN (${hits.ids.map((id) => Math.trunc(id)).join(",")})` : "1 = 0");
+    }
   }
 
   // The plain OPD queue (no filter on the ticket itself) counts that OPD's open forwards alone,

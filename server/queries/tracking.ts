@@ -5,6 +5,7 @@ import { In, type EntityManager } from "typeorm";
 import type { ClockKind } from "../domain/sla/policy.js";
 import type { TicketStatus } from "../domain/ticket/lifecycle.js";
 import { AuditEvent } from "../entities/audit-event.entity.js";
+import { mergedContactsOf } from "../commands/merge-contacts.js";
 import { Forward } from "../entities/forward.entity.js";
 import { Message } from "../entities/message.entity.js";
 import { SlaClock } from "../entities/sla.entity.js";
@@ -15,6 +16,7 @@ import { RATABLE_STATUSES } from "../commands/rate-answer.js";
 import { lookups, type PublicReportRow } from "./public-reports.js";
 import { ContactIdentity } from "../entities/contact-identity.entity.js";
 import { Contact } from "../entities/contact.entity.js";
+import { clusterOf } from "./case-cluster.js";
 
 export type TimelineKind =
   | "received"
@@ -87,22 +89,44 @@ export async function reporterNamesOf(m: EntityManager, contactId: number | null
   if (contactId == null) return [];
   const contact = await m.getRepository(Contact).findOne({ select: { id: true, name: true }, where: { id: contactId } });
   const identities = await m.getRepository(ContactIdentity).find({ select: { displayName: true }, where: { contactId } });
-  return [contact?.name, ...identities.map((i) => i.displayName)].filter((x): x is string => !!x);
+  const merged = (await mergedContactsOf(m, [contactId])).get(contactId) ?? [];
+  return [contact?.name, ...identities.map((i) => i.displayName), ...merged.map((c) => c.name)].filter((x): x is string => !!x);
 }
+
+/** The steps of a case cluster's primary that a member's tracking page shows (the case's progress and answer, not the other reporter's own steps). */
+const CASE_STEPS = new Set(["ticket.verified", "ticket.forwarded", "forward.acknowledged", "forward.answered", "forward.returned", "ticket.resolved", "ticket.closed", "ticket.auto_closed", "ticket.reopened", "ticket.rejected"]);
 
 export async function loadTrackingView(m: EntityManager, ticketId: number, now: Date): Promise<TrackingView | null> {
   const ticket = await m.getRepository(Ticket).findOneBy({ id: ticketId });
   if (!ticket) return null;
+  // A member of a case cluster (queries/case-cluster.ts) shows the case: the primary's status,
+  // steps, answer and clock, next to its own receipt and citizen additions.
+  const cluster = await clusterOf(m, ticket.id);
+  const primary = cluster && cluster.primary.id !== ticket.id ? cluster.primary : null;
+  const caseTicket = primary ?? ticket;
   const lk = await lookups(m);
-  const events = await m.getRepository(AuditEvent).find({
+  const own = await m.getRepository(AuditEvent).find({
     select: { id: true, type: true, entityId: true, afterJson: true, createdAt: true },
     where: { ticketId, type: In(Object.keys(AUDIT_KINDS)) },
     order: { id: "ASC" },
   });
-  const forwards = await m.getRepository(Forward).find({ where: { ticketId }, order: { id: "ASC" } });
+  const ofCase = primary
+    ? (
+        await m.getRepository(AuditEvent).find({
+          select: { id: true, type: true, entityId: true, afterJson: true, createdAt: true },
+          where: { ticketId: primary.id, type: In([...CASE_STEPS, "message.received"]) },
+          order: { id: "ASC" },
+        })
+      )
+    : [];
+  const verifiedAlready = own.some((e) => e.type === "ticket.verified");
+  // Stable: at the same time, the ticket's own step comes first.
+  const events = [...own, ...ofCase.filter((e) => !(verifiedAlready && e.type === "ticket.verified"))].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  // The case's forwards, and a member's own from before it joined (a reopened report's earlier answer).
+  const forwards = await m.getRepository(Forward).find({ where: { ticketId: In([...new Set([ticket.id, caseTicket.id])]) }, order: { id: "ASC" } });
   const agencyName = (id: number) => lk.agencies.get(id)?.name ?? "OPD";
   const messageIds = events.filter((e) => e.type === "message.received" && e.entityId).map((e) => Number(e.entityId));
-  const messages = messageIds.length ? await m.getRepository(Message).find({ select: { id: true, body: true, direction: true }, where: { id: In(messageIds) } }) : [];
+  const messages = messageIds.length ? await m.getRepository(Message).find({ select: { id: true, body: true, direction: true, contactId: true }, where: { id: In(messageIds) } }) : [];
   const rating = await m.getRepository(TicketRating).findOneBy({ ticketId });
 
   const timeline: TimelineEntry[] = [];
@@ -125,6 +149,8 @@ export async function loadTrackingView(m: EntityManager, ticketId: number, now: 
     if (kind === "citizen_info") {
       const msg = messages.find((x) => x.id === Number(e.entityId));
       if (!msg || msg.direction !== "inbound") continue;
+      // Only this page's citizen's own words: in a case cluster, another reporter's follow-up lands on the primary.
+      if (cluster && cluster.members.length > 0 && (msg.contactId ?? null) !== (ticket.contactId ?? null)) continue;
       entry.text = msg.body;
     }
     if (kind === "rated") entry.rating = after.rating;
@@ -132,9 +158,9 @@ export async function loadTrackingView(m: EntityManager, ticketId: number, now: 
   }
   if (!timeline.some((x) => x.kind === "received")) timeline.unshift({ kind: "received", at: ticket.receivedAt, agencies: [], text: null });
 
-  const clocks = await m.getRepository(SlaClock).find({ where: { ticketId, state: In(["running", "paused"]) } });
+  const clocks = await m.getRepository(SlaClock).find({ where: { ticketId: caseTicket.id, state: In(["running", "paused"]) } });
   let nextStep: TrackingView["nextStep"] = null;
-  if (ticket.status === "waiting_on_citizen") nextStep = { kind: "paused" };
+  if (caseTicket.status === "waiting_on_citizen") nextStep = primary ? null : { kind: "paused" };
   else {
     const running = clocks.filter((c) => c.state === "running" && c.dueAt);
     const work = running.filter((c) => c.kind !== "auto_close");
@@ -153,7 +179,7 @@ export async function loadTrackingView(m: EntityManager, ticketId: number, now: 
     number: ticket.number,
     subject: ticket.subject,
     description: ticket.description,
-    status: ticket.status,
+    status: caseTicket.status,
     category: category ? { name: category.name, nameEn: category.nameEn } : null,
     privacy: ticket.privacy,
     receivedAt: ticket.receivedAt,
@@ -164,7 +190,8 @@ export async function loadTrackingView(m: EntityManager, ticketId: number, now: 
     disputeUntil: disputable ? windowEnd : null,
     canRate: (RATABLE_STATUSES as readonly string[]).includes(ticket.status),
     rating: rating ? { rating: rating.rating, comment: rating.comment } : null,
-    reporterNames: await reporterNamesOf(m, ticket.contactId),
+    // The case's texts (an answer) may name any reporter of the cluster: all of them are masked.
+    reporterNames: (await Promise.all([ticket.contactId, ...(cluster ? [cluster.primary, ...cluster.members].map((t) => t.contactId) : [])].filter((c, i, a) => a.indexOf(c) === i).map((c) => reporterNamesOf(m, c)))).flat(),
   };
 }
 

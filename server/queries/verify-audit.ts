@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { anchorHash, linkHash, type ChainHeadRef } from "../audit/chain.js";
 import { AuditAnchor } from "../entities/audit-anchor.entity.js";
 import { AuditChainHead } from "../entities/audit-chain-head.entity.js";
@@ -36,10 +36,19 @@ interface RecordedText {
 }
 
 /**
+ * Where the verifier reads: a DataSource, or the EntityManager of one read snapshot (inSnapshot in
+ * server/backup/backup.ts), which a live system needs: without it an event appended while the walk
+ * runs makes its chain's head look "added" and a text changed (with its new event) after the walk
+ * passed its chain look edited.
+ */
+export type AuditReader = DataSource | EntityManager;
+const driverOf = (r: AuditReader) => ("connection" in r ? r.connection.driver : r.driver);
+
+/**
  * Walks every chain in (chain_key, seq) order: each link must recompute to its stored hash and
  * point at its predecessor; heads and anchors must match the links they name.
  */
-export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onProgress?: (checked: number, total: number) => void } = {}): Promise<AuditReport> {
+export async function verifyAudit(ds: AuditReader, opts: { pageSize?: number; onProgress?: (checked: number, total: number) => void | Promise<void> } = {}): Promise<AuditReport> {
   const repo = ds.getRepository(AuditEvent);
   const total = await repo.count();
   const pageSize = opts.pageSize ?? 5000;
@@ -71,7 +80,7 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
       texts.record(e);
       checked++;
     }
-    opts.onProgress?.(checked, total);
+    await opts.onProgress?.(checked, total);
     const last = page[page.length - 1];
     cursor = { chainKey: last.chainKey, seq: last.seq };
     // Chains before the last one of the page are complete: their texts' latest digests are known.
@@ -109,11 +118,11 @@ export async function verifyAudit(ds: DataSource, opts: { pageSize?: number; onP
  * chain the latest digest of each of its texts is known: they are checked against the rows in
  * batches (one query per table per batch), and memory stays bounded by a batch, not the database.
  */
-function textChecker(ds: DataSource, problems: AuditProblem[]) {
+function textChecker(ds: AuditReader, problems: AuditProblem[]) {
   const pending = new Map<string, RecordedText>();
   let verified = 0;
   let verifiedNonNull = 0;
-  const esc = (name: string) => ds.driver.escape(name);
+  const esc = (name: string) => driverOf(ds).escape(name);
 
   async function check(refs: [string, RecordedText][]) {
     const byTable = new Map<CaseTextTable, Map<number, [string, RecordedText][]>>();

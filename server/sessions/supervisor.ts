@@ -7,14 +7,14 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { AnyConnector, InboundSink, SessionConnector } from "../../channels/connector.js";
-import { connectorContext, findConnector as findRegistered, openConfig, type ProviderRoute } from "../channels/connectors.js";
-import { inboundSink } from "../channels/inbound-sink.js";
+import { connectorContext, findConnector as findRegistered, openConfig, type ProviderRoute } from "../ingest/connectors.js";
+import { inboundSink } from "../ingest/inbound-sink.js";
 import type { Config } from "../config/env.js";
 import { ChannelAccount } from "../entities/channel-account.entity.js";
 import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
-import { acquireLease, LEASE_POLICY, recordSessionState, releaseLease } from "./lease.js";
+import { acquireLease, LEASE_POLICY, recordSessionState, releaseLease, takeLogoutRequest } from "./lease.js";
 
 export interface SessionsDeps {
   db: Db;
@@ -44,7 +44,7 @@ export interface SessionsOptions {
 }
 
 export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = {}): Promise<Sessions> {
-  const running = new Map<number, { connector: string; version: number; stop(): Promise<void> }>();
+  const running = new Map<number, { connector: string; version: number; stop(): Promise<void>; logout?: () => Promise<void> }>();
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const route = deps.providerRoute;
   const findConnector =
@@ -84,6 +84,21 @@ export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = 
         deps.logger.info({ channelAccountId: id }, !a ? "channel session stopped (account deactivated)" : !held.has(id) ? "channel session stopped (lease lost)" : "channel session restarting (account changed)");
       }
     }
+    // An admin asked for a logout (console): done here, by the owner, once.
+    for (const [id, s] of running) {
+      if (stopped || !held.has(id)) continue;
+      try {
+        if (!(await takeLogoutRequest(deps.db, id, owner))) continue;
+        if (!s.logout) {
+          deps.logger.warn({ channelAccountId: id }, "logout requested for a session without a login");
+          continue;
+        }
+        await s.logout();
+        deps.logger.info({ channelAccountId: id }, "channel session logged out (console)");
+      } catch (err) {
+        deps.logger.warn({ err, channelAccountId: id }, "channel session logout failed");
+      }
+    }
     for (const [id, account] of wanted) {
       if (running.has(id) || stopped || !held.has(id)) continue;
       const connector = findConnector(account.connector) as SessionConnector<unknown>;
@@ -101,7 +116,7 @@ export async function startSessions(deps: SessionsDeps, opts: SessionsOptions = 
           return sink(event);
         };
         const session = await connector.start(ctx, withState);
-        running.set(id, { connector: account.connector, version: account.updatedAt.getTime(), stop: () => session.stop() });
+        running.set(id, { connector: account.connector, version: account.updatedAt.getTime(), stop: () => session.stop(), ...(session.logout ? { logout: () => session.logout!() } : {}) });
         deps.logger.info({ channelAccountId: id, connector: account.connector }, "channel session started");
       } catch (err) {
         // Tried again at the next reconcile.

@@ -2,7 +2,7 @@
 // own server (or, for e-mail, SMTP to the demo mailbox's receiver; for WhatsApp Web, the
 // session's page). Used by /demo/warga and by `npm run simulate` (through /demo/warga/kirim).
 import { createTransport } from "nodemailer";
-import { findConnector, openConfig, webhookUrlOf } from "../../channels/connectors.js";
+import { findConnector, openConfig, webhookUrlOf } from "../../ingest/connectors.js";
 import type { Config } from "../../config/env.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import type { Db } from "../../lib/db.js";

@@ -3,7 +3,7 @@
 // phone page /demo/warga and `npm run simulate`. Each request is signed over the PUBLIC webhook
 // URL (what the provider would have called) and may be posted to any local address of the server.
 //
-// The connectors' own tests keep independent signers in channels/testing.ts on purpose: there they
+// The connectors' own tests keep independent signers in channels/testing/index.ts on purpose: there they
 // are the test oracle of the connectors' verify().
 import { createHash, createHmac, randomBytes } from "node:crypto";
 

@@ -23,9 +23,11 @@ import { createWhatsappWebConnector, type WaWebClient, type WaWebMessage, type W
 import type { Logger } from "../../lib/logger.js";
 import { DEMO_CHANNEL_CONFIGS } from "../seed-demo-channels.js";
 import { citizenAddress, postToServer, RECEIPTS, receiptRequest } from "./provider-wire.js";
+import type { ChannelKind } from "../../../channels/rules/channel-kinds.js";
 
 /** The channel as the citizen's phone shows it (an IVR account's text goes as SMS). */
-export type SandboxChannel = "sms" | "whatsapp" | "telegram" | "email" | "facebook" | "instagram" | "x";
+/** The channels a demo citizen can write on from the sandbox (calls and the web form have their own pages). */
+export type SandboxChannel = Exclude<ChannelKind, "voice" | "web">;
 
 export const CHANNEL_OF_CONNECTOR: Record<string, SandboxChannel | undefined> = {
   "twilio-sms": "sms",
@@ -470,6 +472,10 @@ class SandboxWaPage implements WaWebClient {
     setImmediate(() => this.emit("ready"));
   }
   async destroy(): Promise<void> {
+    this.ready = false;
+  }
+  /** The sandbox's phone links the next page at once: a logout is followed by a fresh login. */
+  async logout(): Promise<void> {
     this.ready = false;
   }
   async unreadMessages(): Promise<WaWebMessage[]> {

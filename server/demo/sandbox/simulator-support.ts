@@ -1,6 +1,6 @@
 // What `npm run simulate` knows about each connector: the words a newcomer types for it and a
 // default citizen. Every connector of the registry must be here (a test iterates the registry).
-import { findConnector, openConfig, webhookUrlOf } from "../../channels/connectors.js";
+import { findConnector, openConfig, webhookUrlOf } from "../../ingest/connectors.js";
 import type { Config } from "../../config/env.js";
 import { createDataSource } from "../../config/data-source.js";
 import { Db } from "../../lib/db.js";

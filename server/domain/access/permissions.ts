@@ -10,6 +10,8 @@ export const ACTION_ROLES: Record<TicketAction, readonly Role[]> = {
   acknowledge: ["opd_head", "opd_staff"],
   answer: ["opd_head", "opd_staff"],
   return: ["opd_head", "opd_staff"],
+  approve_answer: ["operator", "supervisor"],
+  send_back: ["operator", "supervisor"],
   request_info: ["operator", "supervisor", "opd_head", "opd_staff"],
   citizen_replied: ["operator", "supervisor"],
   resolve: ["operator", "supervisor"],
@@ -18,3 +20,10 @@ export const ACTION_ROLES: Record<TicketAction, readonly Role[]> = {
 };
 
 export const mayTake = (role: Role, action: TicketAction) => ACTION_ROLES[action].includes(role);
+
+/**
+ * Who confirms or sends back an answer under field check (issue 19, item 9): a supervisor, or the
+ * user the category names as its field checker. Other operators may not.
+ */
+export const mayCheckField = (viewer: { role: Role; id: number }, fieldCheckerUserId: number | null | undefined) =>
+  viewer.role === "supervisor" || (fieldCheckerUserId != null && viewer.id === fieldCheckerUserId && ACTION_ROLES.approve_answer.includes(viewer.role));

@@ -1,120 +1,96 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  createCategoryMatcher,
-  DEFAULT_CATEGORY_KEYWORDS,
-  defaultCategoryKeywords,
-  rankCategories,
-  suggestCategory,
-} from "./category-suggest.js";
+import { evaluateRouting, isHeldOut, routingFeatures, routingWords, suggestAgencies, suggestRouting, trainRoutingModel, type RoutingExample } from "./category-suggest.js";
 
-const CATEGORIES = defaultCategoryKeywords();
-
-/** Realistic complaints (web form, WhatsApp, SMS shorthand) and where they belong. */
-const CASES: [string, string][] = [
-  ["Jalan berlubang di depan SDN 3 Sukajadi, sudah 2 bulan tidak diperbaiki. Sudah banyak pengendara motor jatuh.", "infrastruktur-jalan"],
-  ["jln rusak parah bnyk lubang, tolong diaspal min", "infrastruktur-jalan"],
-  ["Jalan Merdeka rusak parah sejak musim hujan", "infrastruktur-jalan"],
-  ["Jembatan penghubung desa kami putus terbawa arus, anak sekolah harus memutar 5 km", "infrastruktur-jalan"],
-  ["Gorong-gorong di perumahan tersumbat dan trotoar ambles", "infrastruktur-jalan"],
-  ["Obat di puskesmas kosong terus, pasien disuruh beli sendiri di apotek luar", "kesehatan"],
-  ["Pelayanan di RSUD sangat lambat, pasien BPJS ditolak rawat inap dengan alasan kamar penuh", "kesehatan"],
-  ["Banyak warga terkena DBD, mohon dilakukan fogging di RW 05", "kesehatan"],
-  ["Bidan desa jarang ada di posyandu, imunisasi anak jadi tertunda", "kesehatan"],
-  ["Guru honorer di SMPN 2 belum digaji tiga bulan", "pendidikan"],
-  ["Sekolah anak saya meminta pungutan uang gedung Rp 2.000.000 padahal sekolah negeri", "pendidikan"],
-  ["Anak saya tidak diterima PPDB karena sistem zonasi, padahal rumah dekat sekolah", "pendidikan"],
-  ["Dana KIP anak saya belum cair, kepala sekolah tidak bisa menjelaskan", "pendidikan"],
-  ["Angkot ngetem sembarangan di depan pasar bikin macet", "perhubungan"],
-  ["Lampu lalu lintas di simpang lima mati sejak kemarin, rawan kecelakaan", "perhubungan"],
-  ["Lampu Jalan Mati di Jl. Sudirman", "perhubungan"],
-  ["Juru parkir liar di Alun-alun minta tarif 10 ribu untuk motor", "perhubungan"],
-  ["Rambu lalu lintas roboh tertabrak truk dan belum diganti", "perhubungan"],
-  ["Saya tidak dapat bansos PKH padahal termasuk keluarga miskin, tetangga yang mampu malah dapat", "sosial"],
-  ["Bantuan sembako BPNT bulan ini belum cair, data DTKS katanya belum diperbarui", "sosial"],
-  ["Ada ODGJ berkeliaran di pasar dan mengganggu warga, mohon dibawa ke panti sosial", "sosial"],
-  ["Lansia di kampung kami hidup sendiri dan tidak pernah dapat bantuan sosial", "sosial"],
-  ["Sampah menumpuk di Jalan Merdeka sudah seminggu, baunya menyengat", "lingkungan-hidup"],
-  ["TPS liar di pinggir sungai, sampahnya dibakar tiap malam, asapnya masuk rumah", "lingkungan-hidup"],
-  ["Limbah pabrik tahu dibuang ke sungai, airnya hitam dan berbau", "lingkungan-hidup"],
-  ["Perumahan kami kebanjiran setiap hujan deras, air menggenang sampai lutut", "lingkungan-hidup"],
-  ["Truk sampah tidak datang sudah 5 hari", "lingkungan-hidup"],
-  ["Pengurusan KTP elektronik lama sekali, blangko habis terus", "kependudukan"],
-  ["Akta kelahiran anak saya salah nama, sudah 3 kali bolak-balik ke Disdukcapil", "kependudukan"],
+const EXAMPLES: RoutingExample[] = [
+  { text: "Jalan berlubang besar di depan pasar, motor jatuh", category: "jalan", agencyId: 1 },
+  { text: "jln rusak parah, aspal mengelupas", category: "jalan", agencyId: 1 },
+  { text: "Jembatan kayu di desa lapuk dan miring", category: "jalan", agencyId: 1 },
+  { text: "Sampah di TPS tidak diangkut seminggu, bau", category: "sampah", agencyId: 2 },
+  { text: "tumpukan sampah liar di pinggir sungai", category: "sampah", agencyId: 2 },
+  { text: "truk sampah gk dtg udh 5 hari", category: "sampah", agencyId: 2 },
+  { text: "Obat hipertensi di puskesmas kosong", category: "obat", agencyId: 3 },
+  { text: "vaksin campak habis di puskesmas", category: "obat", agencyId: 3 },
+  { text: "stok obat di pustu kosong semua", category: "obat", agencyId: 4 },
 ];
 
-describe("suggestCategory with the default keywords", () => {
-  for (const [text, code] of CASES) {
-    it(`${code}: ${text}`, () => {
-      const s = suggestCategory(text, CATEGORIES);
-      assert.ok(s, "no suggestion");
-      assert.equal(s.code, code, JSON.stringify(rankCategories(text, CATEGORIES)));
-      assert.ok(s.confidence >= 0.4 && s.confidence <= 1, String(s.confidence));
-      assert.ok(s.matched.length > 0);
-    });
-  }
-
-  it("suggests nothing for texts without topic", () => {
-    assert.equal(suggestCategory("Terima kasih atas tanggapannya, Pak", CATEGORIES), null);
-    assert.equal(suggestCategory("", CATEGORIES), null);
-    assert.equal(suggestCategory("Selamat pagi min, mohon info", CATEGORIES), null);
+describe("routing text normalization", () => {
+  it("expands chat shorthand and Palembang words, drops function words, folds numbers", () => {
+    assert.deepEqual(routingWords("Jln. Merdeka yg rusak udh 30 hr, gk diperbaiki dgn alasan dana"), ["jalan", "merdeka", "rusak", "#n", "hr", "diperbaiki", "alasan", "dana"]);
+    // gk / ga / nggak / tdk / dak all become "tidak", a function word: none of them is a feature.
+    for (const w of ["gk", "ga", "nggak", "tdk", "dak", "udh", "sdh", "yg", "dgn", "bgt", "krn", "sy", "lg", "tlg", "nian"]) assert.deepEqual(routingWords(w), [], w);
+    assert.deepEqual(routingWords("wong dak pacak lewat jembatan"), ["pacak", "lewat", "jembatan"]);
   });
 
-  it("does not read a street name as a road complaint", () => {
-    const s = suggestCategory("Banyak pengemis dan anak jalanan di Jl. Asia Afrika", CATEGORIES);
-    assert.equal(s?.code, "sosial");
-    assert.ok(!rankCategories("Sampah di Jalan Merdeka", CATEGORIES).some((r) => r.code === "infrastruktur-jalan"));
-  });
-
-  it("is less confident when the evidence is split", () => {
-    const clear = suggestCategory("Sampah menumpuk dan bau busuk di TPS", CATEGORIES)!;
-    const split = rankCategories("Sampah menumpuk di halaman puskesmas", CATEGORIES);
-    assert.equal(split.length, 2);
-    assert.ok(split[0]!.confidence < clear.confidence);
-    assert.equal(suggestCategory("Sampah menumpuk di halaman puskesmas", CATEGORIES, { minConfidence: 0.9 }), null);
-  });
-
-  it("reports the configured keywords that matched", () => {
-    const s = suggestCategory("Puskesmas kehabisan obat, pengobatan pasien terhenti", CATEGORIES)!;
-    assert.deepEqual(s.matched, ["puskesmas", "obat", "pasien", "pengobatan"]);
-  });
-
-  it("the default map covers the six categories of the brief and more", () => {
-    for (const code of ["infrastruktur-jalan", "kesehatan", "pendidikan", "perhubungan", "sosial", "lingkungan-hidup"]) {
-      assert.ok((DEFAULT_CATEGORY_KEYWORDS[code]?.length ?? 0) >= 15, code);
+  it("adds affix-stripped roots, word pairs and character grams", () => {
+    const f = routingFeatures("Kebanjiran, jalan berlubang");
+    assert.equal(f.get("w:kebanjiran"), 1);
+    assert.equal(f.get("w:banjir"), 0.5, "ke-…-an stripped");
+    assert.equal(f.get("w:lubang"), 0.5, "ber- stripped");
+    assert.ok(f.has("p:jalan_berlubang"));
+    assert.ok(f.has("g:lub") === false && f.has("g:luba"), "4-grams");
+    for (const [word, root] of [["dibersihkan", "bersih"], ["pengangkutan", "angkut"], ["sampahnya", "sampah"], ["terbakar", "bakar"], ["diperbaiki", "baik"]]) {
+      assert.ok(routingFeatures(word).has(`w:${root}`), `${word} -> ${root}`);
     }
   });
 });
 
-describe("createCategoryMatcher with database categories", () => {
-  const matcher = createCategoryMatcher([
-    { id: 1, code: "PUPR", keywords: ["jalan rusak", "lubang", "Jembatan"] },
-    { id: 2, code: "DISHUB", keywords: ["angkot", "LAMPU LALU LINTAS"] },
-    { id: 3, code: "DLH", keywords: ["sampah", "banjir", "limbah"] },
-    { id: 4, code: "BPBD", keywords: ["banjir", "longsor", "bencana"] },
-  ]);
+describe("routing model", () => {
+  const model = trainRoutingModel(EXAMPLES);
 
-  it("matches case- and affix-insensitively and returns the category id", () => {
-    const s = matcher.suggest("Jembatannya retak dan jalanan berlubang");
-    assert.equal(s?.categoryId, 1);
+  it("trains to plain JSON that survives a round trip and is deterministic", () => {
+    const json = JSON.stringify(model);
+    assert.deepEqual(JSON.parse(json), model);
+    assert.equal(JSON.stringify(trainRoutingModel([...EXAMPLES])), json);
+    assert.deepEqual(model.categories.map((c) => [c.code, c.examples]), [["jalan", 3], ["obat", 3], ["sampah", 3]]);
+    assert.deepEqual(model.categories.find((c) => c.code === "obat")!.agencies, { "3": 2, "4": 1 });
   });
 
-  it("weighs a keyword shared by two categories less", () => {
-    const ranked = matcher.rank("Kampung kami kebanjiran");
-    assert.deepEqual(
-      ranked.map((r) => r.code),
-      ["DLH", "BPBD"],
-    );
-    assert.equal(ranked[0]!.score, 0.5);
-    assert.equal(matcher.suggest("Kampung kami kebanjiran"), null);
-    assert.equal(matcher.suggest("Kampung kami kebanjiran, ada longsor juga")?.code, "BPBD");
+  it("ranks the right category first, confidences sum to 1 and fall down the list", () => {
+    const cases: [string, string][] = [
+      ["jalanan di desa kami berlubang", "jalan"],
+      ["smpah numpuk dak diangkut", "sampah"],
+      ["obatnya kosong, beli sendiri di apotek", "obat"],
+      ["jembatan miring mau roboh", "jalan"],
+    ];
+    for (const [text, code] of cases) {
+      const r = suggestRouting(model, text);
+      assert.equal(r[0]!.categoryCode, code, `${text}: ${JSON.stringify(r)}`);
+      assert.ok(Math.abs(r.reduce((a, s) => a + s.confidence, 0) - 1) < 0.01);
+      for (let i = 1; i < r.length; i++) assert.ok(r[i - 1]!.confidence >= r[i]!.confidence);
+    }
+    assert.equal(suggestRouting(model, "sampah", { limit: 1 }).length, 1);
   });
 
-  it("ignores empty keyword lists and stopword-only keywords", () => {
-    const m = createCategoryMatcher([
-      { id: 9, code: "X", keywords: [] },
-      { id: 10, code: "Y", keywords: ["yang", "dan"] },
+  it("gives the most frequent OPD of a category, and OPD rankings weighted by category confidence", () => {
+    const r = suggestRouting(model, "obat di puskesmas kosong");
+    assert.equal(r[0]!.agencyId, 3);
+    const opd = suggestAgencies(model, r);
+    assert.equal(opd[0]!.agencyId, 3);
+    assert.ok(opd[0]!.confidence > opd[1]!.confidence);
+    // A category never seen forwarded falls back to its default OPD.
+    const bare = trainRoutingModel([{ text: "lampu merah mati", category: "lampu" }, { text: "sampah menumpuk", category: "sampah" }]);
+    assert.deepEqual(suggestAgencies(bare, suggestRouting(bare, "lampu merah simpang mati"), (code) => (code === "lampu" ? 9 : null)).map((a) => a.agencyId), [9]);
+  });
+
+  it("suggests nothing for a text with no known word (a greeting, an empty message)", () => {
+    assert.deepEqual(suggestRouting(model, "Terima kasih pak, mohon ditindaklanjuti ya"), []);
+    assert.deepEqual(suggestRouting(model, ""), []);
+    assert.deepEqual(suggestRouting(trainRoutingModel([]), "jalan rusak"), []);
+  });
+
+  it("evaluates top-1 and top-3 on held-out examples; the split is a stable hash of the text", () => {
+    const e = evaluateRouting(model, [
+      { text: "jalan rusak berlubang", category: "jalan" },
+      { text: "vaksin habis", category: "obat" },
+      { text: "jembatan kayu lapuk", category: "sampah" },
     ]);
-    assert.deepEqual(m.rank("yang dan"), []);
+    assert.equal(e.examples, 3);
+    assert.equal(e.top1, 0.667);
+    assert.equal(e.top3, 1);
+    assert.deepEqual(e.perCategory.sampah, { examples: 1, top1: 0, top3: 1 });
+    assert.equal(isHeldOut("jalan rusak"), isHeldOut("JALAN RUSAK"));
+    const share = Array.from({ length: 400 }, (_, i) => isHeldOut(`keluhan nomor ${i}`)).filter(Boolean).length / 400;
+    assert.ok(share > 0.18 && share < 0.32, String(share));
   });
 });

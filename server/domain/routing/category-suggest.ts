@@ -1,271 +1,220 @@
 /**
- * Category suggestion for a new ticket, so it can be routed to the category's default OPD
- * before an operator looks at it. Keywords and phrases are matched on folded, stopword-free
- * tokens through affix-stripped candidates ("berlubang" matches "lubang", "kebanjiran"
- * matches "banjir"). A keyword shared by several categories counts less in each.
+ * Category and OPD suggestions for a new ticket, learned from the province's own verified tickets
+ * (and, until there are enough of them, from the shipped corpus). A multinomial naive Bayes over
+ * normalized Indonesian features, all on the server: no outside service, nothing downloaded.
+ *
+ * Features of a text (each counted once per text, so a long web-form letter does not outvote an SMS):
+ *   - content words: folded, chat shorthand expanded ("jln" -> jalan, "gk" -> tidak; see
+ *     indonesian-text.ts), stopwords dropped, numbers as one token;
+ *   - their affix-stripped roots ("berlubang" -> lubang, "kebanjiran" -> banjir), at half weight,
+ *     since a dictionary-free stripper proposes a few wrong roots beside the right one;
+ *   - adjacent word pairs ("lampu merah" is not "lampu jalan");
+ *   - character 4-grams of each word at low weight, so typos ("sampha", "puskesms") still count.
+ * The model is plain JSON: it is stored in a table and never leaves the server.
  */
-import { contentTokens, foldText, INDONESIAN_ABBREVIATIONS, INDONESIAN_STOPWORDS, stemCandidates } from "./indonesian-text.js";
+import { contentTokens, stemCandidates } from "./indonesian-text.js";
 
-export type CategoryRef = string | number;
+export interface RoutingExample {
+  text: string;
+  /** Category code (stable across installs, unlike ids). */
+  category: string;
+  /** The OPD the ticket was forwarded to, when known. */
+  agencyId?: number | null;
+}
 
-export interface CategoryKeywords {
-  id: CategoryRef;
-  code: string;
-  /** Words or phrases in Bahasa Indonesia; case, accents and affixes do not matter. */
-  keywords: readonly string[];
+export interface RoutingModel {
+  version: 1;
+  /** Laplace smoothing. */
+  alpha: number;
+  examples: number;
+  categories: { code: string; examples: number; featureTotal: number; agencies: Record<string, number> }[];
+  vocabulary: number;
+  /** feature -> [categoryIndex, weight, categoryIndex, weight, …] (sparse). */
+  features: Record<string, number[]>;
 }
 
 export interface CategorySuggestion {
-  categoryId: CategoryRef;
-  code: string;
-  /** 0..1: how much evidence there is and how clearly it points here rather than elsewhere. */
+  categoryCode: string;
+  /** The OPD tickets of this category were most often forwarded to (when the model knows any). */
+  agencyId: number | null;
+  /** 0..1, the posterior share of this category among all. */
   confidence: number;
-  score: number;
-  /** The keywords found, as configured. */
-  matched: string[];
 }
 
-/**
- * Default keywords for the usual complaint categories of a provincial government, by category
- * code. Admins copy and edit these per province; codes are the seed categories' codes.
- */
-export const DEFAULT_CATEGORY_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
-  // Dinas Pekerjaan Umum dan Penataan Ruang (PUPR)
-  "infrastruktur-jalan": [
-    "jalan rusak", "jalan berlubang", "berlubang", "lubang", "aspal", "pengaspalan", "jalan retak",
-    "jalan amblas", "ambles", "amblas", "jembatan", "jembatan putus", "jembatan rusak", "trotoar",
-    "drainase", "gorong-gorong", "selokan", "saluran air", "irigasi", "tanggul", "talud", "betonisasi",
-    "perbaikan jalan", "jalan provinsi", "jalan kabupaten", "jalan desa", "jalan raya", "jalan tanah",
-    "jalan becek", "tambal", "longsor", "pekerjaan umum", "pupr", "proyek jalan", "kontraktor",
-  ],
-  // Dinas Kesehatan, RSUD
-  kesehatan: [
-    "puskesmas", "pustu", "rumah sakit", "rsud", "klinik", "obat", "apotek", "dokter", "bidan",
-    "perawat", "tenaga kesehatan", "nakes", "pasien", "rawat inap", "igd", "ugd", "ambulans",
-    "bpjs kesehatan", "bpjs", "kis", "jkn", "imunisasi", "vaksin", "vaksinasi", "posyandu", "stunting",
-    "gizi buruk", "demam berdarah", "dbd", "fogging", "pengasapan", "nyamuk", "malaria", "tbc", "diare",
-    "berobat", "pengobatan", "sakit", "kesehatan", "dinkes", "faskes", "rujukan", "persalinan",
-  ],
-  // Dinas Pendidikan
-  pendidikan: [
-    "sekolah", "guru", "guru honorer", "murid", "siswa", "pelajar", "kepala sekolah", "sd", "smp", "sma",
-    "smk", "slb", "ppdb", "zonasi", "penerimaan siswa baru", "dana bos", "kip", "pip", "kartu indonesia pintar",
-    "beasiswa", "ijazah", "rapor", "pungutan sekolah", "pungli sekolah", "uang gedung", "seragam sekolah",
-    "komite sekolah", "spp", "ruang kelas", "kelas rusak", "belajar", "pendidikan", "disdik", "dindik",
-  ],
-  // Dinas Perhubungan
-  perhubungan: [
-    "angkot", "angkutan umum", "angkutan kota", "angkutan", "trayek", "sopir angkot", "bus", "bis", "damri",
-    "terminal", "halte", "lampu lalu lintas", "traffic light", "lampu merah", "apill", "rambu",
-    "rambu lalu lintas", "marka jalan", "zebra cross", "parkir", "parkir liar", "juru parkir", "jukir",
-    "tarif parkir", "uji kir", "kir", "dishub", "perhubungan", "ojek", "ojol", "macet", "kemacetan",
-    "lampu jalan", "penerangan jalan umum", "pju", "truk", "odol", "kelebihan muatan", "pelabuhan",
-    "penyeberangan", "kapal", "kereta",
-  ],
-  // Dinas Sosial
-  sosial: [
-    "bansos", "bantuan sosial", "pkh", "program keluarga harapan", "bpnt", "kartu sembako", "sembako", "blt",
-    "bantuan langsung tunai", "dtks", "data terpadu kesejahteraan sosial", "kks", "rastra", "raskin",
-    "penerima bantuan", "bantuan tidak tepat sasaran", "lansia", "jompo", "disabilitas",
-    "difabel", "penyandang disabilitas", "odgj", "gangguan jiwa", "anak jalanan", "gelandangan", "pengemis",
-    "panti asuhan", "panti sosial", "panti jompo", "fakir miskin", "keluarga miskin", "miskin", "kemiskinan", "rtlh",
-    "rumah tidak layak huni", "bedah rumah", "dinsos", "pmks", "korban bencana",
-  ],
-  // Dinas Lingkungan Hidup
-  "lingkungan-hidup": [
-    "sampah", "tumpukan sampah", "sampah menumpuk", "tps", "tpa", "tps liar", "pembuangan sampah",
-    "pengangkutan sampah", "truk sampah", "bank sampah", "pembakaran sampah", "banjir", "genangan",
-    "genang", "cemar", "limbah", "limbah pabrik", "limbah b3", "pencemaran", "tercemar", "polusi", "polusi udara",
-    "asap pabrik", "bau busuk", "berbau", "bau menyengat", "sungai tercemar", "air sungai", "kebisingan", "bising",
-    "penebangan pohon", "pohon tumbang", "ruang terbuka hijau", "rth", "amdal", "dlh", "lingkungan hidup",
-    "abrasi", "kebakaran hutan", "karhutla",
-  ],
-  // Dinas Kependudukan dan Pencatatan Sipil
-  kependudukan: [
-    "ktp", "e-ktp", "ktp-el", "kartu keluarga", "kk", "akta kelahiran", "akta kematian", "akta", "dukcapil",
-    "disdukcapil", "adminduk", "kia", "kartu identitas anak", "surat pindah", "pindah domisili", "blangko",
-    "perekaman", "nik ganda",
-  ],
-};
-
-interface CompiledKeyword {
-  source: string;
-  /** Folded content tokens of the keyword. */
-  tokens: string[];
-  weight: number;
+export interface AgencySuggestion {
+  agencyId: number;
+  confidence: number;
 }
 
-interface CompiledCategory {
-  id: CategoryRef;
-  code: string;
-  keywords: CompiledKeyword[];
+const WEIGHT = { word: 1, root: 0.5, pair: 0.7, gram: 0.15 } as const;
+const NUMBER = "#n";
+
+/** The words a complaint is classified on: content tokens with numbers folded into one token. */
+export function routingWords(text: string): string[] {
+  return contentTokens(text).map((t) => (/^\d+$/.test(t) ? NUMBER : t));
 }
 
-export interface CategoryMatcher {
-  /** Every category with any evidence, best first. */
-  rank(text: string): CategorySuggestion[];
-  /** The best category, or null when nothing (or not enough) points anywhere. */
-  suggest(text: string, opts?: { minConfidence?: number }): CategorySuggestion | null;
-}
-
-const MAX_PHRASE_GAP = 2;
-const GAPPED_FACTOR = 0.75;
-
-const keywordKey = (tokens: readonly string[]) => tokens.join(" ");
-
-/**
- * The forms a keyword may stand for in this text token: the token and its affix-stripped
- * roots. Keywords are matched as written, so "obat" finds "pengobatan" but "pengobatan" does
- * not find "obat". Short tokens ("sd", "kk", "tps") are matched exactly.
- */
-function rootsOf(token: string): Set<string> {
-  return new Set(token.length <= 3 ? [token] : stemCandidates(token));
-}
-
-/** "di Jl. Merdeka", "ke Jalan Sudirman": a street as an address, not a road complaint. */
-const STREET_WORDS = new Set(["jalan", "jl", "jln", "jaln", "gang", "gg"]);
-const STREET_ABBREVIATIONS = new Set(["jl", "jln", "gg"]);
-const PLACE_PREPOSITIONS = new Set(["di", "ke", "dari", "sepanjang", "depan", "dekat", "samping", "seberang", "arah", "menuju", "simpang", "ujung", "kawasan", "daerah", "wilayah", "sekitar"]);
-
-interface TextToken {
-  roots: Set<string>;
-}
-
-function textTokens(text: string): TextToken[] {
-  // Casing is kept long enough to recognise street names.
-  const raw = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const out: TextToken[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const folded = foldText(raw[i]!);
-    const next = raw[i + 1];
-    if (STREET_WORDS.has(folded) && next && /^\p{Lu}/u.test(next)) {
-      const prev = i > 0 ? foldText(raw[i - 1]!) : "";
-      if (STREET_ABBREVIATIONS.has(folded) || PLACE_PREPOSITIONS.has(prev)) continue;
-    }
-    const expanded = (INDONESIAN_ABBREVIATIONS[folded] ?? folded).split(" ");
-    for (const w of expanded) {
-      if (w.length < 2 || INDONESIAN_STOPWORDS.has(w)) continue;
-      out.push({ roots: rootsOf(w) });
+/** The weighted features of a text (see the header). */
+export function routingFeatures(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const put = (f: string, w: number) => out.set(f, Math.max(out.get(f) ?? 0, w));
+  const words = routingWords(text);
+  for (const [i, w] of words.entries()) {
+    put(`w:${w}`, WEIGHT.word);
+    if (w !== NUMBER && w.length > 3) for (const root of stemCandidates(w).slice(1)) put(`w:${root}`, WEIGHT.root);
+    const next = words[i + 1];
+    if (next) put(`p:${w}_${next}`, WEIGHT.pair);
+    if (w.length >= 5 && w !== NUMBER) {
+      const padded = ` ${w} `;
+      for (let k = 0; k + 4 <= padded.length; k++) put(`g:${padded.slice(k, k + 4)}`, WEIGHT.gram);
     }
   }
   return out;
 }
 
-
-function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
-  const seen = new Set<string>();
-  return xs.filter((x) => !seen.has(key(x)) && seen.add(key(x)) !== undefined);
+export interface TrainOptions {
+  alpha?: number;
+  /** Features seen in fewer examples are dropped (keeps a large model small); default 1 (keep all). */
+  minExamples?: number;
 }
 
-/** Compile once per category list (it comes from the database) and match many texts. */
-export function createCategoryMatcher(categories: readonly CategoryKeywords[]): CategoryMatcher {
-  const compiled: CompiledCategory[] = categories.map((c) => ({
-    id: c.id,
-    code: c.code,
-    keywords: uniqueBy(
-      c.keywords.map((source) => ({ source, tokens: contentTokens(source), weight: 0 })).filter((k) => k.tokens.length > 0),
-      (k) => keywordKey(k.tokens),
-    ),
-  }));
-  // A keyword configured for several categories says less about each of them.
-  const owners = new Map<string, Set<CategoryRef>>();
-  for (const c of compiled) {
-    for (const k of c.keywords) {
-      const key = keywordKey(k.tokens);
-      if (!owners.has(key)) owners.set(key, new Set());
-      owners.get(key)!.add(c.id);
+/** Trains a model from labelled complaints. Deterministic: the same examples give the same JSON. */
+export function trainRoutingModel(examples: readonly RoutingExample[], opts: TrainOptions = {}): RoutingModel {
+  const alpha = opts.alpha ?? 0.3;
+  const codes = [...new Set(examples.map((e) => e.category))].sort();
+  const index = new Map(codes.map((c, i) => [c, i]));
+  const categories = codes.map((code) => ({ code, examples: 0, featureTotal: 0, agencies: {} as Record<string, number> }));
+  const weights = new Map<string, Map<number, number>>();
+  const docFreq = new Map<string, number>();
+  for (const e of examples) {
+    const ci = index.get(e.category)!;
+    const c = categories[ci]!;
+    c.examples++;
+    if (e.agencyId != null) c.agencies[String(e.agencyId)] = (c.agencies[String(e.agencyId)] ?? 0) + 1;
+    for (const [f, w] of routingFeatures(e.text)) {
+      let per = weights.get(f);
+      if (!per) weights.set(f, (per = new Map()));
+      per.set(ci, (per.get(ci) ?? 0) + w);
+      docFreq.set(f, (docFreq.get(f) ?? 0) + 1);
     }
   }
-  for (const c of compiled) {
-    for (const k of c.keywords) {
-      const phraseBonus = 1 + 0.75 * (k.tokens.length - 1);
-      k.weight = phraseBonus / owners.get(keywordKey(k.tokens))!.size;
+  const minExamples = opts.minExamples ?? 1;
+  const features: Record<string, number[]> = {};
+  for (const f of [...weights.keys()].sort()) {
+    if ((docFreq.get(f) ?? 0) < minExamples) continue;
+    const per = weights.get(f)!;
+    const flat: number[] = [];
+    for (const ci of [...per.keys()].sort((a, b) => a - b)) {
+      const w = Math.round(per.get(ci)! * 1000) / 1000;
+      flat.push(ci, w);
+      categories[ci]!.featureTotal += w;
+    }
+    features[f] = flat;
+  }
+  for (const c of categories) c.featureTotal = Math.round(c.featureTotal * 1000) / 1000;
+  return { version: 1, alpha, examples: examples.length, categories, vocabulary: Object.keys(features).length, features };
+}
+
+/**
+ * Every category the model knows, best first, with its confidence. Texts the model has no
+ * evidence about (no known feature) give an empty list: nothing is suggested.
+ */
+export function suggestRouting(model: RoutingModel, text: string, opts: { limit?: number } = {}): CategorySuggestion[] {
+  const n = model.categories.length;
+  if (n === 0) return [];
+  const feats = [...routingFeatures(text)].filter(([f]) => model.features[f] !== undefined);
+  if (feats.length === 0) return [];
+  const V = Math.max(1, model.vocabulary);
+  const { alpha } = model;
+  const scores = model.categories.map((c) => Math.log((c.examples + 1) / (model.examples + n)));
+  const denominators = model.categories.map((c) => Math.log(c.featureTotal + alpha * V));
+  let mass = 0;
+  for (const [f, x] of feats) {
+    const flat = model.features[f]!;
+    const counts = new Array<number>(n).fill(0);
+    for (let i = 0; i < flat.length; i += 2) counts[flat[i]!] = flat[i + 1]!;
+    for (let ci = 0; ci < n; ci++) scores[ci]! += x * (Math.log(counts[ci]! + alpha) - denominators[ci]!);
+    mass += x;
+  }
+  // Naive Bayes multiplies evidence it counts as independent, so its raw posteriors are near 0
+  // or 1. Tempering by the amount of evidence gives confidences that track held-out accuracy.
+  const temperature = Math.max(1, Math.sqrt(mass));
+  const scaled = scores.map((s) => s / temperature);
+  const top = Math.max(...scaled);
+  const exp = scaled.map((s) => Math.exp(s - top));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  const ranked = model.categories
+    .map((c, ci) => ({ categoryCode: c.code, agencyId: topAgency(c.agencies), confidence: Math.round((exp[ci]! / sum) * 1000) / 1000 }))
+    .sort((a, b) => b.confidence - a.confidence || a.categoryCode.localeCompare(b.categoryCode));
+  return opts.limit ? ranked.slice(0, opts.limit) : ranked;
+}
+
+function topAgency(agencies: Record<string, number>): number | null {
+  let best: [string, number] | null = null;
+  for (const e of Object.entries(agencies)) if (!best || e[1] > best[1] || (e[1] === best[1] && Number(e[0]) < Number(best[0]))) best = e;
+  return best ? Number(best[0]) : null;
+}
+
+/**
+ * OPDs for the ranked categories: each category passes its confidence to the OPDs its tickets
+ * went to (in proportion), or to `defaultAgencyOf(code)` (the category's default OPD) when the
+ * model has not seen it forwarded.
+ */
+export function suggestAgencies(model: RoutingModel, ranked: readonly CategorySuggestion[], defaultAgencyOf: (code: string) => number | null = () => null, limit = 3): AgencySuggestion[] {
+  const byCode = new Map(model.categories.map((c) => [c.code, c]));
+  const total = new Map<number, number>();
+  for (const s of ranked) {
+    const seen = Object.entries(byCode.get(s.categoryCode)?.agencies ?? {});
+    const sum = seen.reduce((a, [, k]) => a + k, 0);
+    const shares: [number, number][] = sum > 0 ? seen.map(([id, k]) => [Number(id), k / sum]) : defaultAgencyOf(s.categoryCode) != null ? [[defaultAgencyOf(s.categoryCode)!, 1]] : [];
+    for (const [id, share] of shares) total.set(id, (total.get(id) ?? 0) + share * s.confidence);
+  }
+  return [...total]
+    .map(([agencyId, c]) => ({ agencyId, confidence: Math.round(c * 1000) / 1000 }))
+    .sort((a, b) => b.confidence - a.confidence || a.agencyId - b.agencyId)
+    .slice(0, limit);
+}
+
+/** FNV-1a of the folded text: a stable train/test split that does not depend on the order of the corpus. */
+export function isHeldOut(text: string, testPercent = 25): boolean {
+  let h = 0x811c9dc5;
+  for (const ch of text.normalize("NFKC").toLowerCase()) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % 100 < testPercent;
+}
+
+export interface RoutingEvaluation {
+  examples: number;
+  top1: number;
+  top3: number;
+  perCategory: Record<string, { examples: number; top1: number; top3: number }>;
+}
+
+/** Top-1 and top-3 accuracy of a model on labelled examples (it never saw them). */
+export function evaluateRouting(model: RoutingModel, examples: readonly RoutingExample[]): RoutingEvaluation {
+  const per: Record<string, { examples: number; hit1: number; hit3: number }> = {};
+  let hit1 = 0;
+  let hit3 = 0;
+  for (const e of examples) {
+    const ranked = suggestRouting(model, e.text, { limit: 3 }).map((s) => s.categoryCode);
+    const p = (per[e.category] ??= { examples: 0, hit1: 0, hit3: 0 });
+    p.examples++;
+    if (ranked[0] === e.category) {
+      hit1++;
+      p.hit1++;
+    }
+    if (ranked.includes(e.category)) {
+      hit3++;
+      p.hit3++;
     }
   }
-  /**
-   * 1 when the keyword occurs as written, GAPPED_FACTOR when its words occur in order with a
-   * few words between ("jalan di depan SDN 3 rusak"), 0 otherwise.
-   */
-  const occurs = (tokens: TextToken[], k: CompiledKeyword): number => {
-    let best = 0;
-    for (let i = 0; i < tokens.length && best < 1; i++) {
-      if (!tokens[i]!.roots.has(k.tokens[0]!)) continue;
-      let at = i;
-      let gapped = false;
-      let ok = true;
-      for (let j = 1; j < k.tokens.length && ok; j++) {
-        ok = false;
-        for (let g = 0; g <= MAX_PHRASE_GAP && at + 1 + g < tokens.length; g++) {
-          if (tokens[at + 1 + g]!.roots.has(k.tokens[j]!)) {
-            at = at + 1 + g;
-            gapped ||= g > 0;
-            ok = true;
-            break;
-          }
-        }
-      }
-      if (ok) best = Math.max(best, gapped ? GAPPED_FACTOR : 1);
-    }
-    return best;
-  };
-
-  const rank = (text: string): CategorySuggestion[] => {
-    const tokens = textTokens(text);
-    const scored = compiled
-      .map((c) => {
-        let score = 0;
-        const matched: CompiledKeyword[] = [];
-        for (const k of c.keywords) {
-          const found = occurs(tokens, k);
-          if (found > 0) {
-            score += found * k.weight;
-            matched.push(k);
-          }
-        }
-        return { c, matched, score };
-      })
-      .filter((x) => x.score > 0)
-      .sort((x, y) => y.score - x.score || y.matched.length - x.matched.length);
-    const best = scored[0]?.score ?? 0;
-    const second = scored[1]?.score ?? 0;
-    return scored.map((x, i) => {
-      const rival = i === 0 ? second : best;
-      // Share of the evidence that points here, times how much evidence there is at all.
-      const confidence = (x.score / (x.score + rival)) * (1 - Math.exp(-x.score / 1.2));
-      return {
-        categoryId: x.c.id,
-        code: x.c.code,
-        confidence: Math.round(confidence * 1000) / 1000,
-        score: Math.round(x.score * 1000) / 1000,
-        matched: x.matched.map((k) => k.source),
-      };
-    });
-  };
-
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
   return {
-    rank,
-    suggest(text, opts = {}) {
-      const top = rank(text)[0];
-      return top && top.confidence >= (opts.minConfidence ?? 0.25) ? top : null;
-    },
+    examples: examples.length,
+    top1: ratio(hit1, examples.length),
+    top3: ratio(hit3, examples.length),
+    perCategory: Object.fromEntries(Object.entries(per).sort().map(([k, v]) => [k, { examples: v.examples, top1: ratio(v.hit1, v.examples), top3: ratio(v.hit3, v.examples) }])),
   };
-}
-
-/** The best category for a complaint text, or null. Compiles the keywords on every call. */
-export function suggestCategory(
-  text: string,
-  categories: readonly CategoryKeywords[],
-  opts: { minConfidence?: number } = {},
-): CategorySuggestion | null {
-  return createCategoryMatcher(categories).suggest(text, opts);
-}
-
-/** Every category with evidence, best first. */
-export function rankCategories(text: string, categories: readonly CategoryKeywords[]): CategorySuggestion[] {
-  return createCategoryMatcher(categories).rank(text);
-}
-
-/** DEFAULT_CATEGORY_KEYWORDS as the category list suggestCategory takes, with the codes as ids. */
-export function defaultCategoryKeywords(): CategoryKeywords[] {
-  return Object.entries(DEFAULT_CATEGORY_KEYWORDS).map(([code, keywords]) => ({ id: code, code, keywords }));
 }

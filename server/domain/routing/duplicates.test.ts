@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DuplicateCandidate, duplicateScore, suggestDuplicates } from "./duplicates.js";
+import { clusterDuplicates, type DuplicateCandidate, duplicateScore, suggestDuplicates } from "./duplicates.js";
 
 const t0 = new Date("2026-11-02T01:00:00Z");
 const hoursLater = (h: number) => new Date(t0.getTime() + h * 3_600_000);
@@ -138,6 +138,23 @@ describe("duplicateScore", () => {
   });
 });
 
+describe("duplicateScore: map points", () => {
+  const bridge = { lat: -6.9175, lon: 107.6191 };
+  const a: DuplicateCandidate = { id: 1, subject: "Jembatan ambruk", description: "Jembatan ambruk, warga tidak bisa menyeberang.", receivedAt: t0, latitude: String(bridge.lat), longitude: String(bridge.lon) };
+  it("two reports pinned within 150 m are at the same place, even without an address text", () => {
+    const b: DuplicateCandidate = { id: 2, subject: "Jembatan putus", description: "Jembatannya putus, tolong.", receivedAt: hoursLater(3), latitude: bridge.lat + 0.0008, longitude: bridge.lon };
+    const s = duplicateScore(a, b);
+    assert.equal(s.signals.location, 1);
+    assert.ok(s.reasons.includes("same_location"), JSON.stringify(s));
+    assert.equal(suggestDuplicates(a, [b]).length, 1, "the place makes it a suggestion");
+  });
+  it("a point kilometres away is no support; a ticket without a point leaves the signal out", () => {
+    const far: DuplicateCandidate = { ...a, id: 3, latitude: bridge.lat + 0.05, longitude: bridge.lon };
+    assert.equal(duplicateScore(a, far).signals.location, 0);
+    assert.equal(duplicateScore(a, { ...a, id: 4, latitude: null, longitude: null }).signals.location, null);
+  });
+});
+
 describe("suggestDuplicates", () => {
   it("ranks likely duplicates first and leaves out the rest", () => {
     const ids = suggestDuplicates(target, ALL).map((s) => s.id);
@@ -169,5 +186,21 @@ describe("suggestDuplicates", () => {
     const top = suggestDuplicates(target, many, { limit: 10 });
     assert.equal(top.length, 10);
     assert.ok(performance.now() - started < 3000);
+  });
+});
+
+describe("clusterDuplicates (the wall's trending clusters)", () => {
+  it("groups the reports of one pothole and leaves unrelated complaints out", () => {
+    const groups = clusterDuplicates([target, otherCitizenSamePothole, sameReportViaEmail, unrelatedSameDay, sameCitizenOtherTopic]);
+    assert.equal(groups.length, 1);
+    assert.deepEqual(groups[0]!.map((c) => c.id).sort(), [target.id, otherCitizenSamePothole.id, sameReportViaEmail.id].sort());
+  });
+  it("agrees with suggestDuplicates pair by pair", () => {
+    const all = [sameCitizenFollowUp, otherCitizenSamePothole, unrelatedSameDay, sameCitizenOtherTopic, sameCitizenSameCategoryOtherTopic, similarButOldAndElsewhere, sameReportViaEmail];
+    for (const c of all) {
+      const pairs = clusterDuplicates([target, c]);
+      const suggested = suggestDuplicates(target, [c]).length === 1;
+      assert.equal(pairs.length === 1, suggested, `ticket ${c.id}`);
+    }
   });
 });

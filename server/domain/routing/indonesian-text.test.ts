@@ -8,7 +8,7 @@ describe("indonesian-text", () => {
   });
 
   it("tokenizes and expands chat shorthand", () => {
-    assert.deepEqual(tokenize("Jln. Merdeka yg rusak, dkt RS"), ["jalan", "merdeka", "yg", "rusak", "dekat", "rumah", "sakit"]);
+    assert.deepEqual(tokenize("Jln. Merdeka yg rusak, dkt RS"), ["jalan", "merdeka", "yang", "rusak", "dekat", "rumah", "sakit"]);
   });
 
   it("drops stopwords and greetings from content tokens", () => {

@@ -38,7 +38,7 @@ export const INDONESIAN_STOPWORDS: ReadonlySet<string> = new Set(
   yaitu yakni yang
   aja ajah atw blm bgt bkn bs dg dgn dlm dr gak ga gk jd jg kalo kl klo krn lg mhn ngga nggak nih
   pd sdh sj sm sy tdk tgl tp trs udah udh utk yg ya yah yuk deh loh lho kak min gan sob om
-  mohon tolong terima kasih makasih trims thanks hormat salam selamat pagi siang sore malam
+  mohon tolong terima kasih makasih trims thanks banget kemarin terus orang hormat salam selamat pagi siang sore malam
   assalamualaikum assalamu alaikum wr wb warahmatullahi wabarakatuh bapak ibu pak bu sdr saudara
   admin mimin laporan lapor melapor melaporkan pengaduan mengadu aduan keluhan mengeluh mengeluhkan
   warga masyarakat kami mohon ditindaklanjuti tindak lanjut segera mungkin`
@@ -74,6 +74,43 @@ export const INDONESIAN_ABBREVIATIONS: Readonly<Record<string, string>> = {
   angkt: "angkot",
   ambulan: "ambulans",
   ambulance: "ambulans",
+  // Chat shorthand for function words, so every spelling of one word is one token.
+  gk: "tidak",
+  ga: "tidak",
+  gak: "tidak",
+  ngga: "tidak",
+  nggak: "tidak",
+  enggak: "tidak",
+  tdk: "tidak",
+  tak: "tidak",
+  dak: "tidak", // Palembang
+  idak: "tidak", // Palembang
+  udh: "sudah",
+  udah: "sudah",
+  sdh: "sudah",
+  dah: "sudah",
+  blm: "belum",
+  yg: "yang",
+  dgn: "dengan",
+  dg: "dengan",
+  bgt: "banget",
+  krn: "karena",
+  karna: "karena",
+  sy: "saya",
+  lg: "lagi",
+  tlg: "tolong",
+  mhn: "mohon",
+  utk: "untuk",
+  jg: "juga",
+  bnyk: "banyak",
+  byk: "banyak",
+  org: "orang",
+  wong: "orang", // Palembang
+  nian: "sangat", // Palembang
+  skrg: "sekarang",
+  kmrn: "kemarin",
+  trs: "terus",
+  sampe: "sampai",
 };
 
 /** NFKD, combining marks removed, lower case: "Sétyawan" -> "setyawan", full-width -> ASCII. */

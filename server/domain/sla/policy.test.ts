@@ -164,8 +164,8 @@ describe("clockWithPauses", () => {
 describe("applicableClocks", () => {
   it("runs resolve_investigation only for classes that need an investigation", () => {
     const kinds = (needsInvestigation: boolean) => applicableClocks(DEFAULT_POLICY, { needsInvestigation }).map((d) => d.kind);
-    assert.deepEqual(kinds(false), ["verify_forward", "opd_followup", "respond_citizen", "auto_close"]);
-    assert.deepEqual(kinds(true), ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close"]);
+    assert.deepEqual(kinds(false), ["verify_forward", "opd_followup", "respond_citizen", "auto_close", "review_answer"]);
+    assert.deepEqual(kinds(true), ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close", "review_answer"]);
   });
 });
 
@@ -219,5 +219,15 @@ describe("slaPolicySchema", () => {
       "clocks.opd_followup.escalation.1.after: a higher level cannot come before a lower one",
       'clocks.respond_citizen.kind: must be "respond_citizen"',
     ]);
+  });
+});
+
+describe("review clock", () => {
+  it("a policy saved before the review existed gets the default review clock", () => {
+    const { review_answer: _, ...old } = DEFAULT_POLICY.clocks;
+    const parsed = slaPolicySchema.parse({ clocks: old });
+    assert.equal(parsed.clocks.review_answer.kind, "review_answer");
+    assert.deepEqual(parsed.clocks.review_answer.target, { amount: 1, unit: "working_days" });
+    assert.ok(parsed.clocks.review_answer.escalation.some((l) => l.notify.includes("supervisor")), "a stalled review reaches the supervisor");
   });
 });

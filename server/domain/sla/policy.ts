@@ -22,7 +22,7 @@
 import { z } from "zod";
 import { addCalendarDays, addWorkingTime, elapsedWorkingMinutes, type BusinessCalendar } from "./calendar.js";
 
-export const CLOCK_KINDS = ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close"] as const;
+export const CLOCK_KINDS = ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close", "review_answer"] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 export const DURATION_UNITS = ["working_days", "working_hours", "calendar_days"] as const;
@@ -81,6 +81,7 @@ export const CLOCK_KIND_INFO: Record<
   respond_citizen: { scope: "ticket", startsOn: "received", stopsOn: "answered", onDue: "escalate" },
   resolve_investigation: { scope: "ticket", startsOn: "received", stopsOn: "resolved", onDue: "escalate" },
   auto_close: { scope: "ticket", startsOn: "answered", stopsOn: "citizen replies", onDue: "close" },
+  review_answer: { scope: "forward", startsOn: "OPD answer held for review", stopsOn: "operator approves or sends it back", onDue: "escalate" },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +140,8 @@ export const slaPolicySchema = z
       respond_citizen: clockDefinitionSchema,
       resolve_investigation: clockDefinitionSchema,
       auto_close: clockDefinitionSchema,
+      // Policies saved before the review existed have no such clock: they get the default one.
+      review_answer: clockDefinitionSchema.default(() => structuredClone(DEFAULT_REVIEW_CLOCK)),
     }),
   })
   .superRefine((policy, ctx) => {
@@ -157,6 +160,28 @@ const DEFAULT_LADDER: EscalationLevel[] = [
   { level: 2, after: { amount: 1, unit: "working_days" }, notify: ["supervisor"] },
   { level: 3, after: { amount: 2, unit: "working_days" }, notify: ["kominfo_head"] },
 ];
+
+/**
+ * The operator's review of an OPD answer (only where an OPD or category asks for it). Not set by
+ * a regulation: a working day keeps the review from stalling the case, whose own clock to the
+ * citizen (respond_citizen) keeps running meanwhile.
+ */
+const DEFAULT_REVIEW_CLOCK: ClockDefinition = {
+  kind: "review_answer",
+  label: { id: "Pemeriksaan jawaban OPD", en: "Review of the OPD answer" },
+  target: { amount: 1, unit: "working_days" },
+  warningFraction: 0.75,
+  basis: {
+    id: "Ketentuan internal pusat kendali (bukan peraturan): jawaban OPD diperiksa paling lama 1 hari kerja agar pemeriksaan tidak menahan tanggapan kepada pelapor (UU 25/2009, 14 hari).",
+    en: "Command-center rule (not a regulation): an OPD answer is reviewed within 1 working day so the review does not hold up the answer to the citizen (Law 25/2009, 14 days).",
+  },
+  onlyForInvestigation: false,
+  pausesWhileWaitingOnCitizen: false,
+  escalation: [
+    { level: 1, after: { amount: 0, unit: "working_days" }, notify: ["assignee", "supervisor"] },
+    { level: 2, after: { amount: 1, unit: "working_days" }, notify: ["kominfo_head"] },
+  ],
+};
 
 export const DEFAULT_POLICY: SlaPolicy = {
   clocks: {
@@ -231,6 +256,7 @@ export const DEFAULT_POLICY: SlaPolicy = {
       pausesWhileWaitingOnCitizen: false,
       escalation: [],
     },
+    review_answer: DEFAULT_REVIEW_CLOCK,
   },
 };
 

@@ -69,7 +69,7 @@ describe("ticket lifecycle", () => {
   it("answering a pending forward acknowledges it implicitly", () => {
     const d = decide(state("forwarded", [fwd(7, 1, "pending")]), { type: "answer", agencyId: 1, response: "sudah ditangani" });
     assert.ok(d.ok);
-    assert.deepEqual(d.forwardChanges, [{ kind: "answer", forwardId: 7, implicitAcknowledge: true }]);
+    assert.deepEqual(d.forwardChanges, [{ kind: "answer", forwardId: 7, implicitAcknowledge: true, held: false }]);
   });
 
   it("waiting on the citizen remembers where to return", () => {
@@ -100,5 +100,40 @@ describe("ticket lifecycle", () => {
   it("auto-closes an answered ticket, but a person closes only resolved ones", () => {
     assert.equal(decide(state("answered"), { type: "close", automatic: true }).ok, true);
     assert.equal(decide(state("answered"), { type: "close" }).ok, false);
+  });
+  it("holds an answer for review: the ticket waits in_review until an operator approves or sends it back", () => {
+    const held = decide(state("in_progress", [fwd(10, 1, "acknowledged")]), { type: "answer", agencyId: 1, response: "sudah diperbaiki", review: true });
+    assert.ok(held.ok);
+    assert.equal(held.next, "in_review");
+    assert.deepEqual(held.events, ["forward.answer_held"]);
+    assert.deepEqual(held.forwardChanges, [{ kind: "answer", forwardId: 10, implicitAcknowledge: false, held: true }]);
+    // The OPD cannot answer again while its answer waits.
+    assert.equal(decide(state("in_review", [fwd(10, 1, "in_review")]), { type: "answer", agencyId: 1, response: "lagi" }).ok, false);
+
+    const back = decide(state("in_review", [fwd(10, 1, "in_review")]), { type: "send_back", forwardId: 10, note: "Lampirkan foto hasil perbaikan" });
+    assert.ok(back.ok);
+    assert.equal(back.next, "in_progress");
+    assert.deepEqual(back.events, ["forward.sent_back"]);
+    const noNote = decide(state("in_review", [fwd(10, 1, "in_review")]), { type: "send_back", forwardId: 10, note: " " });
+    assert.equal(noNote.ok, false);
+
+    const ok = decide(state("in_review", [fwd(10, 1, "in_review")]), { type: "approve_answer", forwardId: 10 });
+    assert.ok(ok.ok);
+    assert.equal(ok.next, "answered");
+    assert.deepEqual(ok.events, ["forward.answer_approved", "forward.answered"]);
+    // Nothing to approve on a forward that is not held.
+    assert.equal(decide(state("answered", [fwd(10, 1, "answered")]), { type: "approve_answer", forwardId: 10 }).ok, false);
+  });
+
+  it("a held answer beside a working OPD keeps the ticket in progress; the last approval answers it", () => {
+    const s = decide(state("in_progress", [fwd(1, 1, "acknowledged"), fwd(2, 2, "acknowledged")]), { type: "answer", agencyId: 1, response: "jawaban", review: true });
+    assert.ok(s.ok);
+    assert.equal(s.next, "in_progress");
+    const approved = decide(state("in_progress", [fwd(1, 1, "in_review"), fwd(2, 2, "acknowledged")]), { type: "approve_answer", forwardId: 1 });
+    assert.ok(approved.ok);
+    assert.equal(approved.next, "in_progress");
+    const last = decide(state("in_progress", [fwd(1, 1, "in_review"), fwd(2, 2, "answered")]), { type: "approve_answer", forwardId: 1 });
+    assert.ok(last.ok);
+    assert.equal(last.next, "answered");
   });
 });

@@ -4,6 +4,10 @@
  *
  *   received -> verified -> forwarded -> in_progress -> answered -> resolved -> closed
  *   side exits: rejected, merged, returned (bukan wewenang), waiting_on_citizen, reopened
+ *   optional review: in_progress -> in_review (an OPD answer held for an operator) -> answered,
+ *   or sent back to the OPD with a note (in_progress again); the field check before closing
+ *   (category setting) is this same step, confirmed by a supervisor or the category's checker
+ *   (server/commands/transition-ticket.ts, docs/notifications.md)
  */
 
 export const TICKET_STATUSES = [
@@ -19,10 +23,12 @@ export const TICKET_STATUSES = [
   "returned",
   "waiting_on_citizen",
   "reopened",
+  "in_review",
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const FORWARD_STATUSES = ["pending", "acknowledged", "answered", "returned", "withdrawn"] as const;
+/** in_review: the OPD answered, and the answer waits for an operator's approval before it reaches the citizen. */
+export const FORWARD_STATUSES = ["pending", "acknowledged", "answered", "returned", "withdrawn", "in_review"] as const;
 export type ForwardStatus = (typeof FORWARD_STATUSES)[number];
 
 /** Statuses after which the ticket leaves every queue. */
@@ -44,6 +50,7 @@ export const STATUS_LABELS: Record<TicketStatus, { id: string; en: string }> = {
   returned: { id: "Dikembalikan (bukan wewenang)", en: "Returned (not our authority)" },
   waiting_on_citizen: { id: "Menunggu pelapor", en: "Waiting on citizen" },
   reopened: { id: "Dibuka kembali", en: "Reopened" },
+  in_review: { id: "Jawaban diperiksa operator", en: "Answer under review" },
 };
 
 export interface ForwardState {
@@ -69,7 +76,10 @@ export type TicketCommand =
   | { type: "merge"; intoTicketId: number; intoStatus: TicketStatus }
   | { type: "forward"; agencyIds: number[]; instruction: string }
   | { type: "acknowledge"; agencyId: number }
-  | { type: "answer"; agencyId: number; response: string }
+  /** review: the answer waits for an operator (OPD or category setting) instead of going out. */
+  | { type: "answer"; agencyId: number; response: string; review?: boolean }
+  | { type: "approve_answer"; forwardId: number }
+  | { type: "send_back"; forwardId: number; note: string }
   | { type: "return"; agencyId: number; reason: string }
   | { type: "request_info" }
   | { type: "citizen_replied" }
@@ -85,6 +95,8 @@ export const TICKET_ACTIONS: readonly TicketAction[] = [
   "forward",
   "acknowledge",
   "answer",
+  "approve_answer",
+  "send_back",
   "return",
   "request_info",
   "citizen_replied",
@@ -97,7 +109,9 @@ export const TICKET_ACTIONS: readonly TicketAction[] = [
 export type ForwardChange =
   | { kind: "create"; agencyId: number }
   | { kind: "acknowledge"; forwardId: number }
-  | { kind: "answer"; forwardId: number; implicitAcknowledge: boolean }
+  | { kind: "answer"; forwardId: number; implicitAcknowledge: boolean; held: boolean }
+  | { kind: "approve"; forwardId: number }
+  | { kind: "send_back"; forwardId: number }
   | { kind: "return"; forwardId: number }
   | { kind: "withdraw"; forwardId: number };
 
@@ -133,6 +147,8 @@ function statusFromForwards(forwards: ForwardState[]): TicketStatus {
   const current = forwards.filter((f) => f.current);
   if (current.some((f) => f.status === "acknowledged")) return "in_progress";
   if (current.some((f) => f.status === "pending")) return "forwarded";
+  // An answer held for review: the citizen has not heard it yet.
+  if (current.some((f) => f.status === "in_review")) return "in_review";
   if (current.some((f) => f.status === "answered")) return "answered";
   return "returned";
 }
@@ -141,7 +157,7 @@ function openForwardOf(state: TicketState, agencyId: number): ForwardState | und
   return state.forwards.find((f) => f.agencyId === agencyId && f.current && isOpenForward(f.status));
 }
 
-const FORWARDABLE: readonly TicketStatus[] = ["verified", "returned", "reopened", "forwarded", "in_progress", "answered"];
+const FORWARDABLE: readonly TicketStatus[] = ["verified", "returned", "reopened", "forwarded", "in_progress", "answered", "in_review"];
 const OPD_WORKING: readonly TicketStatus[] = ["forwarded", "in_progress"];
 
 export function decide(state: TicketState, cmd: TicketCommand): Decision | Violation {
@@ -187,10 +203,27 @@ export function decide(state: TicketState, cmd: TicketCommand): Decision | Viola
       if (!cmd.response.trim()) return violation("the answer (tanggapan) must not be empty");
       const f = openForwardOf(state, cmd.agencyId);
       if (!f) return violation("this ticket has no open forward to your OPD");
-      const forwards = state.forwards.map((x) => (x.id === f.id ? { ...x, status: "answered" as const } : x));
-      return decision(state, statusFromForwards(forwards), ["forward.answered"], [
-        { kind: "answer", forwardId: f.id, implicitAcknowledge: f.status === "pending" },
+      const held = cmd.review === true;
+      const forwards = state.forwards.map((x) => (x.id === f.id ? { ...x, status: held ? ("in_review" as const) : ("answered" as const) } : x));
+      return decision(state, statusFromForwards(forwards), [held ? "forward.answer_held" : "forward.answered"], [
+        { kind: "answer", forwardId: f.id, implicitAcknowledge: f.status === "pending", held },
       ]);
+    }
+    case "approve_answer":
+    case "send_back": {
+      const bad = requireStatus(state, ["in_review", "in_progress", "forwarded"], cmd.type === "approve_answer" ? "approve an answer of" : "send back an answer of");
+      if (bad) return bad;
+      const f = state.forwards.find((x) => x.id === cmd.forwardId && x.current);
+      if (!f || f.status !== "in_review") return violation("this forward has no answer waiting for review");
+      if (cmd.type === "send_back" && !cmd.note.trim()) return violation("a note for the OPD is required to send an answer back");
+      const approve = cmd.type === "approve_answer";
+      const forwards = state.forwards.map((x) => (x.id === f.id ? { ...x, status: approve ? ("answered" as const) : ("acknowledged" as const) } : x));
+      return decision(
+        state,
+        statusFromForwards(forwards),
+        approve ? ["forward.answer_approved", "forward.answered"] : ["forward.sent_back"],
+        [approve ? { kind: "approve", forwardId: f.id } : { kind: "send_back", forwardId: f.id }],
+      );
     }
     case "return": {
       const bad = requireStatus(state, OPD_WORKING, "return");
@@ -202,7 +235,7 @@ export function decide(state: TicketState, cmd: TicketCommand): Decision | Viola
       return decision(state, statusFromForwards(forwards), ["forward.returned"], [{ kind: "return", forwardId: f.id }]);
     }
     case "request_info": {
-      const bad = requireStatus(state, ["received", "verified", "forwarded", "in_progress", "answered", "reopened"], "ask the citizen about");
+      const bad = requireStatus(state, ["received", "verified", "forwarded", "in_progress", "answered", "reopened", "in_review"], "ask the citizen about");
       return bad ?? decision(state, "waiting_on_citizen", ["ticket.waiting_on_citizen"], [], state.status);
     }
     case "citizen_replied": {

@@ -10,7 +10,7 @@ export function errorHandler(logger: Logger) {
     let body: Record<string, unknown>;
     if (err instanceof HttpError) {
       status = err.status;
-      body = { error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+      body = { error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}), ...(err.issues ? { issues: err.issues } : {}) };
       if (status === 429 && (err.details as { retryAfterSeconds?: number })?.retryAfterSeconds) {
         res.setHeader("Retry-After", String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
       }

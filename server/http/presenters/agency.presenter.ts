@@ -9,6 +9,7 @@ export const presentAgency = (a: Agency) => ({
   headUserId: a.headUserId,
   email: a.email,
   active: a.active,
+  answerReview: a.answerReview,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
 });
@@ -23,6 +24,10 @@ export const presentCategory = (c: Category) => ({
   complaintClass: c.complaintClass,
   isPublic: c.isPublic,
   active: c.active,
+  answerReview: c.answerReview,
+  fieldCheck: c.fieldCheck,
+  fieldCheckerUserId: c.fieldCheckerUserId ?? null,
+  autoForwardThreshold: c.autoForwardThreshold ?? null,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 });

@@ -1,5 +1,5 @@
 import type { AnyConnector } from "../../../channels/connector.js";
-import { maskConfig, webhookUrlOf } from "../../channels/connectors.js";
+import { maskConfig, webhookUrlOf } from "../../ingest/connectors.js";
 import type { ChannelAccount } from "../../entities/channel-account.entity.js";
 import type { ReplyTemplate } from "../../entities/reply-template.entity.js";
 
@@ -15,6 +15,9 @@ export function presentChannelAccount(account: ChannelAccount, connector: AnyCon
     webhookUrl: connector?.inbound === "webhook" ? webhookUrlOf(publicUrl, account) : null,
     config: connector && config !== undefined ? maskConfig(connector, config) : null,
     lastError: account.lastError,
+    failoverAccountId: account.failoverAccountId ?? null,
+    failoverTemplate: account.failoverTemplate ?? null,
+    credentialsRejectedAt: account.rejectedAt ?? null,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import yazl from "yazl";
 import type { SubjectData } from "../../queries/data-subject.js";
-import { sanitizeFileName } from "../../lib/attachment-files.js";
+import { existingDataFile, sanitizeFileName } from "../../lib/attachment-files.js";
 import { spreadsheetSafe } from "../../lib/spreadsheet-safe.js";
 
 /** The tables of the archive, in order, with the columns each CSV carries. */
@@ -43,14 +41,12 @@ files/          berkas lampiran laporan Anda / the files attached to your report
  */
 export function buildSubjectArchive(data: SubjectData, dataDir: string, meta: { requestId: number; generatedAt: Date }): { zip: yazl.ZipFile; counts: Record<string, number> } {
   const zip = new yazl.ZipFile();
-  const root = resolve(dataDir);
   const numberOf = new Map(data.tickets.map((t) => [t.id, t.number]));
   const files: { path: string; archived: string }[] = [];
   const attachments = data.attachments.map((a) => {
-    const path = resolve(join(root, a.storageKey));
-    const ok = path.startsWith(root + sep) && existsSync(path) && a.sizeBytes > 0;
-    const archived = ok ? archivePath(numberOf.get(a.ticketId) ?? String(a.ticketId), a.id, a.fileName) : null;
-    if (archived) files.push({ path, archived });
+    const path = a.sizeBytes > 0 ? existingDataFile(dataDir, a.storageKey) : null;
+    const archived = path ? archivePath(numberOf.get(a.ticketId) ?? String(a.ticketId), a.id, a.fileName) : null;
+    if (path && archived) files.push({ path, archived });
     return { ...a, file: archived };
   });
   const tables: Record<keyof SubjectData, object[]> = { ...data, attachments };

@@ -17,11 +17,35 @@ export interface PublicReport {
   agencies: { code: string; name: string }[];
   answers: { agency: string; agencyCode: string; at: string; text: string }[];
   location: string | null;
+  /** Open311 address_id as the partner gave it (a registry id, not text to mask). */
+  addressId: string | null;
   latitude: number | null;
   longitude: number | null;
   receivedAt: string;
   updatedAt: string;
+  /** Approved photos (EXIF-free copies): the problem (before) and the fix (after), with alt text. */
+  photos: PublicPhotoView[];
 }
+
+export interface PublicPhotoView {
+  stage: "before" | "after";
+  /** Site-relative URLs of the larger copy and the small one. */
+  url: string;
+  thumbUrl: string;
+  alt: string;
+  width: number;
+  height: number;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+/** The public path of an approved photo's copy (served by /laporan/:number/foto/:file). */
+export const publicPhotoPath = (number: string, photoId: number, small = false) => `/laporan/${encodeURIComponent(number)}/foto/${photoId}${small ? "-kecil" : ""}.jpg`;
+
+const PHOTO_ALT = {
+  before: { id: "Foto kondisi sebelum ditangani, dari pelapor", en: "Photo of the problem before it was handled, from the reporter" },
+  after: { id: "Foto hasil penanganan dari OPD", en: "Photo of the result from the agency" },
+} as const;
 
 /**
  * maskPublicText is pure but costs about half a millisecond per paragraph, and public pages show
@@ -54,10 +78,21 @@ export function presentPublicReport(r: PublicReportRow, lang: MaskLocale = "id")
     agencies: r.agencies,
     answers: r.answers.map((a) => ({ agency: a.agencyName, agencyCode: a.agencyCode, at: a.at.toISOString(), text: mask(a.text) })),
     location: r.locationText ? mask(r.locationText) : null,
+    addressId: r.addressId,
     latitude: r.latitude != null ? Number(r.latitude) : null,
     longitude: r.longitude != null ? Number(r.longitude) : null,
     receivedAt: r.receivedAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
+    photos: r.photos.map((p, i) => ({
+      stage: p.stage,
+      url: publicPhotoPath(r.number, p.id),
+      thumbUrl: publicPhotoPath(r.number, p.id, true),
+      alt: `${PHOTO_ALT[p.stage][lang]} (${r.number}, ${i + 1})`,
+      width: p.width,
+      height: p.height,
+      thumbWidth: p.thumbWidth,
+      thumbHeight: p.thumbHeight,
+    })),
   };
 }
 

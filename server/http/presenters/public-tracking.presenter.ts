@@ -36,7 +36,7 @@ function timelineLabel(lang: Lang, kind: TimelineKind, agencies: string, rating?
     case "rejected":
       return L(lang, "Ditolak", "Rejected");
     case "merged":
-      return L(lang, "Digabung dengan pengaduan lain", "Merged with another complaint");
+      return L(lang, "Digabung dengan laporan warga lain tentang masalah yang sama: perkembangan dan jawabannya tampil di sini", "Grouped with other citizens' reports of the same problem: its progress and answer show here");
     case "rated":
       return L(lang, `Anda memberi nilai ${rating ?? "-"}/5`, `You rated the answer ${rating ?? "-"}/5`);
   }
@@ -54,6 +54,8 @@ function nextLabel(lang: Lang, kind: ClockKind, agency: string | null): string {
       return L(lang, "penyelesaian", "resolution");
     case "auto_close":
       return L(lang, "pengaduan ditutup otomatis bila tidak ada sanggahan", "the complaint closes automatically unless you dispute the answer");
+    case "review_answer":
+      return L(lang, "pemeriksaan jawaban oleh pusat kendali", "the command center's check of the answer");
   }
 }
 

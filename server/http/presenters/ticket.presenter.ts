@@ -2,6 +2,7 @@ import { STATUS_LABELS } from "../../domain/ticket/lifecycle.js";
 import type { Forward } from "../../entities/forward.entity.js";
 import type { OpenedTicket } from "../../queries/access-gate.js";
 import { seesContactDetails, type Viewer } from "../../queries/viewer.js";
+import type { SearchHit } from "../../queries/ticket-search.js";
 
 const asIs = (s: string) => s;
 
@@ -26,6 +27,8 @@ export function presentForward(f: Forward, text: (s: string) => string = asIs) {
     returnReason: t(f.returnReason),
     returnedByUserId: f.returnedByUserId,
     returnedAt: f.returnedAt,
+    /** The field check of this answer (category setting): awaiting, confirmed, sent_back, or null. */
+    fieldCheck: f.fieldCheck ?? null,
     createdAt: f.createdAt,
     updatedAt: f.updatedAt,
   };
@@ -37,7 +40,7 @@ export function presentForward(f: Forward, text: (s: string) => string = asIs) {
  * anonim/rahasia), every free text through the field rule, and `withheld` saying what was hidden
  * and why (the console shows its notice).
  */
-export function presentTicket(viewer: Viewer, o: OpenedTicket, extra: { forwards?: Forward[]; forward?: Forward | null; withReporter?: boolean }) {
+export function presentTicket(viewer: Viewer, o: OpenedTicket, extra: { forwards?: Forward[]; forward?: Forward | null; withReporter?: boolean; searchHit?: SearchHit | null }) {
   const t = o.ticket;
   const center = seesContactDetails(viewer);
   return {
@@ -76,5 +79,12 @@ export function presentTicket(viewer: Viewer, o: OpenedTicket, extra: { forwards
     withheld: o.withheld,
     forward: extra.forward ? presentForward(extra.forward, o.text) : undefined,
     forwards: extra.forwards?.filter((f) => center || f.agencyId === viewer.agencyId).map((f) => presentForward(f, o.text)),
+    /** In a search's results: why the ticket matched, an excerpt of text the viewer may read with the words marked. */
+    searchHit: extra.searchHit,
   };
+}
+
+/** A likely duplicate of a ticket, opened by the access gate (its text through the field rule), with why it matched. */
+export function presentDuplicateSuggestion(c: OpenedTicket, s: { score: number; reasons: string[] }) {
+  return { id: c.ticket.id, number: c.ticket.number, status: c.ticket.status, description: c.text(c.ticket.description), withheld: c.withheld, score: s.score, reasons: s.reasons };
 }

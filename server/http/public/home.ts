@@ -55,6 +55,7 @@ const ROLE_LABELS: Record<(typeof DEMO_USERS)[number]["role"], readonly [string,
   operator: ["Operator", "Operator"],
   opd_head: ["Kepala OPD", "Head of agency"],
   opd_staff: ["Staf OPD", "Agency staff"],
+  layar: ["Layar pusat kendali", "Command center wall"],
 };
 
 /** The demo's logins; the citizen's phone only where the provider sandbox runs (else /demo is 404). */

@@ -91,6 +91,7 @@ ol.timeline time{display:block;color:var(--mut);font-size:.9rem}.answer{white-sp
 table{border-collapse:collapse;width:100%;font-size:.95rem;overflow-wrap:break-word}caption{text-align:left;font-weight:600;padding:.5rem 0}th,td{border-bottom:1px solid var(--line);padding:.45rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right}
 .pager{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;margin:1rem 0}
 figure{margin:1rem 0}figure svg{width:100%;max-width:28rem;height:auto}.short{max-width:18rem;margin-right:.5rem}summary{margin-top:1rem;cursor:pointer;color:var(--a);font-weight:600}fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem;min-width:0}legend{font-weight:600}
+.photos{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;padding:0}.photos figure{margin:0;max-width:100%}.photos img{display:block;max-width:100%;height:auto;border-radius:6px;border:1px solid var(--line)}.photos figcaption{font-size:.9rem;color:var(--mut)}
 .hero{background:var(--t);border-bottom:4px solid var(--b);padding:1.25rem 0 1.5rem}.hero h1{font-size:1.75rem;margin-top:.5rem}.hero p{font-size:1.05rem;max-width:40rem}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,20rem),1fr));gap:1rem;list-style:none;padding:0;margin:1.25rem 0}
 .tile{display:block;height:100%;background:var(--bg);border:1px solid var(--line);border-top:5px solid var(--b);border-radius:8px;padding:1rem 1.1rem;color:var(--fg);text-decoration:none}
@@ -99,6 +100,7 @@ figure{margin:1rem 0}figure svg{width:100%;max-width:28rem;height:auto}.short{ma
 .steps li::before{content:counter(s);position:absolute;left:0;top:0;width:2rem;height:2rem;border-radius:50%;background:var(--b);color:#fff;font-weight:700;text-align:center;line-height:2rem}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,6rem),1fr));gap:.75rem;margin:1rem 0}.stat{background:var(--t);border-radius:8px;padding:.6rem .9rem}.stat strong{display:block;font-size:1.6rem;line-height:1.2}
 .demo{border:2px dashed var(--b);border-radius:8px;padding:.25rem 1rem 1rem;margin:2rem 0}code{background:var(--alt);padding:0 .25rem;border-radius:4px}.nowrap{white-space:nowrap}
+#peta-lapor{height:18rem;margin-top:.75rem;border:1px solid var(--line);border-radius:6px}#peta-lapor[hidden]{display:none}
 footer{background:var(--alt);border-top:1px solid var(--line);font-size:.9rem;padding:1rem 0 2rem}footer p{margin:.35rem 0}footer a{margin-right:.9rem;display:inline-block}
 @media (max-width:40rem){h1{font-size:1.4rem}.menu .wrap{gap:0 .8rem}.menu a{font-size:.92rem}.hero h1{font-size:1.5rem}
 table.cards thead{position:absolute;left:-10000px}table.cards,table.cards tbody,table.cards tr,table.cards td,table.cards th{display:block}

@@ -3,9 +3,9 @@
 // path and the sorted query parameters the route actually reads: a URL with any other parameter
 // is neither served from nor stored in the cache, so junk parameters cannot fill memory.
 import type { NextFunction, Request, Response } from "express";
-import { monthSchema } from "./kinerja.js";
+import { monthSchema } from "./performance-page.js";
 import { langOf, peekLang } from "./layout.js";
-import { reportQuery } from "./laporan.js";
+import { reportQuery } from "./reports-pages.js";
 import { listQuery } from "./open311.js";
 
 export interface MicroCacheOptions {

@@ -33,29 +33,34 @@ function error(res: Response, format: Format, code: number, description: string)
   send(res, format, code, [{ code, description }], () => toXml("errors", "error", [{ code, description }]));
 }
 
-const w3cDate = z
+/** An empty parameter ("start_date=") is treated as absent, as the spec's clients send them. */
+const absentIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
+/** The spec's dates are W3C date-times with a time zone: without one the instant is unknown (400). */
+const w3cDateTime = z
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), "must be a W3C date-time, e.g. 2026-11-23T10:00:00+07:00");
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), "must be a W3C date-time with a time zone, e.g. 2026-11-23T10:00:00+07:00 or 2026-11-23T03:00:00Z");
 /** The query parameters of GET requests.json/xml (also the micro-cache key, micro-cache.ts). */
 export const listQuery = z.object({
-  service_request_id: z.string().max(2000).optional(),
-  service_code: z.string().max(2000).optional(),
-  start_date: w3cDate.optional(),
-  end_date: w3cDate.optional(),
-  status: z
-    .string()
-    .optional()
-    .refine((s) => s === undefined || s.split(",").every((x) => ["open", "closed"].includes(x.trim())), "status is open, closed or open,closed"),
-  jurisdiction_id: z.string().max(100).optional(),
+  service_request_id: absentIfEmpty(z.string().max(2000).optional()),
+  service_code: absentIfEmpty(z.string().max(2000).optional()),
+  start_date: absentIfEmpty(w3cDateTime.optional()),
+  end_date: absentIfEmpty(w3cDateTime.optional()),
+  status: absentIfEmpty(
+    z
+      .string()
+      .optional()
+      .refine((s) => s === undefined || s.split(",").every((x) => ["open", "closed"].includes(x.trim())), "status is open, closed or open,closed"),
+  ),
+  jurisdiction_id: absentIfEmpty(z.string().max(100).optional()),
 });
 
-const optionalText = (max: number) => z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(max).optional());
+const optionalText = (max: number) => absentIfEmpty(z.string().trim().max(max).optional());
 const coord = (min: number, max: number) => z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().min(min).max(max).optional());
 const postBody = z.object({
-  api_key: z.string().min(1, "api_key is required").max(200),
-  service_code: z.string().min(1, "service_code is required").max(64),
-  description: z.string().trim().min(10, "description of at least 10 characters is required").max(4000),
+  api_key: absentIfEmpty(z.string({ error: "api_key is required" }).max(200)),
+  service_code: absentIfEmpty(z.string({ error: "service_code is required" }).max(64)),
+  description: optionalText(4000),
   lat: coord(-90, 90),
   long: coord(-180, 180),
   address_string: optionalText(300),
@@ -68,7 +73,7 @@ const postBody = z.object({
   account_id: optionalText(200),
   media_url: optionalText(1000),
   jurisdiction_id: optionalText(100),
-  attribute: z.object({ privacy: z.enum(PRIVACY_LEVELS).optional() }).passthrough().optional(),
+  attribute: z.object({ privacy: absentIfEmpty(z.enum(PRIVACY_LEVELS).optional()), description: optionalText(4000) }).passthrough().optional(),
 });
 
 export function open311Routes(deps: AppDeps): Router {
@@ -104,7 +109,7 @@ export function open311Routes(deps: AppDeps): Router {
       `/services.${format}`,
       wrap(async (_req, res) => {
         const lk = await lookups(deps.db.manager);
-        const services = [...lk.categories.values()].filter((c) => c.active && c.isPublic).map(presentService);
+        const services = [...lk.categories.values()].filter((c) => c.active && c.isPublic).map((c) => presentService(c));
         cachePublic(res, 300);
         send(res, format, 200, services, () => toXml("services", "service", services));
       }),
@@ -125,7 +130,7 @@ export function open311Routes(deps: AppDeps): Router {
       const lk = await lookups(deps.db.manager);
       const c = lk.categoriesByCode.get(file.name);
       if (!c || !c.active || !c.isPublic) return error(res, format, 404, `service_code ${file.name} not found`);
-      const def = presentServiceDefinition(c);
+      const def = presentServiceDefinition(c, { descriptionRequired: deps.config.open311DescriptionRequired });
       cachePublic(res, 300);
       send(res, format, 200, def, () => toXmlSingle("service_definition", def));
     }),
@@ -137,7 +142,7 @@ export function open311Routes(deps: AppDeps): Router {
       if (!file) return error(res, format, 404, "use requests/<service_request_id>.json or .xml");
       const r = await getPublicReport(deps.db.manager, file.name);
       if (!r) return error(res, format, 404, `service_request_id ${file.name} not found`);
-      const item = presentServiceRequest(presentPublicReport(r, "id"), r.dueAt);
+      const item = presentServiceRequest(presentPublicReport(r, "id"), r.dueAt, deps.config.publicUrl);
       cachePublic(res, 60);
       send(res, format, 200, [item], () => toXml("service_requests", "request", [item]));
     }),
@@ -157,11 +162,16 @@ async function listRequests(deps: AppDeps, req: Request, res: Response, format: 
   else {
     f.from = q.data.start_date ? new Date(q.data.start_date) : new Date((q.data.end_date ? new Date(q.data.end_date) : now).getTime() - DEFAULT_DAYS * 86_400_000);
     if (q.data.end_date) f.to = new Date(q.data.end_date);
-    if (q.data.service_code) f.categoryCodes = q.data.service_code.split(",").map((s) => s.trim()).filter(Boolean);
+    if (q.data.service_code) {
+      f.categoryCodes = q.data.service_code.split(",").map((s) => s.trim()).filter(Boolean);
+      const lk = await lookups(deps.db.manager);
+      const unknown = f.categoryCodes.find((code) => !lk.categoriesByCode.get(code)?.isPublic || !lk.categoriesByCode.get(code)?.active);
+      if (unknown) return error(res, format, 404, `service_code ${unknown} not found`);
+    }
     if (statuses && statuses.length === 1) f.open = statuses[0] === "open";
   }
   const rows = await exportPublicReports(deps.db.manager, f, MAX_REQUESTS);
-  const items = rows.map((r) => presentServiceRequest(presentPublicReport(r, "id"), r.dueAt));
+  const items = rows.map((r) => presentServiceRequest(presentPublicReport(r, "id"), r.dueAt, deps.config.publicUrl));
   cachePublic(res, 60);
   send(res, format, 200, items, () => toXml("service_requests", "request", items));
 }
@@ -174,6 +184,8 @@ async function postRequest(deps: AppDeps, req: Request, res: Response, format: F
     return error(res, format, 400, body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   const b = body.data;
+  const description = b.description ?? b.attribute?.description;
+  if (!description && deps.config.open311DescriptionRequired) return error(res, format, 400, "description is required by this jurisdiction (see the service definition)");
   if ((b.lat === undefined) !== (b.long === undefined)) return error(res, format, 400, "lat and long go together");
   if (b.lat === undefined && !b.address_string && !b.address_id) return error(res, format, 400, "a location is required: lat and long, address_string or address_id");
   if (b.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(b.email)) return error(res, format, 400, "email is not an e-mail address");
@@ -181,10 +193,11 @@ async function postRequest(deps: AppDeps, req: Request, res: Response, format: F
     submitOpen311Request(m, { actor: SYSTEM_ACTOR, at: deps.clock.now(), secretKey: deps.config.sessionSecret }, {
       apiKey: b.api_key,
       serviceCode: b.service_code,
-      description: b.description,
+      description: description ?? null,
       lat: b.lat ?? null,
       long: b.long ?? null,
-      addressString: b.address_string ?? b.address_id ?? null,
+      addressString: b.address_string ?? null,
+      addressId: b.address_id ?? null,
       privacy: b.attribute?.privacy ?? "publik",
       firstName: b.first_name ?? null,
       lastName: b.last_name ?? null,
@@ -194,11 +207,11 @@ async function postRequest(deps: AppDeps, req: Request, res: Response, format: F
     }),
   );
   if (out.kind === "bad_key") return error(res, format, 403, "a valid api_key is required");
-  if (out.kind === "unknown_service") return error(res, format, 400, `service_code ${out.code} not found`);
+  if (out.kind === "unknown_service") return error(res, format, 404, `service_code ${out.code} not found`);
   const item = {
     service_request_id: out.ticket.number,
     service_notice: "Diterima; tampil di laporan publik setelah diverifikasi operator / received; shown publicly once verified",
-    account_id: "",
+    account_id: null,
   };
   res.setHeader("Cache-Control", "no-store");
   send(res, format, 201, [item], () => toXml("service_requests", "request", [item]));

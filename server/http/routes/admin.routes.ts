@@ -1,7 +1,11 @@
 import type { Router } from "express";
+import type { EntityManager, EntityTarget, FindOptionsWhere } from "typeorm";
 import { z } from "zod";
 import { ROLES } from "../../domain/access/roles.js";
-import { saveAgency } from "../../commands/save-agency.js";
+import { saveAgency, type SaveOutcome } from "../../commands/save-agency.js";
+import type { CommandContext } from "../../commands/context.js";
+import type { Viewer } from "../../queries/viewer.js";
+import type { ListParams } from "../../queries/tickets.js";
 import { saveCategory } from "../../commands/save-category.js";
 import { saveUser } from "../../commands/save-user.js";
 import { Agency } from "../../entities/agency.entity.js";
@@ -25,6 +29,7 @@ const agencyFields = {
   headUserId: z.number().int().positive().nullable().optional(),
   email: z.email().max(254).nullable().optional(),
   active: z.boolean().optional(),
+  answerReview: z.boolean().optional(),
 };
 const categoryFields = {
   code,
@@ -35,6 +40,13 @@ const categoryFields = {
   complaintClass: z.string().trim().min(1).max(32).optional(),
   isPublic: z.boolean().optional(),
   active: z.boolean().optional(),
+  answerReview: z.boolean().optional(),
+  /** Field check before closing: an answer claiming a physical fix needs an "after" photo and a checker's confirmation. */
+  fieldCheck: z.boolean().optional(),
+  /** Besides supervisors, this operator or supervisor may confirm the field check; null: supervisors only. */
+  fieldCheckerUserId: z.number().int().positive().nullable().optional(),
+  /** Routing suggestions: forward verified tickets automatically at this confidence (0..1); null: never. */
+  autoForwardThreshold: z.number().min(0).max(1).nullable().optional(),
 };
 const userFields = {
   email: z.email("must be an e-mail address").max(254),
@@ -50,78 +62,18 @@ const userFields = {
 const simpleFilter = z.object({ id: idList.optional(), q: z.string().max(200).optional(), active: z.boolean().optional() });
 
 export function adminRoutes(router: Router, deps: AppDeps) {
-  // --- OPDs: everyone logged in reads (forward dialogs, inbox headers); admins manage.
-  addRoute(router, deps, {
-    method: "get", path: "/agencies", summary: "List OPDs", tag: "agencies", roles: "authenticated", list: true,
+  // --- OPDs and categories: everyone logged in reads (forward dialogs, inbox headers); admins manage.
+  referenceListRoutes(router, deps, {
+    resource: "agencies", entity: Agency, what: "OPD", fields: agencyFields, present: presentAgency, save: saveAgency,
+    summaries: { list: "List OPDs", one: "One OPD", create: "Create an OPD", update: "Update an OPD (e.g. set its head)", remove: "Deactivate an OPD (kept for history)" },
     query: raListQuery(simpleFilter.strict(), ["id", "code", "name", "shortName"] as const, ["name", "ASC"]),
-    async handler({ query }) {
-      const { rows, total } = await simpleList(deps.db.manager.getRepository(Agency), query, { id: "id", code: "code", name: "name", shortName: "short_name", active: "active" }, ["name", "short_name", "code"]);
-      return { resource: "agencies", start: query.range.start, total, rows: rows.map(presentAgency) };
-    },
+    columns: { id: "id", code: "code", name: "name", shortName: "short_name", active: "active" }, searchable: ["name", "short_name", "code"],
   });
-  addRoute(router, deps, {
-    method: "get", path: "/agencies/:id", summary: "One OPD", tag: "agencies", roles: "authenticated", params: idParams,
-    async handler({ params }) {
-      const a = await deps.db.manager.getRepository(Agency).findOneBy({ id: params.id });
-      if (!a) throw notFound(`OPD ${params.id}`);
-      return presentAgency(a);
-    },
-  });
-  addRoute(router, deps, {
-    method: "post", created: true, path: "/agencies", summary: "Create an OPD", tag: "agencies", roles: ADMIN, body: z.object(agencyFields).strict(),
-    async handler({ body, viewer, now }) {
-      return presentAgency(unwrap(await deps.db.tx((m) => saveAgency(m, commandContext(deps, viewer, now), null, body))).value);
-    },
-  });
-  addRoute(router, deps, {
-    method: "put", path: "/agencies/:id", summary: "Update an OPD (e.g. set its head)", tag: "agencies", roles: ADMIN, params: idParams,
-    body: z.object(agencyFields).partial().strict(),
-    async handler({ params, body, viewer, now }) {
-      return presentAgency(unwrap(await deps.db.tx((m) => saveAgency(m, commandContext(deps, viewer, now), params.id, body))).value);
-    },
-  });
-  addRoute(router, deps, {
-    method: "delete", path: "/agencies/:id", summary: "Deactivate an OPD (kept for history)", tag: "agencies", roles: ADMIN, params: idParams,
-    async handler({ params, viewer, now }) {
-      return presentAgency(unwrap(await deps.db.tx((m) => saveAgency(m, commandContext(deps, viewer, now), params.id, { active: false }))).value);
-    },
-  });
-
-  // --- Categories
-  addRoute(router, deps, {
-    method: "get", path: "/categories", summary: "List complaint categories", tag: "categories", roles: "authenticated", list: true,
+  referenceListRoutes(router, deps, {
+    resource: "categories", entity: Category, what: "category", fields: categoryFields, present: presentCategory, save: saveCategory,
+    summaries: { list: "List complaint categories", one: "One category", create: "Create a category", update: "Update a category", remove: "Deactivate a category" },
     query: raListQuery(simpleFilter.extend({ defaultAgencyId: z.number().int().positive().optional() }).strict(), ["id", "code", "name"] as const, ["name", "ASC"]),
-    async handler({ query }) {
-      const { rows, total } = await simpleList(deps.db.manager.getRepository(Category), query, { id: "id", code: "code", name: "name", active: "active", defaultAgencyId: "default_agency_id" }, ["name", "name_en", "code"]);
-      return { resource: "categories", start: query.range.start, total, rows: rows.map(presentCategory) };
-    },
-  });
-  addRoute(router, deps, {
-    method: "get", path: "/categories/:id", summary: "One category", tag: "categories", roles: "authenticated", params: idParams,
-    async handler({ params }) {
-      const c = await deps.db.manager.getRepository(Category).findOneBy({ id: params.id });
-      if (!c) throw notFound(`category ${params.id}`);
-      return presentCategory(c);
-    },
-  });
-  addRoute(router, deps, {
-    method: "post", created: true, path: "/categories", summary: "Create a category", tag: "categories", roles: ADMIN, body: z.object(categoryFields).strict(),
-    async handler({ body, viewer, now }) {
-      return presentCategory(unwrap(await deps.db.tx((m) => saveCategory(m, commandContext(deps, viewer, now), null, body))).value);
-    },
-  });
-  addRoute(router, deps, {
-    method: "put", path: "/categories/:id", summary: "Update a category", tag: "categories", roles: ADMIN, params: idParams,
-    body: z.object(categoryFields).partial().strict(),
-    async handler({ params, body, viewer, now }) {
-      return presentCategory(unwrap(await deps.db.tx((m) => saveCategory(m, commandContext(deps, viewer, now), params.id, body))).value);
-    },
-  });
-  addRoute(router, deps, {
-    method: "delete", path: "/categories/:id", summary: "Deactivate a category", tag: "categories", roles: ADMIN, params: idParams,
-    async handler({ params, viewer, now }) {
-      return presentCategory(unwrap(await deps.db.tx((m) => saveCategory(m, commandContext(deps, viewer, now), params.id, { active: false }))).value);
-    },
+    columns: { id: "id", code: "code", name: "name", active: "active", defaultAgencyId: "default_agency_id" }, searchable: ["name", "name_en", "code"],
   });
 
   // --- Users: admins manage; OPD heads see their own OPD's people (to assign work).
@@ -169,5 +121,58 @@ export function adminRoutes(router: Router, deps: AppDeps) {
       if (params.id === viewer.id) throw forbidden("you cannot deactivate yourself");
       return presentUser(unwrap(await deps.db.tx((m) => saveUser(m, commandContext(deps, viewer, now), params.id, { active: false }))).value.user);
     },
+  });
+}
+
+/**
+ * The five routes of a reference list that admins keep (OPDs, categories): everyone logged in
+ * lists and reads; admins create, update and deactivate (rows are kept for history).
+ */
+function referenceListRoutes<E extends { id: number }, F extends z.ZodRawShape, P>(
+  router: Router,
+  deps: AppDeps,
+  r: {
+    resource: "agencies" | "categories";
+    entity: EntityTarget<E>;
+    what: string;
+    fields: F;
+    present: (e: E) => P;
+    save: (m: EntityManager, ctx: CommandContext, id: number | null, input: z.infer<z.ZodObject<F>> | Partial<z.infer<z.ZodObject<F>>>) => Promise<SaveOutcome<E>>;
+    summaries: { list: string; one: string; create: string; update: string; remove: string };
+    query: z.ZodType<ListParams<Record<string, unknown>, string>>;
+    columns: Record<string, string>;
+    searchable: string[];
+  },
+) {
+  const tag = r.resource;
+  const path = `/${r.resource}`;
+  const save = (viewer: Viewer, now: Date, id: number | null, input: Partial<z.infer<z.ZodObject<F>>>) =>
+    deps.db.tx((m) => r.save(m, commandContext(deps, viewer, now), id, input)).then((o) => r.present(unwrap(o).value));
+  addRoute(router, deps, {
+    method: "get", path, summary: r.summaries.list, tag, roles: "authenticated", list: true, query: r.query,
+    async handler({ query }) {
+      const { rows, total } = await simpleList(deps.db.manager.getRepository(r.entity), query, r.columns, r.searchable);
+      return { resource: r.resource, start: query.range.start, total, rows: rows.map(r.present) };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get", path: `${path}/:id`, summary: r.summaries.one, tag, roles: "authenticated", params: idParams,
+    async handler({ params }) {
+      const row = await deps.db.manager.getRepository(r.entity).findOneBy({ id: params.id } as FindOptionsWhere<E>);
+      if (!row) throw notFound(`${r.what} ${params.id}`);
+      return r.present(row);
+    },
+  });
+  addRoute(router, deps, {
+    method: "post", created: true, path, summary: r.summaries.create, tag, roles: ADMIN, body: z.object(r.fields).strict(),
+    handler: ({ body, viewer, now }) => save(viewer, now, null, body as Partial<z.infer<z.ZodObject<F>>>),
+  });
+  addRoute(router, deps, {
+    method: "put", path: `${path}/:id`, summary: r.summaries.update, tag, roles: ADMIN, params: idParams, body: z.object(r.fields).partial().strict(),
+    handler: ({ params, body, viewer, now }) => save(viewer, now, params.id, body as Partial<z.infer<z.ZodObject<F>>>),
+  });
+  addRoute(router, deps, {
+    method: "delete", path: `${path}/:id`, summary: r.summaries.remove, tag, roles: ADMIN, params: idParams,
+    handler: ({ params, viewer, now }) => save(viewer, now, params.id, { active: false } as unknown as Partial<z.infer<z.ZodObject<F>>>),
   });
 }

@@ -1,14 +1,15 @@
-import { createReadStream, existsSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
 import type { Router } from "express";
 import { In } from "typeorm";
 import { z } from "zod";
 import { attachAnswerFile } from "../../commands/attach-answer-file.js";
 import { Attachment } from "../../entities/attachment.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
+import { PublicPhoto, WallPhoto } from "../../entities/map.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
 import { badRequest, HttpError, notFound } from "../../lib/errors.js";
-import { contentDisposition, sanitizeFileName } from "../../lib/attachment-files.js";
+import { contentDisposition, existingDataFile, sanitizeFileName } from "../../lib/attachment-files.js";
 import { openTicketFor, type OpenedTicket } from "../../queries/access-gate.js";
 import { isOpdViewer, type Viewer } from "../../queries/viewer.js";
 import { commandContext, unwrap } from "../command-context.js";
@@ -16,9 +17,11 @@ import { raListQuery } from "../middleware/ra-list.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
 
+import { presentAttachment } from "../presenters/attachment.presenter.js";
 const READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
 /** Shown inline in the console; everything else is offered as a download. */
-const INLINE = /^image\/(png|jpeg|gif|webp)$/;
+/** Shown in the page (images) or played in it (call recordings); anything else is a download. */
+const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/(mpeg|mp3|wav|x-wav|wave|ogg|webm|mp4|aac))$/;
 
 /** Files an OPD may attach to its answer, recognised by their first bytes (the declared type must match). */
 const ANSWER_FILE_TYPES: Record<string, (b: Buffer) => boolean> = {
@@ -79,21 +82,6 @@ async function visibleAttachments(viewer: Viewer, rows: Attachment[], forwardAge
   return rows.filter((a) => a.forwardId == null || agencyOf.get(a.forwardId) === viewer.agencyId);
 }
 
-/** An attachment; its file name is a text of the ticket, through the gate's field rule. */
-const present = (a: Attachment, o: OpenedTicket) => ({
-  id: a.id,
-  ticketId: a.ticketId,
-  messageId: a.messageId,
-  forwardId: a.forwardId ?? null,
-  fileName: sanitizeFileName(o.text(a.fileName)),
-  withheld: o.withheld,
-  mimeType: a.mimeType,
-  sizeBytes: a.sizeBytes,
-  state: a.fetchState ?? (a.storageKey ? "fetched" : "pending"),
-  url: `/api/attachments/${a.id}/content`,
-  createdAt: a.createdAt,
-});
-
 /** Attachments (photos, documents) of a ticket and of the tickets merged into it; who may read the ticket may read them. */
 export function attachmentRoutes(router: Router, deps: AppDeps) {
   const forwardAgency = async (ids: number[]) =>
@@ -114,7 +102,10 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
         .orderBy("a.id", query.sort.order)
         .getMany()
         .then((all) => visibleAttachments(viewer, all, forwardAgency));
-      return { resource: "attachments", start: query.range.start, total: rows.length, rows: rows.slice(query.range.start, query.range.end + 1).map((a) => present(a, o)) };
+      const page = rows.slice(query.range.start, query.range.end + 1);
+      const onWall = page.length ? new Set((await deps.db.manager.getRepository(WallPhoto).find({ select: { attachmentId: true }, where: { attachmentId: In(page.map((a) => a.id)) } })).map((w) => w.attachmentId)) : new Set<number>();
+      const approved = page.length ? new Set((await deps.db.manager.getRepository(PublicPhoto).find({ select: { attachmentId: true }, where: { attachmentId: In(page.map((a) => a.id)) } })).map((p) => p.attachmentId)) : new Set<number>();
+      return { resource: "attachments", start: query.range.start, total: rows.length, rows: page.map((a) => presentAttachment(a, o, onWall.has(a.id), approved.has(a.id))) };
     },
   });
   addRoute(router, deps, {
@@ -125,9 +116,8 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
       const owner = a ? await deps.db.manager.getRepository(Ticket).findOne({ select: { id: true, mergedIntoId: true }, where: { id: a.ticketId } }) : null;
       const o = owner ? await openTicketFor(deps, viewer, owner.mergedIntoId ?? owner.id, "attachment", { withMerged: true, detail: String(params.id) }) : null;
       if (!a || !o || (await visibleAttachments(viewer, [a], forwardAgency)).length === 0) throw notFound(`attachment ${params.id}`);
-      const root = resolve(deps.config.dataDir);
-      const file = a.storageKey ? resolve(join(root, a.storageKey)) : "";
-      if (!file || !file.startsWith(root + sep) || !existsSync(file)) throw notFound(`attachment ${params.id} has not been fetched yet`);
+      const file = existingDataFile(deps.config.dataDir, a.storageKey);
+      if (!file) throw notFound(`attachment ${params.id} has not been fetched yet`);
       const inline = INLINE.test(a.mimeType);
       res.setHeader("Content-Type", inline ? a.mimeType : "application/octet-stream");
       res.setHeader("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", o.text(a.fileName)));
@@ -149,7 +139,7 @@ export function attachmentRoutes(router: Router, deps: AppDeps) {
         ),
       );
       const o = await openTicketFor(deps, viewer, out.attachment.ticketId, "write");
-      return o ? present(out.attachment, o) : { id: out.attachment.id, ticketId: out.attachment.ticketId };
+      return o ? presentAttachment(out.attachment, o) : { id: out.attachment.id, ticketId: out.attachment.ticketId };
     },
   });
 }

@@ -1,12 +1,15 @@
 import type { Router } from "express";
 import { z } from "zod";
-import { allConnectors, connectorContext, findConnector, openConfig, webhookUrlOf } from "../../channels/connectors.js";
+import { allConnectors, connectorContext, findConnector, openConfig, webhookUrlOf } from "../../ingest/connectors.js";
 import { saveChannelAccount } from "../../commands/save-channel-account.js";
 import { saveReplyTemplate } from "../../commands/save-reply-template.js";
 import { ChannelAccount } from "../../entities/channel-account.entity.js";
 import { ReplyTemplate } from "../../entities/reply-template.entity.js";
 import { SessionLease } from "../../entities/session-lease.entity.js";
-import { conflict, notFound } from "../../lib/errors.js";
+import { requestSessionLogout } from "../../commands/request-session-logout.js";
+import { qrSvg } from "../../lib/two-factor.js";
+import { sessionDownSince } from "../../sessions/lease.js";
+import { badGateway, conflict, notFound } from "../../lib/errors.js";
 import { simpleList } from "../../queries/simple-list.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
 import { presentChannelAccount, presentReplyTemplate } from "../presenters/channel-account.presenter.js";
@@ -22,6 +25,8 @@ const accountBody = z
     name: z.string().trim().min(2).max(200),
     config: configBody.describe("That connector's config (see GET /channel-connectors)"),
     active: z.boolean().optional(),
+    failoverAccountId: z.number().int().positive().nullable().optional().describe("WhatsApp fail-over partner: the Cloud API account of a WhatsApp Web account, or the other way round"),
+    failoverTemplate: z.string().regex(/^[a-z0-9_]{1,512}$/, "template name as approved in WhatsApp Manager").nullable().optional().describe("Cloud API template for failed-over replies outside the 24-hour window"),
   })
   .strict();
 
@@ -91,17 +96,34 @@ export function channelAccountRoutes(router: Router, deps: AppDeps) {
       if (connector?.inbound !== "session") throw conflict(`connector ${account.connector} has no session`);
       const lease = await deps.db.manager.getRepository(SessionLease).findOneBy({ channelAccountId: account.id });
       const alive = !!lease && lease.expiresAt.getTime() > now.getTime();
+      const qr = alive && lease?.state === "needs-auth" ? lease.qr : null;
       return {
         channelAccountId: account.id,
         // "no-owner": no sessions process holds the account (none running, or the owner died and its lease lapsed).
         state: !lease ? "not-started" : alive ? lease.state : "no-owner",
         needsLogin: alive && lease?.state === "needs-auth",
-        qr: alive && lease?.state === "needs-auth" ? lease.qr : null,
+        qr,
+        // The same code as an SVG image, rendered here so the console needs no QR library.
+        qrSvg: qr ? await qrSvg(qr) : null,
+        downSince: sessionDownSince(lease, account.createdAt, now),
+        logoutRequested: !!lease?.logoutRequestedAt,
         detail: lease?.detail ?? null,
         owner: alive ? lease!.owner : null,
         leaseExpiresAt: lease?.expiresAt ?? null,
         stateAt: lease?.stateAt ?? null,
       };
+    },
+  });
+  addRoute(router, deps, {
+    method: "post", path: "/channel-accounts/:id/session/logout", summary: "Log a WhatsApp Web session out (the linked device is removed; the session then shows a new QR code). Done by the owning sessions process within one reconcile period", tag: "channels", roles: ADMIN, params: idParams,
+    async handler({ params, viewer, now }) {
+      const account = await load(params.id);
+      const connector = findConnector(account.connector);
+      if (connector?.inbound !== "session" || account.kind !== "whatsapp") throw conflict(`connector ${account.connector} has no login to end`);
+      const lease = await deps.db.manager.getRepository(SessionLease).findOneBy({ channelAccountId: account.id });
+      if (!lease || lease.expiresAt.getTime() <= now.getTime()) throw conflict("no sessions process runs this account: nothing to log out");
+      unwrap(await deps.db.tx((m) => requestSessionLogout(m, commandContext(deps, viewer, now), account.id, lease.state)));
+      return { ok: true, requested: true };
     },
   });
   addRoute(router, deps, {
@@ -117,7 +139,7 @@ export function channelAccountRoutes(router: Router, deps: AppDeps) {
       try {
         await connector.register(ctx, url);
       } catch (err) {
-        throw Object.assign(new Error(`the provider refused the registration: ${err instanceof Error ? err.message : String(err)}`), { status: 502 });
+        throw badGateway(`the provider refused the registration: ${err instanceof Error ? err.message : String(err)}`);
       }
       return { ok: true, webhookUrl: url };
     },

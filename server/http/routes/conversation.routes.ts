@@ -1,12 +1,14 @@
 import type { Router } from "express";
-import type { SelectQueryBuilder } from "typeorm";
+import { In, type SelectQueryBuilder } from "typeorm";
 import { z } from "zod";
 import { addMessage } from "../../commands/add-message.js";
 import { assignForward } from "../../commands/assign-forward.js";
+import { Attachment } from "../../entities/attachment.entity.js";
 import { Call } from "../../entities/call.entity.js";
 import { Forward } from "../../entities/forward.entity.js";
 import { Message } from "../../entities/message.entity.js";
 import { Ticket } from "../../entities/ticket.entity.js";
+import { Transcription } from "../../entities/transcription.entity.js";
 import { checkLimits, renderTemplateBody } from "../../../channels/connector.js";
 import { badRequest, forbidden, HttpError, notFound } from "../../lib/errors.js";
 import { replyOptions, type ReplyOptions } from "../../queries/reply-options.js";
@@ -21,6 +23,7 @@ import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
 
+import { presentGatedForward, presentReplyOptions } from "../presenters/conversation.presenter.js";
 const READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
 const id = z.number().int().positive();
 
@@ -38,9 +41,11 @@ function scopeMessages(viewer: Viewer) {
 /** Messages through the access gate: each one's texts by the field rule of its ticket (merged tickets by the ticket they joined). */
 async function presentMessages(deps: AppDeps, viewer: Viewer, rows: Message[], opened: Map<number, OpenedTicket>) {
   const delivery = await deliveryViews(deps.db.manager, rows);
+  const voice = rows.filter((x) => x.channel === "voice" && x.direction === "inbound").map((x) => x.id);
+  const transcripts = new Map((voice.length ? await deps.db.manager.getRepository(Transcription).findBy({ messageId: In(voice) }) : []).map((t) => [t.messageId, t]));
   return rows.flatMap((x) => {
     const o = opened.get(x.ticketId);
-    return o ? [presentMessage(viewer, x, o, delivery.get(x.id))] : [];
+    return o ? [presentMessage(viewer, x, o, delivery.get(x.id), transcripts.get(x.id))] : [];
   });
 }
 
@@ -155,6 +160,22 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
         { id: "id", contactId: "contact_id", ticketId: "ticket_id", answered: "answered", createdAt: "created_at", durationSeconds: "duration_seconds" },
         [],
       );
+      // The recording of a call is the audio attached to a message of the same voice account on the
+      // call's ticket (its recorded complaint), the one nearest in time; the console plays it through
+      // /api/attachments/:id/content, which opens the ticket through the access gate.
+      const withTicket = rows.filter((c) => c.ticketId !== null);
+      const voiceMessages = withTicket.length
+        ? await deps.db.manager.getRepository(Message).find({ select: { id: true, ticketId: true, channelAccountId: true, createdAt: true }, where: { ticketId: In(withTicket.map((c) => c.ticketId!)), channelAccountId: In([...new Set(withTicket.map((c) => c.channelAccountId))]) } })
+        : [];
+      const audio = voiceMessages.length ? await deps.db.manager.getRepository(Attachment).find({ select: { id: true, messageId: true, mimeType: true }, where: { messageId: In(voiceMessages.map((m) => m.id)) } }) : [];
+      const recordingOf = (c: Call): number | null => {
+        const candidates = voiceMessages
+          .filter((m) => m.ticketId === c.ticketId && m.channelAccountId === c.channelAccountId)
+          .map((m) => ({ m, a: audio.find((a) => a.messageId === m.id && a.mimeType.startsWith("audio/")) }))
+          .filter((x) => x.a)
+          .sort((x, y) => Math.abs(x.m.createdAt.getTime() - c.createdAt.getTime()) - Math.abs(y.m.createdAt.getTime() - c.createdAt.getTime()));
+        return candidates[0]?.a?.id ?? null;
+      };
       return {
         resource: "calls",
         start: query.range.start,
@@ -171,6 +192,7 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
           answered: c.answered,
           durationSeconds: c.durationSeconds,
           recordingRef: c.recordingRef,
+          recordingAttachmentId: recordingOf(c),
           endedAt: c.endedAt,
           createdAt: c.createdAt,
         })),
@@ -245,33 +267,6 @@ export function conversationRoutes(router: Router, deps: AppDeps) {
   });
 }
 
-/** A forward whose ticket the viewer cannot open (e.g. withdrawn from its OPD) shows no text. */
-function presentGatedForward(f: Forward, o: OpenedTicket | null | undefined) {
-  if (!o) return { ...presentForward(f, () => ""), instruction: null, response: null, returnReason: null, withheld: { reason: "not_permitted", reporter: true, masked: true, notice: WITHHELD_NOTICE.not_permitted } };
-  return { ...presentForward(f, o.text), withheld: o.withheld };
-}
-
-function presentReplyOptions(o: ReplyOptions) {
-  if (!o.reachable) return { reachable: false, reason: o.reason, freeText: false, window: null, templates: [], limits: null };
-  const l = o.connector.limits;
-  return {
-    reachable: true,
-    channel: o.route.account.kind,
-    connector: o.connector.id,
-    channelAccountId: o.route.account.id,
-    freeText: o.freeText,
-    window: o.window,
-    // Shown in the console when free text is not allowed (Bahasa Indonesia, English after the slash).
-    notice: o.freeText
-      ? null
-      : o.templates.length === 0
-        ? `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: saluran ini tidak dapat dibalas sampai warga menulis lagi; hubungi lewat saluran lain. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: this channel cannot be answered until they write again; use another channel.`
-        : `Lebih dari ${o.window?.hours ?? 24} jam sejak pesan terakhir warga: hanya templat yang disetujui yang dapat dikirim. / More than ${o.window?.hours ?? 24} hours since the citizen's last message: only an approved template can be sent.`,
-    templates: o.templates,
-    limits: { maxTextLength: l.maxTextLength, attachments: l.attachments },
-  };
-}
-
 /**
  * The text to store for an outbound reply, after checking it against the channel: length, the
  * reply window (409 reply_window_closed, with the templates that may be sent instead) and, for a
@@ -296,7 +291,7 @@ function checkReply(o: Extract<ReplyOptions, { reachable: true }>, body: string 
       { window: o.window, templates: o.templates },
     );
   }
-  const violations = checkLimits(o.connector.limits, { text });
+  const violations = checkLimits(o.connector.limits, { text, to: o.route.to });
   if (violations.length) throw new HttpError(422, "channel_limit", `${o.connector.title}: ${violations.map((v) => v.reason).join("; ")}`, { violations });
   return text;
 }

@@ -6,10 +6,8 @@ import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
 
+import { presentKey } from "../presenters/open311-key.presenter.js";
 const ADMIN = ["admin"] as const;
-
-/** What admins see of a key: never its hash, the secret only in the answer that created it. */
-const presentKey = (k: Open311Key) => ({ id: k.id, name: k.name, keyPrefix: k.keyPrefix, active: k.active, lastUsedAt: k.lastUsedAt, createdAt: k.createdAt });
 
 /** Admins issue and revoke the API keys partner systems use for Open311 POST /requests. */
 export function open311KeyRoutes(router: Router, deps: AppDeps) {

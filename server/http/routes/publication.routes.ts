@@ -27,34 +27,22 @@ export function publicationRoutes(router: Router, deps: AppDeps): void {
   const visible = async (viewer: Viewer, id: number, purpose: "publication" | "publication-preview" | "write") => {
     if (!(await openTicketFor(deps, viewer, id, purpose))) throw notFound(`ticket ${id}`);
   };
+  /** The public version of a ticket the viewer may see (with these redactions, if given). */
+  const draftFor = async (viewer: Viewer, ticketId: number, purpose: "publication" | "publication-preview", redactions?: Parameters<typeof publicationDraft>[2]) => {
+    await visible(viewer, ticketId, purpose);
+    const draft = await publicationDraft(deps.db.manager, ticketId, redactions);
+    if (!draft) throw notFound(`ticket ${ticketId}`);
+    return draft;
+  };
   addRoute(router, deps, {
-    method: "get",
-    path: "/tickets/:id/publication",
+    method: "get", path: "/tickets/:id/publication", tag: "tickets", roles: CENTER, params: idParams,
     summary: "The public version of a report as it will be published (masked, with the approved redactions), with highlights",
-    tag: "tickets",
-    roles: CENTER,
-    params: idParams,
-    async handler({ params, viewer }) {
-      await visible(viewer, params.id, "publication");
-      const draft = await publicationDraft(deps.db.manager, params.id);
-      if (!draft) throw notFound(`ticket ${params.id}`);
-      return draft;
-    },
+    handler: ({ params, viewer }) => draftFor(viewer, params.id, "publication"),
   });
   addRoute(router, deps, {
-    method: "post",
-    path: "/tickets/:id/publication/preview",
+    method: "post", path: "/tickets/:id/publication/preview", tag: "tickets", roles: CENTER, params: idParams, body: redactionsBody,
     summary: "The public version with these redactions, not stored",
-    tag: "tickets",
-    roles: CENTER,
-    params: idParams,
-    body: redactionsBody,
-    async handler({ params, body, viewer }) {
-      await visible(viewer, params.id, "publication-preview");
-      const draft = await publicationDraft(deps.db.manager, params.id, body.redactions);
-      if (!draft) throw notFound(`ticket ${params.id}`);
-      return draft;
-    },
+    handler: ({ params, body, viewer }) => draftFor(viewer, params.id, "publication-preview", body.redactions),
   });
   addRoute(router, deps, {
     method: "put",

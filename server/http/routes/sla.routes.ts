@@ -5,7 +5,9 @@ import { changeHolidays, saveCalendar, type CalendarWithHolidays } from "../../c
 import { saveSlaPolicy } from "../../commands/save-sla-policy.js";
 import { recomputeOpenClocks, type RecomputeScope } from "../../commands/recompute-open-clocks.js";
 import { addWorkingTime, businessCalendarSchema, holidaySchema } from "../../domain/sla/calendar.js";
-import { slaPolicySchema, type SlaPolicy } from "../../domain/sla/policy.js";
+import { computedNationalHolidays, HOLIDAY_IMPORT_FORMATS, parseHolidayFile } from "../../domain/sla/holiday-import.js";
+import { slaPolicySchema, type ClockDefinition, type LocalizedText, type SlaPolicy } from "../../domain/sla/policy.js";
+import { TICKET_PRIORITIES } from "../../domain/ticket/priority.js";
 import { Calendar, CalendarHoliday } from "../../entities/calendar.entity.js";
 import { Notification, SlaClock, SlaEvent, SlaPolicyRow } from "../../entities/sla.entity.js";
 import { enqueueRecompute } from "../../jobs/jobs.js";
@@ -15,12 +17,15 @@ import { slaReport } from "../../queries/sla-reports.js";
 import { forwardsOfTicket } from "../../queries/tickets.js";
 import { notificationSubject, openTicketFor, openTicketsFor, type OpenedTicket } from "../../queries/access-gate.js";
 import { isOpdViewer } from "../../queries/viewer.js";
-import { loadCalendar } from "../../sla/settings.js";
+import { loadCalendar, settingsForPolicyId } from "../../clocks/sla-settings.js";
+import { saveNotificationSettings } from "../../commands/save-notification-settings.js";
+import { User } from "../../entities/user.entity.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
 
+import { presentCalendar, presentPolicy, presentNotification, presentClock } from "../presenters/sla.presenter.js";
 const ADMIN = ["admin"] as const;
 const READERS = ["admin", "supervisor"] as const;
 
@@ -37,60 +42,10 @@ const policyFields = {
   categoryId: z.number().int().positive().nullable().optional(),
   complaintClass: z.string().trim().min(1).max(32).nullable().optional(),
   calendarId: z.number().int().positive().nullable().optional(),
+  priority: z.enum(TICKET_PRIORITIES).nullable().optional(),
   definition: slaPolicySchema,
   active: z.boolean().optional(),
 };
-
-const presentCalendar = ({ calendar: c, holidays }: CalendarWithHolidays) => ({
-  id: c.id,
-  name: c.name,
-  timeZone: c.timeZone,
-  workingHours: JSON.parse(c.workingHours) as unknown,
-  isDefault: c.isDefault,
-  holidays: holidays.map((h) => ({ date: h.date, name: h.name, kind: h.kind })),
-  createdAt: c.createdAt,
-  updatedAt: c.updatedAt,
-});
-const presentPolicy = (p: SlaPolicyRow) => ({
-  id: p.id,
-  name: p.name,
-  categoryId: p.categoryId,
-  complaintClass: p.complaintClass,
-  calendarId: p.calendarId,
-  definition: JSON.parse(p.definition) as SlaPolicy,
-  active: p.active,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-});
-/**
- * A notification: the title names the ticket number and the clock; the complaint's subject is
- * added through the access gate (masked by the field rule), only for a ticket the recipient may
- * open and never for a rahasia one (the recipient opens the ticket for that, and is audited).
- */
-const presentNotification = (n: Notification, o: OpenedTicket | undefined) => ({
-  id: n.id,
-  ticketId: n.ticketId,
-  type: n.type,
-  title: n.title,
-  body: notificationSubject(o),
-  read: n.readAt != null,
-  readAt: n.readAt,
-  emailedAt: n.emailedAt,
-  createdAt: n.createdAt,
-});
-const presentClock = (c: SlaClock, events: SlaEvent[]) => ({
-  id: c.id,
-  kind: c.kind,
-  forwardId: c.forwardId,
-  state: c.state,
-  startedAt: c.startedAt,
-  warnAt: c.warnAt,
-  dueAt: c.dueAt,
-  stoppedAt: c.stoppedAt,
-  breachedAt: c.breachedAt,
-  paused: c.state === "paused",
-  events: events.filter((e) => e.clockId === c.id).map((e) => ({ kind: e.kind, level: e.level, dueAt: e.dueAt, recordedAt: e.recordedAt })),
-});
 
 const isoInstant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 instant, e.g. 2026-03-13T09:00:00+07:00" });
 
@@ -145,6 +100,32 @@ export function slaRoutes(router: Router, deps: AppDeps) {
       const out = presentCalendar(unwrap(await db.tx((m) => changeHolidays(m, commandContext(deps, viewer, now), params.id, body))).value);
       await recompute({});
       return out;
+    },
+  });
+
+  addRoute(router, deps, {
+    method: "post", path: "/calendars/:id/holidays/import",
+    summary: "Read holidays from a CSV or ICS file (next year's SKB list): a preview, or applied (added or renamed, none removed)", tag: "sla", roles: ADMIN, params: idParams,
+    body: z.object({ format: z.enum(HOLIDAY_IMPORT_FORMATS), content: z.string().min(1, "the file is empty").max(200_000, "the file is larger than 200 kB"), apply: z.boolean().default(false) }).strict(),
+    async handler({ params, body, viewer, now }) {
+      await calendarById(params.id);
+      const read = parseHolidayFile(body.format, body.content);
+      if (!body.apply) return { ...read, applied: false };
+      if (!read.holidays.length) throw badRequest("the file holds no holiday that can be read (berkas tidak memuat hari libur yang dapat dibaca)", { problems: read.problems });
+      const calendar = presentCalendar(unwrap(await db.tx((m) => changeHolidays(m, commandContext(deps, viewer, now), params.id, { upsert: read.holidays }))).value);
+      await recompute({});
+      return { ...read, applied: true, calendar };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get", path: "/calendars/:id/holidays/computed",
+    summary: "A year's national holidays as the date-holidays package computes them, and which the calendar lacks (no cuti bersama: import the SKB's list)", tag: "sla", roles: READERS, params: idParams,
+    query: z.object({ year: z.coerce.number().int().min(2000).max(2100) }).strict(),
+    async handler({ params, query }) {
+      const { holidays } = await calendarById(params.id);
+      const have = new Set(holidays.map((h) => h.date));
+      const computed = computedNationalHolidays(query.year);
+      return { year: query.year, holidays: computed, missing: computed.filter((h) => !have.has(h.date)) };
     },
   });
 
@@ -240,7 +221,9 @@ export function slaRoutes(router: Router, deps: AppDeps) {
       // OPD users see the ticket-wide clocks and their own OPD's forward clocks.
       const ownForwards = isOpdViewer(viewer) ? new Set((await forwardsOfTicket(db.manager, t.id)).filter((f) => f.agencyId === viewer.agencyId).map((f) => f.id)) : null;
       const own = ownForwards ? clocks.filter((c) => c.forwardId == null || ownForwards.has(c.forwardId)) : clocks;
-      return own.map((c) => presentClock(c, events));
+      const policies = new Map<number | null, SlaPolicy>();
+      for (const id of new Set(own.map((c) => c.policyId))) policies.set(id, (await settingsForPolicyId(db.manager, id)).policy);
+      return own.map((c) => presentClock(c, events, policies.get(c.policyId)?.clocks[c.kind]));
     },
   });
 
@@ -271,6 +254,23 @@ export function slaRoutes(router: Router, deps: AppDeps) {
     async handler({ viewer }) {
       const unread = await db.manager.getRepository(Notification).createQueryBuilder("n").where("n.user_id = :me AND n.read_at IS NULL", { me: viewer.id }).getCount();
       return { unread };
+    },
+  });
+  addRoute(router, deps, {
+    method: "get", path: "/notifications/settings", summary: "How my notices reach me by e-mail: one per notice, or a daily digest", tag: "notifications", roles: "authenticated",
+    response: z.object({ digest: z.boolean() }),
+    async handler({ viewer }) {
+      const me = await db.manager.getRepository(User).findOneBy({ id: viewer.id });
+      if (!me) throw notFound("user");
+      return { digest: me.notifyDigest };
+    },
+  });
+  addRoute(router, deps, {
+    method: "put", path: "/notifications/settings", summary: "Choose a daily e-mail digest of my notices instead of one e-mail each", tag: "notifications", roles: "authenticated",
+    body: z.object({ digest: z.boolean() }).strict(),
+    response: z.object({ digest: z.boolean() }),
+    async handler({ body, viewer, now }) {
+      return unwrap(await db.tx((m) => saveNotificationSettings(m, commandContext(deps, viewer, now), viewer.id, body))).value;
     },
   });
   addRoute(router, deps, {

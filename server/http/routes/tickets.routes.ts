@@ -1,7 +1,10 @@
 import type { Router } from "express";
+import { TICKET_PRIORITIES } from "../../domain/ticket/priority.js";
 import { z } from "zod";
-import { mayTake } from "../../domain/access/permissions.js";
-import { CHANNEL_KINDS } from "../../domain/ticket/channels.js";
+import { mayCheckField, mayTake } from "../../domain/access/permissions.js";
+import { Category } from "../../entities/category.entity.js";
+import { Forward } from "../../entities/forward.entity.js";
+import { CHANNEL_KINDS } from "../../../channels/rules/channel-kinds.js";
 import { TICKET_STATUSES } from "../../domain/ticket/lifecycle.js";
 import { PRIVACY_LEVELS } from "../../domain/privacy/levels.js";
 import { recordComplaint } from "../../commands/record-complaint.js";
@@ -9,15 +12,18 @@ import { queueTicketNotice } from "../../commands/queue-outbound.js";
 import { TRACKING_LINK_SENT } from "../../commands/tracking-secrets.js";
 import { transitionTicket, type TransitionInput } from "../../commands/transition-ticket.js";
 import { updateTicket } from "../../commands/update-ticket.js";
+import { autoForwardVerified } from "../../commands/auto-forward-verified.js";
+import { currentRoutingModel } from "../../queries/routing-model.js";
 import { Ticket as TicketEntity } from "../../entities/ticket.entity.js";
 import { suggestDuplicates, type DuplicateCandidate } from "../../domain/routing/duplicates.js";
-import { forbidden, notFound } from "../../lib/errors.js";
+import { forbidden, HttpError, notFound } from "../../lib/errors.js";
 import { agencyIdsOfTickets, findVisibleTicket, forwardsOfTicket, TICKET_SORT_FIELDS } from "../../queries/tickets.js";
 import { listTicketsFor, openTicketFor, openTicketsFor, type ReadPurpose } from "../../queries/access-gate.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "../../queries/viewer.js";
+import { searchHits } from "../../queries/ticket-search.js";
 import type { Ticket } from "../../entities/ticket.entity.js";
 import { idList, raListQuery } from "../middleware/ra-list.js";
-import { presentTicket } from "../presenters/ticket.presenter.js";
+import { presentDuplicateSuggestion, presentTicket } from "../presenters/ticket.presenter.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
 import type { AppDeps } from "../types.js";
@@ -64,7 +70,7 @@ const updateBody = z
     description: z.string().trim().min(1).max(20000).optional(),
     categoryId: id.nullable().optional(),
     privacy: z.enum(PRIVACY_LEVELS).optional(),
-    priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
+    priority: z.enum(TICKET_PRIORITIES).optional(),
     complaintClass: z.string().trim().min(1).max(32).optional(),
     assigneeUserId: id.nullable().optional(),
     locationText: z.string().trim().max(300).nullable().optional(),
@@ -78,8 +84,17 @@ export const transitionBody = z.discriminatedUnion("action", [
   z.object({ action: z.literal("merge"), intoTicketId: id }).strict(),
   z.object({ action: z.literal("forward"), agencyIds: z.array(id).min(1).max(20), instruction: z.string().trim().min(3).max(5000) }).strict(),
   z.object({ action: z.literal("acknowledge") }).strict(),
-  z.object({ action: z.literal("answer"), response: z.string().trim().min(3).max(20000) }).strict(),
+  z
+    .object({
+      action: z.literal("answer"),
+      response: z.string().trim().min(3).max(20000),
+      /** In a field-check category an answer is taken to claim a physical fix (and needs an "after" photo) unless this is false. */
+      physicalFix: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ action: z.literal("return"), reason }).strict(),
+  z.object({ action: z.literal("approve_answer"), forwardId: id }).strict(),
+  z.object({ action: z.literal("send_back"), forwardId: id, note: z.string().trim().min(3, "write a note of at least 3 characters for the OPD").max(5000) }).strict(),
   z.object({ action: z.literal("request_info"), message: z.string().trim().max(5000).optional() }).strict(),
   z.object({ action: z.literal("citizen_replied") }).strict(),
   z.object({ action: z.literal("resolve"), note: z.string().trim().max(5000).optional() }).strict(),
@@ -105,6 +120,17 @@ const detailOr404 = async (deps: AppDeps, viewer: Viewer, id: number, purpose: R
   return d;
 };
 
+/** An answer under field check is confirmed or sent back only by a supervisor or the category's checker (403 otherwise). */
+async function requireFieldChecker(deps: AppDeps, viewer: Viewer, ticketId: number, forwardId: number): Promise<void> {
+  const f = await deps.db.manager.getRepository(Forward).findOneBy({ id: forwardId, ticketId });
+  if (f?.fieldCheck !== "awaiting") return;
+  const ticket = await deps.db.manager.getRepository(TicketEntity).findOne({ select: { id: true, categoryId: true }, where: { id: ticketId } });
+  const category = ticket?.categoryId != null ? await deps.db.manager.getRepository(Category).findOneBy({ id: ticket.categoryId }) : null;
+  if (!mayCheckField(viewer, category?.fieldCheckerUserId)) {
+    throw new HttpError(403, "field_checker_only", "this answer waits for a field check: only a supervisor or the category's field checker may confirm it or send it back (jawaban ini menunggu cek lapangan: hanya supervisor atau pemeriksa lapangan yang dapat mengonfirmasi atau mengembalikannya)");
+  }
+}
+
 export function ticketRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get",
@@ -116,6 +142,8 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
     query: raListQuery(ticketFilterSchema, TICKET_SORT_FIELDS, ["dueAt", "ASC"]),
     async handler({ query, viewer }) {
       const { rows, total } = await listTicketsFor(deps, viewer, query);
+      const q = query.filter.q?.trim();
+      const hits = q ? await searchHits(deps.db.manager, viewer, rows.map((r) => r.opened), q) : null;
       // The command center's queue shows which OPDs hold each ticket; an OPD sees only its own forward.
       const agencies = seesAllTickets(viewer) ? await agencyIdsOfTickets(deps.db.manager, rows.map((r) => r.ticket.id)) : null;
       return {
@@ -123,7 +151,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
         start: query.range.start,
         total,
         rows: rows.map((r) => ({
-          ...presentTicket(viewer, r.opened, { forward: r.forward }),
+          ...presentTicket(viewer, r.opened, { forward: r.forward, ...(hits ? { searchHit: hits.get(r.ticket.id) ?? null } : {}) }),
           ...(agencies ? { agencyIds: agencies.get(r.ticket.id) ?? [] } : {}),
         })),
       };
@@ -143,7 +171,7 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
   addRoute(router, deps, {
     method: "get",
     path: "/tickets/:id/duplicates",
-    summary: "Likely duplicates of a ticket among open tickets (same citizen, or received within 30 days), best first",
+    summary: "Likely duplicates of a ticket among open tickets (same citizen, or received within 30 days; by text, place and time), best first: the suggestions for a case cluster",
     tag: "tickets",
     roles: CENTER,
     params: idParams,
@@ -163,14 +191,14 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
         .orderBy("t.received_at", "DESC")
         .limit(300);
       const candidates = await qb.getMany();
-      const asCandidate = (x: Ticket): DuplicateCandidate => ({ id: x.id, contactId: x.contactId, categoryId: x.categoryId, subject: x.subject, description: x.description, receivedAt: x.receivedAt, locationText: x.locationText });
+      const asCandidate = (x: Ticket): DuplicateCandidate => ({ id: x.id, contactId: x.contactId, categoryId: x.categoryId, subject: x.subject, description: x.description, receivedAt: x.receivedAt, locationText: x.locationText, latitude: x.latitude, longitude: x.longitude });
       const best = suggestDuplicates(asCandidate(t), candidates.map(asCandidate), { limit: 5 });
       // The candidates' texts are other tickets' content: through the gate too (and audited when rahasia).
       const opened = await openTicketsFor(deps, viewer, candidates.filter((c) => best.some((s) => Number(s.id) === c.id)), "duplicates");
       return best.flatMap((s) => {
         const c = opened.get(Number(s.id));
         if (!c) return [];
-        return [{ id: c.ticket.id, number: c.ticket.number, status: c.ticket.status, description: c.text(c.ticket.description), withheld: c.withheld, score: s.score, reasons: s.reasons }];
+        return [presentDuplicateSuggestion(c, s)];
       });
     },
   });
@@ -237,8 +265,17 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
       const visible = await findVisibleTicket(deps.db.manager, viewer, params.id);
       if (!visible) throw notFound(`ticket ${params.id}`);
       if (body.action === "merge" && !(await findVisibleTicket(deps.db.manager, viewer, body.intoTicketId))) throw notFound(`ticket ${body.intoTicketId}`);
+      if (body.action === "approve_answer" || body.action === "send_back") await requireFieldChecker(deps, viewer, params.id, body.forwardId);
       const input = (["acknowledge", "answer", "return"].includes(body.action) ? { ...body, agencyId: viewer.agencyId! } : body) as TransitionInput;
-      const out = unwrap(await deps.db.tx((m) => transitionTicket(m, commandContext(deps, viewer, now), params.id, input)));
+      // An admin may let a confident routing suggestion forward a verified ticket (per category; off by default).
+      const routing = body.action === "verify" ? (await currentRoutingModel(deps.db.manager)).model : null;
+      const out = unwrap(
+        await deps.db.tx(async (m) => {
+          const done = await transitionTicket(m, commandContext(deps, viewer, now), params.id, input);
+          if (done.kind === "ok" && routing) await autoForwardVerified(m, commandContext(deps, viewer, now), params.id, routing);
+          return done;
+        }),
+      );
       // After a return or a merge the OPD may no longer see the ticket: answer with what it may see.
       return (await presentTicketDetail(deps, viewer, out.ticket.id, "write")) ?? { id: out.ticket.id, number: out.ticket.number, status: out.ticket.status };
     },
