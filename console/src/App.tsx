@@ -1,35 +1,41 @@
-import { lazy } from "react";
+import { lazy, Suspense } from "react";
+import { lazyComponent, lazyResource } from "./lazy";
 import { Admin, CustomRoutes, Resource, defaultTheme } from "react-admin";
-import { Route } from "react-router-dom";
+import { Navigate, Route } from "react-router-dom";
 import { authProvider } from "./authProvider";
 import { dataProvider } from "./dataProvider";
 import { i18nProvider } from "./i18n";
 import { AduanLayout, AduanLogin } from "./layout/Layout";
 import tickets from "./tickets";
 import contacts from "./contacts";
+import WebhookIcon from "@mui/icons-material/Webhook";
+import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
 
 // Admin screens and supervisor views load on demand: operators never download them.
 const admin = {
-  agencies: { list: lazy(() => import("./agencies").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./agencies").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./agencies").then((m) => ({ default: m.default.create }))) },
-  categories: { list: lazy(() => import("./categories").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./categories").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./categories").then((m) => ({ default: m.default.create }))) },
-  users: { list: lazy(() => import("./users").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./users").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./users").then((m) => ({ default: m.default.create }))) },
-  replyTemplates: { list: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./reply-templates").then((m) => ({ default: m.default.edit }))) },
-  calendars: { list: lazy(() => import("./sla").then((m) => ({ default: m.calendars.list }))), edit: lazy(() => import("./sla").then((m) => ({ default: m.calendars.edit }))) },
-  slaPolicies: {
-    list: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.list }))),
-    show: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.show }))),
-    edit: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.edit }))),
-    create: lazy(() => import("./sla").then((m) => ({ default: m.slaPolicies.create }))),
-  },
-  channelAccounts: { list: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.list }))), edit: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.edit }))), create: lazy(() => import("./channel-accounts").then((m) => ({ default: m.default.create }))) },
+  agencies: lazyResource(() => import("./agencies"), (m) => m.default, ["list", "edit", "create"]),
+  categories: lazyResource(() => import("./categories"), (m) => m.default, ["list", "edit", "create"]),
+  users: lazyResource(() => import("./users"), (m) => m.default, ["list", "edit", "create"]),
+  replyTemplates: lazyResource(() => import("./reply-templates"), (m) => m.default, ["list", "edit"]),
+  calendars: lazyResource(() => import("./sla"), (m) => m.calendars, ["list", "edit"]),
+  slaPolicies: lazyResource(() => import("./sla"), (m) => m.slaPolicies, ["list", "show", "edit", "create"]),
+  webhookEndpoints: lazyResource(() => import("./webhooks"), (m) => m.webhookEndpoints, ["list", "edit", "create"]),
+  webhookDeliveries: lazyResource(() => import("./webhooks"), (m) => m.webhookDeliveries, ["list", "show"]),
+  channelAccounts: lazyResource(() => import("./channel-accounts"), (m) => m.default, ["list", "edit", "create"]),
 };
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
 const DataSubjects = lazy(() => import("./data-subject/DataSubjects"));
 const Retention = lazy(() => import("./data-subject/Retention"));
-const MyTwoFactor = lazy(() => import("./two-factor").then((m) => ({ default: m.MyTwoFactor })));
-const TwoFactorRoles = lazy(() => import("./two-factor").then((m) => ({ default: m.TwoFactorRoles })));
+const MyTwoFactor = lazyComponent(() => import("./two-factor"), (m) => m.MyTwoFactor);
+const ReportsPage = lazy(() => import("./reports/ReportsPage"));
+const TwoFactorRoles = lazyComponent(() => import("./two-factor"), (m) => m.TwoFactorRoles);
+// The command center's wall (and ECharts with it) loads only when opened.
+const WallPage = lazy(() => import("./wall/WallPage"));
+const calls = lazyResource(() => import("./calls"), (m) => m.default, ["list"]);
+const MapPage = lazy(() => import("./map/MapPage"));
+const AuditViewer = lazyComponent(() => import("./audit"), (m) => m.AuditViewer);
 
 const theme = {
   ...defaultTheme,
@@ -61,6 +67,7 @@ export function App() {
             <>
               <Resource name="tickets" {...tickets} />
               <Resource name="contacts" {...contacts} create={undefined} />
+              <Resource name="calls" {...calls} />
               <Resource name="agencies" />
               <Resource name="categories" />
               <Resource name="users" />
@@ -87,8 +94,16 @@ export function App() {
               <Resource name="channel-accounts" {...admin.channelAccounts} />
               <Resource name="calendars" {...admin.calendars} />
               <Resource name="sla-policies" {...admin.slaPolicies} />
+              <Resource name="webhook-endpoints" {...admin.webhookEndpoints} icon={WebhookIcon} />
+              <Resource name="webhook-deliveries" {...admin.webhookDeliveries} icon={ReceiptLongIcon} />
             </>
           ) : null}
+          <CustomRoutes noLayout>
+            {/* The kiosk role "layar" has the wall only: it lands there after login. */}
+            {role === "layar" ? <Route path="/" element={<Navigate to="/pusat-kendali" replace />} /> : null}
+            <Route path="/pusat-kendali" element={<Suspense fallback={null}><WallPage /></Suspense>} />
+            {role === "operator" || role === "supervisor" || role === "admin" ? <Route path="/peta" element={<Suspense fallback={null}><MapPage /></Suspense>} /> : null}
+          </CustomRoutes>
           <CustomRoutes>
             <Route path="/overview" element={<Overview />} />
             <Route path="/notifications" element={<Notifications />} />
@@ -97,6 +112,8 @@ export function App() {
             <Route path="/retention" element={<Retention />} />
             <Route path="/two-factor" element={<MyTwoFactor />} />
             {role === "admin" ? <Route path="/security" element={<TwoFactorRoles />} /> : null}
+            {role === "admin" || role === "supervisor" || role === "opd_head" || role === "opd_staff" ? <Route path="/laporan" element={<ReportsPage />} /> : null}
+            {role === "admin" || role === "supervisor" ? <Route path="/audit" element={<AuditViewer />} /> : null}
           </CustomRoutes>
         </>
       )}

@@ -2,7 +2,7 @@ import type { AuthProvider } from "react-admin";
 import { api } from "./api";
 import { setBootHint } from "./boot/prefetch";
 
-export type Role = "admin" | "supervisor" | "operator" | "opd_head" | "opd_staff";
+export type Role = "admin" | "supervisor" | "operator" | "opd_head" | "opd_staff" | "layar";
 export interface Me {
   id: number;
   email: string;

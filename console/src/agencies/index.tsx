@@ -27,6 +27,7 @@ function AgencyForm({ create }: { create?: boolean }) {
           <SelectInput optionText="name" />
         </ReferenceInput>
       )}
+      <BooleanInput source="answerReview" helperText="resources.agencies.helper.answerReview" />
       <BooleanInput source="active" defaultValue />
     </SimpleForm>
   );

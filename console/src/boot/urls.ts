@@ -39,6 +39,10 @@ export function manyPath(resource: string, ids: number[]): string {
 
 /** The queue (operators) and the OPD inbox: open tickets, the most urgent first. */
 export const QUEUE = { sort: { field: "dueAt", order: "ASC" as const }, perPage: 25, filter: { isOpen: true } };
+/** New, unverified tickets: their clock is the shortest, so they are the operator's default view. */
+export const UNVERIFIED_FILTER = { isOpen: true, status: "received" };
+/** The queue's filter before the user chose one: operators start on the unverified tickets. */
+export const queueDefaultFilter = (role: string | undefined): Record<string, unknown> => (role === "operator" ? UNVERIFIED_FILTER : QUEUE.filter);
 
 /** Category and OPD names for the queue's rows (two small lists, cached by the app). */
 export const NAME_LISTS = {
@@ -69,6 +73,8 @@ export const BOOT_HINT_KEY = "aduan.boot";
  * react-admin's stored list parameters (`stored`, the parsed RaStore value, if any).
  */
 export function firstScreenPaths(hash: string, role: string, stored: unknown): string[] {
+  // The wall's kiosk role reads nothing but the wall (every other route answers it 403).
+  if (role === "layar") return ["/auth/me"];
   const paths = ["/auth/me", "/notifications/unread-count"];
   const desk = role === "operator" || role === "supervisor" || role === "opd_head" || role === "opd_staff";
   if (!desk) return paths;
@@ -88,10 +94,12 @@ export function firstScreenPaths(hash: string, role: string, stored: unknown): s
       page: typeof s.page === "number" ? s.page : 1,
       perPage: typeof s.perPage === "number" ? s.perPage : QUEUE.perPage,
       sort: typeof s.sort === "string" ? { field: s.sort, order: typeof s.order === "string" ? s.order : "ASC" } : QUEUE.sort,
-      filter: s.filter && typeof s.filter === "object" ? (s.filter as Record<string, unknown>) : QUEUE.filter,
+      filter: s.filter && typeof s.filter === "object" ? (s.filter as Record<string, unknown>) : queueDefaultFilter(role),
     };
     paths.push(listPath("tickets", params));
-    for (const [resource, l] of Object.entries(NAME_LISTS)) paths.push(listPath(resource, { ...l.pagination, sort: l.sort }));
+    // New, unverified tickets have no forwards yet: that view shows no OPD names, so they are not fetched.
+    const unverifiedOnly = params.filter?.status === "received";
+    for (const [resource, l] of Object.entries(NAME_LISTS)) if (!(unverifiedOnly && resource === "agencies")) paths.push(listPath(resource, { ...l.pagination, sort: l.sort }));
   }
   return paths;
 }

@@ -1,5 +1,5 @@
 import CategoryIcon from "@mui/icons-material/Category";
-import { BooleanField, BooleanInput, Create, Datagrid, Edit, List, ReferenceField, ReferenceInput, SearchInput, SelectInput, SimpleForm, TextField, TextInput, required } from "react-admin";
+import { BooleanField, BooleanInput, Create, Datagrid, Edit, List, NumberInput, ReferenceField, ReferenceInput, SearchInput, SelectInput, SimpleForm, TextField, TextInput, maxValue, minValue, required } from "react-admin";
 
 function CategoryList() {
   return (
@@ -28,7 +28,13 @@ function CategoryForm({ create }: { create?: boolean }) {
       </ReferenceInput>
       <SelectInput source="complaintClass" choices={[{ id: "general", name: "general" }, { id: "investigation", name: "investigation" }]} defaultValue="general" />
       <BooleanInput source="isPublic" defaultValue />
+      <BooleanInput source="answerReview" helperText="resources.categories.helper.answerReview" />
+      <BooleanInput source="fieldCheck" helperText="resources.categories.helper.fieldCheck" />
+      <ReferenceInput source="fieldCheckerUserId" reference="users" filter={{ role: "operator" }} perPage={200} sort={{ field: "name", order: "ASC" }}>
+        <SelectInput optionText="name" emptyText="—" />
+      </ReferenceInput>
       <BooleanInput source="active" defaultValue />
+      <NumberInput source="autoForwardThreshold" min={0} max={1} step={0.05} validate={[minValue(0), maxValue(1)]} helperText="aduan.routing.threshold_help" />
     </SimpleForm>
   );
 }

@@ -3,7 +3,8 @@ import {
   Datagrid, DateField, FunctionField, List, ReferenceManyField, SearchInput, Show, SimpleShowLayout, TextField, useTranslate, type RaRecord, Pagination,
 } from "react-admin";
 import { Typography } from "@mui/material";
-import { ChannelIcon, SlaCountdown, StatusChip } from "../tickets/bits";
+import { ChannelIcon, SlaCountdown, StatusChip } from "../tickets/badges";
+import { ContactLinks } from "./Links";
 
 function ContactList() {
   return (
@@ -39,6 +40,7 @@ function ContactShow() {
             </ul>
           )}
         />
+        <ContactLinks />
         <Typography variant="h6" component="h2">{translate("aduan.contact.tickets")}</Typography>
         <ReferenceManyField reference="tickets" target="contactId" sort={{ field: "receivedAt", order: "DESC" }} perPage={25} pagination={<Pagination />}>
           <Datagrid rowClick="show" bulkActionButtons={false}>

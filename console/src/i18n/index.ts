@@ -4,9 +4,16 @@ import { mergeTranslations } from "react-admin";
 import { raIndonesian } from "./ra-id";
 import { enMessages, idMessages } from "./messages";
 import { dsrEn, dsrId } from "../data-subject/messages";
+import { wallEn, wallId } from "../wall/messages";
+import { liveEn, liveId } from "../live/messages";
+import { holidaysEn, holidaysId } from "../sla/holiday-messages";
+import { callsEn, callsId } from "../calls/messages";
+import { mapEn, mapId } from "../map/messages";
+import { auditEn, auditId } from "../audit/messages";
+import { linksEn, linksId } from "../contacts/messages";
 
-const id = mergeTranslations(englishMessages, raIndonesian, idMessages, { aduan: { dsr: dsrId } });
-const en = mergeTranslations(englishMessages, enMessages, { aduan: { dsr: dsrEn } });
+const id = mergeTranslations(englishMessages, raIndonesian, idMessages, { aduan: { dsr: dsrId, wall: wallId, live: liveId, holidays: holidaysId, calls: callsId, map: mapId, audit: auditId, links: linksId } });
+const en = mergeTranslations(englishMessages, enMessages, { aduan: { dsr: dsrEn, wall: wallEn, live: liveEn, holidays: holidaysEn, calls: callsEn, map: mapEn, audit: auditEn, links: linksEn } });
 const KEY = "aduan.locale";
 
 function initialLocale(): "id" | "en" {

@@ -2,26 +2,34 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { AppBar, type AppBarProps, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
 import { Badge, Box, Button, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
+import AssessmentIcon from "@mui/icons-material/Assessment";
 import InboxIcon from "@mui/icons-material/Inbox";
 import PhoneIcon from "@mui/icons-material/PhoneInTalk";
 import DashboardIcon from "@mui/icons-material/Dashboard";
 import PeopleIcon from "@mui/icons-material/People";
+import CallIcon from "@mui/icons-material/Call";
 import SmsFailedIcon from "@mui/icons-material/SmsFailed";
 import PrivacyTipIcon from "@mui/icons-material/PrivacyTip";
 import HistoryToggleOffIcon from "@mui/icons-material/HistoryToggleOff";
 import { Link, useLocation } from "react-router-dom";
 import LockIcon from "@mui/icons-material/Lock";
+import FactCheckIcon from "@mui/icons-material/FactCheck";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
+import { LiveProvider, useLiveRefresh } from "../live";
+import TvIcon from "@mui/icons-material/Tv";
+import MapIcon from "@mui/icons-material/Map";
+import { Navigate } from "react-router-dom";
 
 function NotificationsBell() {
   const translate = useTranslate();
-  const { data } = useQuery({
+  const { data, refetch } = useQuery({
     queryKey: ["aduan", "unread-count"],
     queryFn: async () => (await api<{ unread: number }>("/notifications/unread-count")).json.unread,
-    refetchInterval: 30_000,
     retry: false,
   });
+  // A new notification row for me arrives on the live stream: no polling.
+  useLiveRefresh(["notification"], () => void refetch());
   const count = data ?? 0;
   const label = `${translate("aduan.notifications.title")}: ${translate("aduan.notifications.unread", { smart_count: count })}`;
   return (
@@ -129,13 +137,18 @@ function AduanMenu() {
       {center ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.queue")} leftIcon={<InboxIcon />} /> : null}
       {center ? <Menu.Item to="/tickets/create" primaryText={translate("aduan.menu.phone")} leftIcon={<PhoneIcon />} /> : null}
       {center ? <Menu.Item to="/contacts" primaryText={translate("resources.contacts.name", { smart_count: 2 })} leftIcon={<PeopleIcon />} /> : null}
+      {center ? <Menu.Item to="/calls" primaryText={translate("aduan.calls.menu")} leftIcon={<CallIcon />} /> : null}
       {opd ? <Menu.Item to="/tickets" primaryText={translate("aduan.menu.inbox")} leftIcon={<InboxIcon />} /> : null}
       {role === "supervisor" ? <Menu.Item to="/overview" primaryText={translate("aduan.menu.overview")} leftIcon={<DashboardIcon />} /> : null}
+      {role === "supervisor" || role === "admin" ? <Menu.Item to="/pusat-kendali" primaryText={translate("aduan.wall.menu")} leftIcon={<TvIcon />} /> : null}
+      {role === "supervisor" || role === "admin" || opd ? <Menu.Item to="/laporan" primaryText={translate("aduan.reports.menu")} leftIcon={<AssessmentIcon />} /> : null}
+      {center || role === "admin" ? <Menu.Item to="/peta" primaryText={translate("aduan.map.menu")} leftIcon={<MapIcon />} /> : null}
       {role === "supervisor" || role === "admin" ? <Menu.Item to="/delivery" primaryText={translate("aduan.menu.delivery")} leftIcon={<SmsFailedIcon />} /> : null}
       {center ? <Menu.Item to="/data-subjects" primaryText={translate("aduan.dsr.menu")} leftIcon={<PrivacyTipIcon />} /> : null}
       {center || role === "admin" ? <Menu.Item to="/retention" primaryText={translate("aduan.dsr.menu_retention")} leftIcon={<HistoryToggleOffIcon />} /> : null}
       {role === "admin" ? <Menu.ResourceItems /> : null}
       {role === "admin" ? <Menu.Item to="/security" primaryText={translate("aduan.two_factor.menu")} leftIcon={<LockIcon />} /> : null}
+      {role === "supervisor" || role === "admin" ? <Menu.Item to="/audit" primaryText={translate("aduan.audit.menu")} leftIcon={<FactCheckIcon />} /> : null}
       <Menu.Item to="/notifications" primaryText={translate("aduan.menu.notifications")} leftIcon={<NotificationsIcon />} />
     </Menu>
   );
@@ -154,10 +167,15 @@ export function AduanLayout({ children }: { children: ReactNode }) {
       </Suspense>
     );
   }
+  // The kiosk role has the wall only (a full screen outside this layout).
+  if (data?.role === "layar") return <Navigate to="/pusat-kendali" replace />;
   return (
-    <Layout appBar={AduanAppBar} menu={AduanMenu} appBarAlwaysOn>
-      {children}
-    </Layout>
+    <LiveProvider>
+      {/* On a phone long unbroken texts (NIK, URLs, addresses) wrap anywhere: nothing scrolls sideways. */}
+      <Layout appBar={AduanAppBar} menu={AduanMenu} appBarAlwaysOn sx={{ overflowWrap: { xs: "anywhere", sm: "normal" } }}>
+        {children}
+      </Layout>
+    </LiveProvider>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useState, type ReactElement } from "react";
+import HolidayImport from "./HolidayImport";
 import EventIcon from "@mui/icons-material/Event";
 import TimerIcon from "@mui/icons-material/Timer";
 import AddIcon from "@mui/icons-material/Add";
@@ -146,6 +147,7 @@ function CalendarEdit() {
             <SelectInput source="kind" label="aduan.sla_admin.kind" choices={HOLIDAY_KINDS} validate={required()} defaultValue="regional" />
           </SimpleFormIterator>
         </ArrayInput>
+        <HolidayImport />
       </SimpleForm>
     </Edit>
   );
@@ -153,7 +155,7 @@ function CalendarEdit() {
 
 // --- SLA policies
 
-const CLOCKS = ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close"] as const;
+const CLOCKS = ["verify_forward", "opd_followup", "respond_citizen", "resolve_investigation", "auto_close", "review_answer"] as const;
 const UNITS = ["working_days", "working_hours", "calendar_days"] as const;
 const CLASSES = ["general", "investigation"];
 
@@ -237,6 +239,7 @@ function PolicyForm({ toolbar, defaultValues }: { toolbar?: ReactElement; defaul
           <SelectInput optionText="name" parse={emptyToNull} emptyText="aduan.sla_admin.none" />
         </ReferenceInput>
         <SelectInput source="complaintClass" choices={CLASSES.map((c) => ({ id: c, name: c }))} parse={emptyToNull} emptyText="aduan.sla_admin.none" validate={scopeValidator} />
+        <SelectInput source="priority" label="aduan.notices.priority_title" choices={["low", "normal", "high", "urgent"].map((p) => ({ id: p, name: `aduan.priority.${p}` }))} parse={emptyToNull} emptyText="aduan.sla_admin.none" />
         <ReferenceInput source="calendarId" reference="calendars" perPage={100}>
           <SelectInput optionText="name" parse={emptyToNull} emptyText="aduan.sla_admin.default_calendar" />
         </ReferenceInput>
@@ -312,7 +315,7 @@ function PolicyCreate() {
   const { data, isPending } = useGetList("sla-policies", { filter: { active: true }, pagination: { page: 1, perPage: 200 }, sort: { field: "id", order: "ASC" } });
   if (isPending) return <Loading />;
   const base = data?.find((p) => p.categoryId == null && p.complaintClass == null) ?? data?.[0];
-  const defaults = { name: "", categoryId: null, complaintClass: null, calendarId: null, active: true, ...(base ? { definition: structuredClone(base.definition) } : {}) };
+  const defaults = { name: "", categoryId: null, complaintClass: null, priority: null, calendarId: null, active: true, ...(base ? { definition: structuredClone(base.definition) } : {}) };
   return (
     <Create redirect="list">
       <PolicyForm defaultValues={defaults} />

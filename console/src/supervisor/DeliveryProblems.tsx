@@ -2,7 +2,7 @@ import { Title, useDataProvider, useTranslate, usePermissions, Link, Loading } f
 import { Alert, Box, Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import { useQuery } from "@tanstack/react-query";
 import type { AduanDataProvider } from "../dataProvider";
-import { ChannelIcon } from "../tickets/bits";
+import { ChannelIcon } from "../tickets/badges";
 import { ResendButton } from "../tickets/delivery";
 
 interface AccountHealth {

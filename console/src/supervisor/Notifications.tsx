@@ -2,6 +2,8 @@ import { Title, useDataProvider, useGetList, useNotify, useRefresh, useTranslate
 import { Alert, Box, Button, Card, CardContent, List, ListItem, ListItemText, Typography } from "@mui/material";
 import { useQueryClient } from "@tanstack/react-query";
 import type { AduanDataProvider } from "../dataProvider";
+import { useLiveRefresh } from "../live";
+import { DigestSetting } from "./DigestSetting";
 
 /** My notifications (warnings, breaches, escalations), newest first, with an unread count. */
 export default function Notifications() {
@@ -10,7 +12,9 @@ export default function Notifications() {
   const notify = useNotify();
   const refresh = useRefresh();
   const qc = useQueryClient();
-  const { data, total, isPending, error } = useGetList("notifications", { pagination: { page: 1, perPage: 50 }, sort: { field: "id", order: "DESC" } }, { refetchInterval: 30_000 });
+  const { data, total, isPending, error, refetch } = useGetList("notifications", { pagination: { page: 1, perPage: 50 }, sort: { field: "id", order: "DESC" } });
+  // A new notice for me arrives on the live stream (h-events' /api/events): the list follows at once.
+  useLiveRefresh(["notification"], () => void refetch());
   const unread = (data ?? []).filter((n) => !n.readAt).length;
   return (
     <Card sx={{ mt: 2 }}>
@@ -35,6 +39,7 @@ export default function Notifications() {
             {translate("aduan.notifications.mark_all")}
           </Button>
         </Box>
+        <DigestSetting />
         {isPending ? <Loading /> : null}
         {error ? <Alert severity="error">{translate("aduan.error.load", { message: (error as Error).message })}</Alert> : null}
         {data && total === 0 ? <Typography sx={{ mt: 2 }}>{translate("aduan.notifications.empty")}</Typography> : null}

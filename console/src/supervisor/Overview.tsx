@@ -1,12 +1,17 @@
 import { Title, useGetList, useTranslate, Link, type RaRecord } from "react-admin";
 import { Box, Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import { useMemo } from "react";
-import { SlaCountdown, StatusChip, STATUSES } from "../tickets/bits";
+import { SlaCountdown, StatusChip, STATUSES } from "../tickets/badges";
+import { useLiveRefresh } from "../live";
+
+/** The overview follows the live stream (a breach appears without a reload), at most every 2 s. */
+const LIVE_TYPES = ["ticket.created", "ticket.changed", "sla.warned", "sla.breached"];
 
 const OPEN_STATUSES = STATUSES.filter((s) => !["closed", "rejected", "merged"].includes(s));
 
 function useTotal(filter: Record<string, unknown>) {
-  const { total, isPending } = useGetList("tickets", { filter, pagination: { page: 1, perPage: 1 }, sort: { field: "id", order: "DESC" } }, { refetchInterval: 60_000 });
+  const { total, isPending, refetch } = useGetList("tickets", { filter, pagination: { page: 1, perPage: 1 }, sort: { field: "id", order: "DESC" } });
+  useLiveRefresh(LIVE_TYPES, () => void refetch(), { ms: 2000 });
   return isPending ? "…" : String(total ?? 0);
 }
 
@@ -32,7 +37,8 @@ function AgencyRow({ agency }: { agency: RaRecord }) {
 
 function TicketTable({ filter, caption }: { filter: Record<string, unknown>; caption: string }) {
   const translate = useTranslate();
-  const { data, isPending } = useGetList("tickets", { filter, pagination: { page: 1, perPage: 10 }, sort: { field: "dueAt", order: "ASC" } }, { refetchInterval: 30_000 });
+  const { data, isPending, refetch } = useGetList("tickets", { filter, pagination: { page: 1, perPage: 10 }, sort: { field: "dueAt", order: "ASC" } });
+  useLiveRefresh(LIVE_TYPES, () => void refetch(), { ms: 2000 });
   if (!isPending && (data ?? []).length === 0) return <Typography color="text.secondary">{translate("aduan.overview.none")}</Typography>;
   return (
     <Table size="small" aria-label={caption}>

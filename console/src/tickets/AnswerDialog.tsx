@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
-import { useDataProvider, useNotify, useTranslate, type Identifier } from "react-admin";
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, Stack, TextField, Typography } from "@mui/material";
+import { useDataProvider, useGetOne, useNotify, useTranslate, type Identifier } from "react-admin";
+import { Alert, Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, IconButton, Stack, TextField, Typography } from "@mui/material";
+import { usePhone } from "./mobile";
 import AttachFileIcon from "@mui/icons-material/AttachFile";
 import CloseIcon from "@mui/icons-material/Close";
 import type { AduanDataProvider, TransitionBody } from "../dataProvider";
@@ -30,11 +31,17 @@ const sizeText = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed
  * The OPD's official answer (tanggapan) with optional files: the files are uploaded to the
  * forward first (so a refused file stops the answer), then the answer is sent and takes them along.
  */
-export function AnswerButton({ forwardId, run }: { forwardId: Identifier; run: (b: TransitionBody) => Promise<boolean> }) {
+export function AnswerButton({ forwardId, run, categoryId }: { forwardId: Identifier; run: (b: TransitionBody) => Promise<boolean>; /** Its field-check setting asks whether the answer claims a physical fix. */ categoryId?: Identifier | null }) {
   const translate = useTranslate();
+  const { data: category } = useGetOne("categories", { id: categoryId as Identifier }, { enabled: categoryId != null });
+  const fieldCheck = category?.fieldCheck === true;
+  // In a field-check category an answer claims a physical fix (and needs an "after" photo) unless the OPD says otherwise.
+  const [noFix, setNoFix] = useState(false);
   const dp = useDataProvider<AduanDataProvider>();
   const notify = useNotify();
   const [open, setOpen] = useState(false);
+  // On a phone the dialog takes the whole screen (nothing wider than the screen, the keyboard has room).
+  const phone = usePhone();
   const [text, setText] = useState("");
   const [files, setFiles] = useState<Picked[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
@@ -70,7 +77,7 @@ export function AnswerButton({ forwardId, run }: { forwardId: Identifier; run: (
       setBusy(false);
       return;
     }
-    const done = await run({ action: "answer", response: text.trim() });
+    const done = await run({ action: "answer", response: text.trim(), ...(fieldCheck && noFix ? { physicalFix: false } : {}) });
     setBusy(false);
     if (done) {
       setOpen(false);
@@ -85,8 +92,10 @@ export function AnswerButton({ forwardId, run }: { forwardId: Identifier; run: (
       <Button variant="contained" onClick={() => setOpen(true)} fullWidth>
         {translate("aduan.ticket.answer")}
       </Button>
-      <Dialog open={open} onClose={() => !busy && setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="dlg-response-title">
+      <Dialog open={open} onClose={() => !busy && setOpen(false)} fullWidth maxWidth="sm" fullScreen={phone} aria-labelledby="dlg-response-title">
         <form
+          // Full screen on a phone: the buttons sit at the bottom, under the thumb.
+          style={phone ? { display: "flex", flexDirection: "column", flex: 1, minHeight: 0 } : undefined}
           onSubmit={(e) => {
             e.preventDefault();
             if (ok && !busy) void submit();
@@ -107,6 +116,15 @@ export function AnswerButton({ forwardId, run }: { forwardId: Identifier; run: (
               autoFocus
               margin="dense"
             />
+            {fieldCheck ? (
+              <Box sx={{ mt: 1 }}>
+                <Alert severity="info" id="field-check-hint">{translate("aduan.answer_files.no_physical_fix_help")}</Alert>
+                <FormControlLabel
+                  control={<Checkbox checked={noFix} onChange={(e) => setNoFix(e.target.checked)} slotProps={{ input: { "aria-describedby": "field-check-hint" } }} />}
+                  label={translate("aduan.answer_files.no_physical_fix")}
+                />
+              </Box>
+            ) : null}
             <Box component="fieldset" sx={{ border: "1px solid #bdbdbd", borderRadius: 1, mt: 1, p: 1.5 }} aria-describedby="answer-files-hint">
               <Typography component="legend" variant="body2" sx={{ px: 0.5 }}>
                 {translate("aduan.answer_files.label")}

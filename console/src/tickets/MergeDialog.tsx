@@ -3,15 +3,9 @@ import { useDataProvider, useNotify, useRedirect, useTranslate, type RaRecord } 
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItemButton, ListItemText, TextField, Typography } from "@mui/material";
 import { useQuery } from "@tanstack/react-query";
 import type { AduanDataProvider } from "../dataProvider";
+import type { DuplicateSuggestion } from "../api-types";
 
-interface Suggestion {
-  id: number;
-  number: string;
-  status: string;
-  description: string;
-  score: number;
-  reasons: string[];
-}
+type Suggestion = DuplicateSuggestion;
 
 /** Merge this ticket into another (digabung): suggestions first, or a number typed in. */
 export function MergeButton({ ticket }: { ticket: RaRecord }) {

@@ -1,6 +1,6 @@
 import { Create, ReferenceInput, SaveButton, SelectInput, SimpleForm, TextInput, Toolbar, required, useNotify, useRedirect, useTranslate, type RaRecord } from "react-admin";
 import { Typography } from "@mui/material";
-import { PRIVACY } from "./bits";
+import { PRIVACY } from "./badges";
 
 /**
  * A complaint taken by telephone: caller's number, a summary and a category, saved in one step.

@@ -4,8 +4,12 @@ import {
 } from "react-admin";
 import { useMemo } from "react";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
-import { NAME_LISTS, QUEUE, queueStoreKey } from "../boot/urls";
-import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } from "./bits";
+import { NAME_LISTS, QUEUE, queueDefaultFilter, queueStoreKey } from "../boot/urls";
+import { UnverifiedBanner, useUnverifiedCount } from "./UnverifiedQueue";
+import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } from "./badges";
+import { ListLive } from "../live/TicketLive";
+import { TicketCards, usePhone } from "./mobile";
+import { SearchSnippet } from "./SearchSnippet";
 
 function endOfToday() {
   const d = new Date();
@@ -20,6 +24,7 @@ function SavedViews() {
   const { permissions: role } = usePermissions();
   const translate = useTranslate();
   const center = role === "operator" || role === "supervisor";
+  const unverified = useUnverifiedCount(center);
   const views: { key: string; filter: Record<string, unknown> }[] = [
     { key: "all", filter: { isOpen: true } },
     ...(center && me ? [{ key: "mine", filter: { isOpen: true, assigneeUserId: me.id } }] : []),
@@ -27,6 +32,7 @@ function SavedViews() {
     { key: "due_today", filter: { isOpen: true, dueBefore: endOfToday() } },
     { key: "breached", filter: { isOpen: true, dueBefore: new Date().toISOString() } },
     ...(center ? [{ key: "waiting", filter: { isOpen: true, status: "waiting_on_citizen" } }] : []),
+    ...(center ? [{ key: "review", filter: { isOpen: true, status: "in_review" } }] : []),
   ];
   const activeKey = views.find((v) => {
     const a = { ...filterValues } as Record<string, unknown>;
@@ -45,9 +51,11 @@ function SavedViews() {
             onClick={() => setFilters({ ...v.filter, ...(filterValues.q ? { q: filterValues.q } : {}) }, {})}
           >
             {translate(`aduan.views.${v.key}`)}
+            {v.key === "unverified" && unverified ? <Box component="span" data-testid="unverified-count" sx={{ ml: 1, px: 0.75, borderRadius: 8, bgcolor: "#b71c1c", color: "#fff", fontWeight: 700 }}>{unverified}</Box> : null}
           </Button>
         ))}
       </ButtonGroup>
+      {center && activeKey !== "unverified" ? <UnverifiedBanner count={unverified} onShow={() => setFilters({ isOpen: true, status: "received" }, {})} /> : null}
     </Box>
   );
 }
@@ -101,23 +109,29 @@ export function TicketList() {
     <SelectInput key="privacy" source="privacy" choices={PRIVACY.map((s) => ({ id: s, name: `aduan.privacy.${s}` }))} />,
   ], [center, translate]);
   const columns = useMemo(() => queueColumns(center, translate), [center, translate]);
+  // Below 600 px (an OPD head on a phone): cards instead of the table.
+  const phone = usePhone();
   return (
     <List
       title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}
       filters={filters}
-      filterDefaultValues={QUEUE.filter}
+      filterDefaultValues={queueDefaultFilter(role)}
       sort={QUEUE.sort}
       perPage={QUEUE.perPage}
       actions={<ListActions />}
       empty={false}
-      queryOptions={{ refetchInterval: 10_000 }}
       disableSyncWithLocation={false}
       storeKey={queueStoreKey(role)}
     >
       <SavedViews />
-      <Datagrid rowClick="show" bulkActionButtons={false} optimized empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
-        {columns}
-      </Datagrid>
+      <QueueLive />
+      {phone ? (
+        <TicketCards reporter={(r) => reporterText(r, translate)} category={(r) => (r.categoryId ? <CategoryName id={r.categoryId} /> : null)} />
+      ) : (
+        <Datagrid rowClick="show" bulkActionButtons={false} optimized empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
+          {columns}
+        </Datagrid>
+      )}
     </List>
   );
 }
@@ -135,7 +149,8 @@ function queueColumns(center: boolean, translate: (k: string) => string) {
       sortable={false}
       render={(r: RaRecord) => {
         const text = r.subject || r.description || "";
-        return <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
+        const short = <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
+        return r.searchHit ? <>{short}<SearchSnippet hit={r.searchHit} /></> : short;
       }}
     />,
     <FunctionField key="category" source="categoryId" sortable={false} render={(r: RaRecord) => (r.categoryId ? <CategoryName id={r.categoryId} /> : "—")} />,
@@ -168,4 +183,10 @@ function AgencyNames({ ids }: { ids: number[] }) {
 function useNameMap(resource: "categories" | "agencies"): Map<number, string> {
   const { data } = useGetList(resource, NAME_LISTS[resource], { staleTime: 5 * 60_000 });
   return useMemo(() => new Map((data ?? []).map((r) => [r.id as number, String(resource === "agencies" ? r.shortName : r.name)])), [data, resource]);
+}
+
+/** The queue and the OPD inbox follow the live stream instead of polling. */
+function QueueLive() {
+  const { refetch } = useListContext();
+  return <ListLive refetch={refetch} />;
 }

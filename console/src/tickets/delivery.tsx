@@ -3,7 +3,7 @@ import { useDataProvider, useNotify, useRefresh, useTranslate, type RaRecord } f
 import { Box, Button, Typography } from "@mui/material";
 import ReplayIcon from "@mui/icons-material/Replay";
 import type { AduanDataProvider } from "../dataProvider";
-import { ChannelIcon } from "./bits";
+import { ChannelIcon } from "./badges";
 
 /** The delivery of a message to a citizen, as GET /api/messages presents it (server/queries/outbound-delivery.ts). */
 export interface Delivery {
@@ -48,6 +48,11 @@ export function MessageLabel({ message }: { message: RaRecord }) {
       {m.via ? (
         <Box component="span" data-testid="message-via" data-via={m.via} title={translate("aduan.delivery.via", { channel: translate(`aduan.channel.${m.via}`) })}>
           <ChannelIcon channel={m.via} />
+        </Box>
+      ) : null}
+      {m.failover ? (
+        <Box component="span" data-testid="message-failover" data-failover={m.failover} sx={{ ml: 0.5, px: 0.75, borderRadius: 1, bgcolor: "#fff3e0", color: "#8a4b00", fontSize: "0.8em", fontWeight: 600 }}>
+          {translate("aduan.delivery.failover", { connector: translate(`aduan.delivery.connector.${m.failover}`, { _: m.failover }) })}
         </Box>
       ) : null}
     </>

@@ -4,7 +4,7 @@ import { Title, useLogout, useNotify, useRecordContext, useTranslate } from "rea
 import { api } from "../api";
 import { LanguageSwitch } from "../layout/Layout";
 
-const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff"] as const;
+const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff", "layar"] as const;
 
 interface Enrolment {
   secret: string;

@@ -5,7 +5,7 @@ import {
 } from "react-admin";
 import { UserTwoFactorPanel } from "../two-factor";
 
-const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff"] as const;
+const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff", "layar"] as const;
 const roleChoices = ROLES.map((r) => ({ id: r, name: `aduan.roles.${r}` }));
 
 function UserList() {

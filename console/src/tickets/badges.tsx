@@ -1,3 +1,5 @@
+// What every ticket screen shows the same way: the channel icon, the status chip, the SLA countdown,
+// the lists of statuses and privacy levels, and times in the viewer's locale.
 import { useEffect, useState } from "react";
 import { useTranslate } from "react-admin";
 
@@ -14,8 +16,8 @@ import XIcon from "@mui/icons-material/X";
 import LanguageIcon from "@mui/icons-material/Language";
 import type { SvgIconComponent } from "@mui/icons-material";
 
-export const CHANNELS = ["sms", "voice", "whatsapp", "telegram", "email", "facebook", "instagram", "x", "web"] as const;
-export const STATUSES = ["received", "verified", "forwarded", "in_progress", "answered", "resolved", "closed", "rejected", "merged", "returned", "waiting_on_citizen", "reopened"] as const;
+export { CHANNEL_KINDS as CHANNELS } from "../../../channels/rules/channel-kinds";
+export const STATUSES = ["received", "verified", "forwarded", "in_progress", "answered", "resolved", "closed", "rejected", "merged", "returned", "waiting_on_citizen", "reopened", "in_review"] as const;
 export const PRIVACY = ["publik", "anonim", "rahasia"] as const;
 
 const ICONS: Record<string, SvgIconComponent> = {
@@ -40,6 +42,7 @@ const STATUS_COLOURS: Record<string, [string, string]> = {
   received: ["#fff3e0", "#8a4b00"], verified: ["#e3f2fd", "#0d47a1"], forwarded: ["#0d47a1", "#ffffff"], in_progress: ["#1a237e", "#ffffff"],
   answered: ["#00695c", "#ffffff"], resolved: ["#1b5e20", "#ffffff"], closed: ["#eceff1", "#37474f"], rejected: ["#eceff1", "#37474f"],
   merged: ["#eceff1", "#37474f"], returned: ["#b71c1c", "#ffffff"], waiting_on_citizen: ["#f3e5f5", "#6a1b9a"], reopened: ["#fff3e0", "#8a4b00"],
+  in_review: ["#fff8e1", "#6d4c00"],
 };
 
 export function StatusChip({ status }: { status: string }) {
@@ -94,3 +97,6 @@ export function SlaCountdown({ dueAt, open = true }: { dueAt: string | null | un
     </Box>
   );
 }
+
+/** A time as the viewer's locale writes it; "—" when there is none. */
+export const formatTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : "—");

@@ -1,0 +1,2 @@
+/** The audit viewer (supervisors and admins), loaded on demand: `/audit`. */
+export { default as AuditViewer } from "./AuditViewer";
