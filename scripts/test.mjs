@@ -27,6 +27,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./ensure-chromium.mjs";
+import { ensurePoppler } from "./ensure-poppler.mjs";
 import * as galera from "./galera.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -67,8 +68,13 @@ if (selected.length === 0) {
   process.exit(1);
 }
 // Browser tests (*.browser.test.ts) need Debian's Chromium: installed here when missing.
-if (!pathsMode && selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && strict) {
+if (selected.some((f) => f.includes(".browser.test.")) && !ensureChromium() && strict) {
   console.error("CI=true and Chromium is missing: the browser tests cannot run");
+  process.exit(1);
+}
+// Tests that read PDFs back (pdftotext, pdftoppm) need Debian's poppler-utils: installed here when missing.
+if (selected.some((f) => /pdftotext|pdftoppm/.test(readFileSync(join(root, f), "utf8"))) && !ensurePoppler() && strict) {
+  console.error("CI=true and poppler-utils is missing: the PDF report tests cannot run");
   process.exit(1);
 }
 if (!pathsMode && !process.env.SKIP_TYPECHECK) {

@@ -2,9 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { recordTicket } from "../support/public.js";
 import { AuditEvent, Contact, Ticket } from "../../server/entities/index.js";
 
@@ -16,29 +17,26 @@ import { AuditEvent, Contact, Ticket } from "../../server/entities/index.js";
 const [target] = await testTargets();
 describe("console: data subject request and retention screens", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let ticketId: number;
-  const newPage = async () => (await browser.context({ bypassCSP: true, viewport: { width: 1440, height: 1000 } })).newPage();
+  const newPage = async () => (await c.browser.context({ bypassCSP: true, viewport: { width: 1440, height: 1000 } })).newPage();
   const login = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/console/#/login`);
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, email);
   };
   const seriousA11y = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious");
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    const operator = await t.loginAs(DEMO.operator);
-    ticketId = (await recordTicket(operator, { description: "Saluran air tersumbat di Gang Kenanga, pelapor Ratna Kusumawardani minta dihubungi.", caller: { name: "Ratna Kusumawardani", phone: "081244556677", email: "ratna.kw@contohmail.id" } })).id;
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        const operator = await t.loginAs(DEMO.operator);
+        ticketId = (await recordTicket(operator, { description: "Saluran air tersumbat di Gang Kenanga, pelapor Ratna Kusumawardani minta dihubungi.", caller: { name: "Ratna Kusumawardani", phone: "081244556677", email: "ratna.kw@contohmail.id" } })).id;
+      },
+    });
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the operator finds the citizen by phone, records an erasure request with its deadline, and erases", async () => {
     const page = await newPage();

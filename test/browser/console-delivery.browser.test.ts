@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
 import type { Page } from "playwright-core";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, statusCallback, TWILIO } from "../support/channels.js";

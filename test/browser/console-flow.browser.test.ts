@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
 import type { Page } from "playwright-core";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, jobDepsOf, newSid, postTwilio, TWILIO } from "../support/channels.js";
@@ -102,7 +102,7 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     await page.getByRole("button", { name: "Verifikasi" }).click();
     await page.locator('[data-status="verified"]').waitFor();
 
-    await page.getByLabel("Kategori").click();
+    await page.getByRole("combobox", { name: "Kategori" }).click();
     await page.getByRole("option", { name: "Jalan dan jembatan" }).click();
     await page.getByRole("button", { name: "Simpan" }).click();
     await page.getByText("Berhasil").first().waitFor();

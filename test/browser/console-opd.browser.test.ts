@@ -2,9 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { Agency, Attachment, AuditEvent, Forward, Ticket, User } from "../../server/entities/index.js";
 
 /**
@@ -15,43 +15,35 @@ import { Agency, Attachment, AuditEvent, Forward, Ticket, User } from "../../ser
 const [target] = await testTargets();
 describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let pending: Ticket[];
-  const login = async (email: string): Promise<Page> => {
-    const page = await (await browser.context({ viewport: { width: 1440, height: 1000 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, email);
-    return page;
-  };
+  const login = (email: string): Promise<Page> => c.signedIn(email);
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    const m = t.database.db.manager;
-    const pu = await m.getRepository(Agency).findOneByOrFail({ code: "DPU" });
-    const forwards = await m.getRepository(Forward).find({ where: { agencyId: pu.id, status: "pending" }, order: { id: "ASC" } });
-    pending = [];
-    for (const f of forwards) {
-      const ticket = await m.getRepository(Ticket).findOneByOrFail({ id: f.ticketId });
-      if (ticket.privacy === "publik" && ticket.status === "forwarded") pending.push(ticket);
-    }
-    assert.ok(pending.length >= 1, "a publik ticket waiting at Dinas PU");
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        const m = t.database.db.manager;
+        const pu = await m.getRepository(Agency).findOneByOrFail({ code: "DPU" });
+        const forwards = await m.getRepository(Forward).find({ where: { agencyId: pu.id, status: "pending" }, order: { id: "ASC" } });
+        pending = [];
+        for (const f of forwards) {
+          const ticket = await m.getRepository(Ticket).findOneByOrFail({ id: f.ticketId });
+          if (ticket.privacy === "publik" && ticket.status === "forwarded") pending.push(ticket);
+        }
+        assert.ok(pending.length >= 1, "a publik ticket waiting at Dinas PU");
+      },
+    });
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the head assigns the ticket to staff, who then finds it, and asks the citizen for more information", async () => {
     const m = t.database.db.manager;
     const ticket = pending[0]!;
     const staff = await m.getRepository(User).findOneByOrFail({ email: DEMO.staffPU });
     const head = await login(DEMO.headPU);
-    await head.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await head.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await head.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await head.getByLabel("Tugaskan ke staf").click();
     await head.getByRole("option", { name: staff.name }).click();
@@ -87,7 +79,7 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
     const head = await login(DEMO.headPU);
-    await head.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await head.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await head.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await head.getByRole("button", { name: "Kirim tanggapan resmi" }).click();
     const dialog = head.getByRole("dialog");
@@ -110,7 +102,7 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     assert.equal(await m.getRepository(AuditEvent).count({ where: { ticketId: ticket.id, type: "attachment.added" } }), 1);
 
     const op = await login(DEMO.operator);
-    await op.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await op.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await op.locator('[data-status="answered"]').waitFor();
     const inAnswer = op.locator('[data-direction="answer"]').getByRole("link", { name: "berita-acara.pdf" });
     await inAnswer.waitFor();
@@ -124,7 +116,7 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
 
     // The head of another OPD never sees the ticket, let alone the file.
     const dinkes = await login(DEMO.headDinkes);
-    await dinkes.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await dinkes.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await dinkes.waitForTimeout(1500);
     assert.equal(await dinkes.getByRole("heading", { level: 1, name: ticket.number }).count(), 0);
     assert.equal(await dinkes.getByRole("link", { name: "berita-acara.pdf" }).count(), 0);
@@ -135,12 +127,12 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
   it("the head returns a ticket as not their authority with a reason; the operator sees it and the reason", async () => {
     const ticket = pending[1] ?? pending[0]!;
     const head = await login(DEMO.headPU);
-    await head.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await head.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await head.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     if (await head.getByRole("button", { name: "Kembalikan (bukan wewenang)" }).count() === 0) {
       // The first test left this ticket waiting on the citizen: the operator resumes it first.
       const op = await login(DEMO.operator);
-      await op.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+      await op.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
       await op.getByRole("button", { name: "Pelapor sudah menjawab" }).click();
       await op.locator('[data-status="forwarded"]').waitFor();
       await op.close();
@@ -157,7 +149,7 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     await head.close();
 
     const op = await login(DEMO.operator);
-    await op.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await op.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await op.locator('[data-status="returned"]').waitFor();
     await op.locator('[data-forward-status="returned"]').getByText(reason).waitFor();
     await screenshot(op, "51-operator-sees-return");

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { Contact, ContactIdentity, Ticket } from "../../server/entities/index.js";
 
 /**
@@ -14,24 +15,17 @@ import { Contact, ContactIdentity, Ticket } from "../../server/entities/index.js
 const [target] = await testTargets();
 describe("console: recording a phone complaint (acceptance 2)", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target);
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("one form, a few seconds: the call becomes a voice ticket with the caller as a citizen", async () => {
-    const page = await (await browser.context({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
+    const page = await (await c.browser.context({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, DEMO.operator);
     await page.getByRole("menuitem", { name: "Catat aduan telepon" }).click();
     await page.getByLabel("Nomor penelepon").waitFor();
@@ -40,7 +34,7 @@ describe("console: recording a phone complaint (acceptance 2)", { skip: browserS
     // Keyboard only: the number field has focus when the form opens.
     await page.keyboard.type("0812 7777 3001");
     await page.getByLabel("Ringkasan aduan").fill("Lampu lalu lintas di simpang Jl. Ahmad Yani mati sejak pagi, rawan kecelakaan.");
-    await page.getByLabel("Kategori").click();
+    await page.getByRole("combobox", { name: "Kategori" }).click();
     await page.getByRole("option", { name: "Lampu lalu lintas dan rambu" }).click();
     await screenshot(page, "10-phone-call-form");
     await page.getByLabel("Ringkasan aduan").press("Control+Enter");
@@ -82,10 +76,10 @@ describe("console: recording a phone complaint (acceptance 2)", { skip: browserS
   });
 
   it("the form refuses a call without a number or summary, and says why", async () => {
-    const page = await (await browser.context()).newPage();
-    await page.goto(`${server.url}/console/#/login`);
+    const page = await (await c.browser.context()).newPage();
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/create`);
+    await page.goto(`${c.url}/console/#/tickets/create`);
     await page.getByLabel("Nomor penelepon").waitFor();
     const before = await t.database.db.manager.getRepository(Ticket).count();
     await page.getByRole("button", { name: "Simpan" }).click();

@@ -2,9 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
 import { Calendar, CalendarHoliday, Category, ChannelAccount, Notification, SlaPolicyRow, Ticket, User } from "../../server/entities/index.js";
 import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
@@ -22,33 +23,30 @@ import { join } from "node:path";
 const [target] = await testTargets();
 describe("console: supervisor and admin", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   const newPage = async (bypassCSP = false) => {
-    const ctx = await browser.context({ bypassCSP, viewport: { width: 1440, height: 1000 } });
+    const ctx = await c.browser.context({ bypassCSP, viewport: { width: 1440, height: 1000 } });
     // The browser's clock follows the server's (a week on), so "breached" means the same to both.
     await ctx.clock.setFixedTime(t.clock.now());
     return ctx.newPage();
   };
   const login = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/console/#/login`);
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, email);
   };
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    t.clock.advance(7 * 24 * 3600_000);
-    const r = await processDueClocks(t.database.db, t.clock.now(), { secretKey: t.config.sessionSecret });
-    assert.ok(r.notifications > 0, "breaches were notified");
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        t.clock.advance(7 * 24 * 3600_000);
+        const r = await processDueClocks(t.database.db, t.clock.now(), { secretKey: t.config.sessionSecret });
+        assert.ok(r.notifications > 0, "breaches were notified");
+      },
+    });
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the supervisor's overview: breaches, queues by status and OPD, returns; unread notifications", async () => {
     const m = t.database.db.manager;
@@ -112,7 +110,7 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     const night = await m.getRepository(User).findOneByOrFail({ email: "operator2@demo.aduan.id" });
     const page = await newPage();
     await login(page, DEMO.supervisor);
-    await page.goto(`${server.url}/console/#/tickets/${returned.id}/show`);
+    await page.goto(`${c.url}/console/#/tickets/${returned.id}/show`);
     await page.getByRole("heading", { level: 1, name: returned.number, exact: true }).waitFor();
     await page.locator('[data-forward-status="returned"]').waitFor();
 
@@ -196,7 +194,7 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     const m = t.database.db.manager;
     const page = await newPage(true);
     // A wrong password: the server's code is said in Bahasa Indonesia, not the server's English text.
-    await page.goto(`${server.url}/console/#/login`);
+    await page.goto(`${c.url}/console/#/login`);
     await page.getByLabel(/^(Email|Username)/).first().fill(DEMO.admin);
     await page.getByLabel(/^(Kata sandi|Password)/).first().fill(`${DEMO_PASSWORD}-salah`);
     await page.getByRole("button", { name: "Masuk" }).click();
@@ -222,7 +220,7 @@ describe("console: supervisor and admin", { skip: browserSkip }, () => {
     await page.getByText(/^Sudah ada kebijakan SLA aktif untuk cakupan yang sama/).waitFor();
     assert.equal(await page.getByText(/already applies/).count(), 0);
     await screenshot(page, "44-admin-sla-policy-error");
-    await page.getByLabel("Kategori").click();
+    await page.getByRole("combobox", { name: "Kategori" }).click();
     await page.getByRole("option", { name: "Jalan dan jembatan" }).click();
     await followup.getByLabel("Satuan").click();
     await page.getByRole("option", { name: "hari kalender" }).click();

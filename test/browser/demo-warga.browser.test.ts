@@ -109,7 +109,7 @@ describe("demo sandbox: the citizen's phone in Chromium", { skip: browserSkip },
     await openTicket(op, number);
     await op.getByRole("button", { name: "Verifikasi" }).click();
     await op.locator('[data-status="verified"]').waitFor();
-    await op.getByLabel("Kategori").click();
+    await op.getByRole("combobox", { name: "Kategori" }).click();
     await op.getByRole("option", { name: "Jalan dan jembatan" }).click();
     await op.getByRole("button", { name: "Simpan" }).click();
     await op.getByText("Berhasil").first().waitFor();

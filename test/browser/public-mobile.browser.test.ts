@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
 import { DEMO, type TestApp } from "../support/app.js";
 import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly, servePublicSite } from "../support/public.js";
-import { KINERJA_LABELS } from "../../server/http/public/kinerja.js";
+import { KINERJA_LABELS } from "../../server/http/public/performance-page.js";
 import { LAYOUT_LABELS } from "../../server/http/public/layout.js";
 import { HOME_LABELS } from "../../server/http/public/home.js";
 

@@ -2,9 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { answerAsHeadPU, categoryId, recordTicket, unescapeHtml, verifyAndForward } from "../support/public.js";
 import { AuditEvent, TicketPublication } from "../../server/entities/index.js";
 
@@ -17,37 +18,34 @@ import { AuditEvent, TicketPublication } from "../../server/entities/index.js";
 const [target] = await testTargets();
 describe("console: the publication preview (acceptance 9)", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let ticket: { id: number; number: string };
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    const operator = await t.loginAs(DEMO.operator);
-    ticket = await recordTicket(operator, {
-      subject: "Parkir liar menutup trotoar",
-      description: "Mobil milik Sugiarto Wibisono selalu diparkir di trotoar Jl. Kenanga 12 sehingga pejalan kaki turun ke jalan raya.",
-      categoryId: await categoryId(t, "jalan-jembatan"),
-      caller: { name: "Rina Marlina", phone: "081234500078" },
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        const operator = await t.loginAs(DEMO.operator);
+        ticket = await recordTicket(operator, {
+          subject: "Parkir liar menutup trotoar",
+          description: "Mobil milik Sugiarto Wibisono selalu diparkir di trotoar Jl. Kenanga 12 sehingga pejalan kaki turun ke jalan raya.",
+          categoryId: await categoryId(t, "jalan-jembatan"),
+          caller: { name: "Rina Marlina", phone: "081234500078" },
+        });
+        await verifyAndForward(t, operator, ticket.id);
+        await answerAsHeadPU(t, ticket.id, "Petugas kami sudah menegur Sugiarto Wibisono dan memasang rambu larangan parkir.");
+      },
     });
-    await verifyAndForward(t, operator, ticket.id);
-    await answerAsHeadPU(t, ticket.id, "Petugas kami sudah menegur Sugiarto Wibisono dan memasang rambu larangan parkir.");
-    server = await listen(t);
-    browser = await launchBrowser();
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the operator redacts a third person's name in the preview and approves; every public surface shows the redacted version", async () => {
     // bypassCSP: axe-core is injected as a script (the console's CSP would refuse it).
-    const page = await (await browser.context({ bypassCSP: true, viewport: { width: 1280, height: 1000 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
+    const page = await (await c.browser.context({ bypassCSP: true, viewport: { width: 1280, height: 1000 } })).newPage();
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     const preview = page.getByTestId("publication-preview");
     await preview.getByRole("heading", { name: "Pratinjau publikasi" }).waitFor();
@@ -84,7 +82,7 @@ describe("console: the publication preview (acceptance 9)", { skip: browserSkip 
     assert.equal(await t.database.db.manager.getRepository(AuditEvent).countBy({ ticketId: ticket.id, type: "ticket.publication_approved" }), 1);
 
     // The public report page in the browser, then every other public surface.
-    await page.goto(`${server.url}/laporan/${ticket.number}`);
+    await page.goto(`${c.url}/laporan/${ticket.number}`);
     const publicText = (await page.locator("main").textContent()) ?? "";
     assert.match(publicText, /Mobil milik \[disamarkan\] \[disamarkan\] selalu diparkir/);
     assert.match(publicText, /sudah menegur \[disamarkan\] \[disamarkan\] dan memasang rambu/);

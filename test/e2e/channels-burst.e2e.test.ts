@@ -6,7 +6,7 @@ import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, TWILIO } from "../support/channels.js";
 import { AuditEvent, Contact, InboundReceipt, Message, OutboxItem, SlaClock, Ticket } from "../../server/entities/index.js";
-import type { IngestBatcher } from "../../server/channels/ingest-batcher.js";
+import type { IngestBatcher } from "../../server/ingest/ingest-batcher.js";
 import { verifyAudit } from "../../server/queries/verify-audit.js";
 
 /**

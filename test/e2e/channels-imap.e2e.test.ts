@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { simpleParser } from "mailparser";
-import { startFakeImap, startFakeSmtp, type FakeImap, type FakeSmtp } from "../../channels/testing.js";
+import { startFakeImap, startFakeSmtp, type FakeImap, type FakeSmtp } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf } from "../support/channels.js";

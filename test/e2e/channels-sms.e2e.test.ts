@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import supertest from "supertest";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, jobDepsOf, newSid, pathOf, postTwilio, statusCallback, TWILIO } from "../support/channels.js";
@@ -186,7 +186,7 @@ for (const target of await testTargets()) {
       const missing = await http().post(pathOf(account.webhookUrl)).type("form").send("Body=hai&From=%2B6281");
       assert.equal(missing.status, 401);
       // One changed byte of the body after signing.
-      const { twilioSignature, formBody } = await import("../../channels/testing.js");
+      const { twilioSignature, formBody } = await import("../../channels/testing/index.js");
       const sig = twilioSignature(TWILIO.authToken, account.webhookUrl, params);
       const tampered = formBody(params).toString("utf8").replace("Pesan+palsu", "Pesan+palsi");
       assert.equal((await http().post(pathOf(account.webhookUrl)).set("x-twilio-signature", sig).type("form").send(tampered)).status, 401);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import { freePort } from "../../bench/support/server-process.js";
 import { simpleParser } from "mailparser";
-import { startFakeSmtp, type FakeSmtp } from "../../channels/testing.js";
+import { startFakeSmtp, type FakeSmtp } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf } from "../support/channels.js";

@@ -2,13 +2,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
 import { simpleParser } from "mailparser";
-import { startFakeSmtp, startFakeTelegram, type FakeSmtp, type FakeTelegram } from "../../channels/testing.js";
+import { startFakeSmtp, startFakeTelegram, type FakeSmtp, type FakeTelegram } from "../../channels/testing/index.js";
 import { emailEvent } from "../../channels/email/email.connector.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf, pathOf } from "../support/channels.js";
 import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
-import { inboundSink } from "../../server/channels/inbound-sink.js";
+import { inboundSink } from "../../server/ingest/inbound-sink.js";
 import { Attachment, AuditEvent, Contact, InboundReceipt, Message, Ticket } from "../../server/entities/index.js";
 import { ChannelAccount } from "../../server/entities/channel-account.entity.js";
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
-import { startFakeTwilio, type FakeTwilio, type FormParams } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio, type FormParams } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf, pathOf, postTwilio } from "../support/channels.js";
@@ -42,7 +42,7 @@ for (const target of await testTargets()) {
       assert.ok(m, `${verb} in ${twiml}`);
       return m[1]!.replace(/&amp;/g, "&");
     };
-    const callStatusUrl = () => account.webhookUrl.replace("/webhooks/twilio-voice/", "/voice/") + "/call-status";
+    const callStatusUrl = () => `${account.webhookUrl}?step=call-status`;
 
     before(async () => {
       tw = await startFakeTwilio({ accountSid: VOICE.accountSid, authToken: VOICE.authToken });
@@ -101,6 +101,12 @@ for (const target of await testTargets()) {
       assert.deepEqual([call.answered, call.durationSeconds, call.ticketId, call.contactId, call.recordingRef], [true, 95, ticket.id, ticket.contactId, `call:${sid}:recording`]);
       const log = await operator.get(`/api/calls?filter=${encodeURIComponent(JSON.stringify({ contactId: ticket.contactId }))}`).expect(200);
       assert.deepEqual(log.body.map((c: { callSid: string; answered: boolean; durationSeconds: number }) => [c.callSid, c.answered, c.durationSeconds]), [[sid, true, 95]]);
+      // The call log names the recording, and it plays in the page (audio served inline, through the gate).
+      assert.equal(log.body[0].recordingAttachmentId, att.id);
+      const audio = await operator.get(`/api/attachments/${att.id}/content`).buffer(true).parse((res, cb) => { const chunks: Buffer[] = []; res.on("data", (c: Buffer) => chunks.push(c)); res.on("end", () => cb(null, Buffer.concat(chunks))); }).expect(200);
+      assert.equal(audio.headers["content-type"], "audio/mpeg");
+      assert.match(String(audio.headers["content-disposition"]), /^inline/);
+      assert.equal((audio.body as Buffer).toString(), "ID3-fake-mp3-recording-bytes");
     });
 
     it("2: keying a known ticket number speaks its status; another caller hears 'not found'", async () => {
@@ -137,6 +143,11 @@ for (const target of await testTargets()) {
       t.clock.set(new Date("2026-11-23T03:30:00Z"));
       const open = await twilioPost(next(menu, "Gather"), callParams(newCallSid(), from, { Digits: "0" }));
       assert.match(open, /<Enqueue [^>]*>aduan-operator<\/Enqueue>/);
+      // Christmas Day (Friday 25 December 2026, a national holiday in the calendar) at 10:00 WIB.
+      t.clock.set(new Date("2026-12-25T03:00:00Z"));
+      const holiday = await twilioPost(next(menu, "Gather"), callParams(newCallSid(), from, { Digits: "0" }));
+      assert.match(holiday, /Hari ini hari libur, operator tidak bertugas[\s\S]*<Record /);
+      t.clock.set(new Date("2026-11-23T03:30:00Z"));
     });
 
     it("junk signed by Twilio is answered without a crash", async () => {

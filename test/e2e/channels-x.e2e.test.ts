@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import supertest from "supertest";
-import { startFakeX, xWebhookSignature, type FakeX } from "../../channels/testing.js";
+import { startFakeX, xWebhookSignature, type FakeX } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf, pathOf } from "../support/channels.js";
@@ -129,11 +129,17 @@ for (const target of await testTargets()) {
       await sweep();
       assert.deepEqual(api.calls.at(-1)!.body, { text: "Sudah kami laporkan ke Dishub, petugas menuju lokasi.", reply: { in_reply_to_tweet_id: "1795000000000000100" } });
 
-      const tooLong = await operator.post("/api/messages").send({ ticketId: ticket.id, direction: "outbound", body: `Mohon maaf ${"sekali ".repeat(45)}` }).expect(201);
+      // A reply under a post longer than X allows is refused up front, naming the limit; nothing is queued.
+      const before = await m().getRepository(Message).countBy({ ticketId: ticket.id });
+      const tooLong = await operator.post("/api/messages").send({ ticketId: ticket.id, direction: "outbound", body: `Mohon maaf ${"sekali ".repeat(45)}` });
+      assert.equal(tooLong.status, 422, JSON.stringify(tooLong.body));
+      assert.match(tooLong.body.message, /a reply under a post on X accepts at most 280/);
+      assert.equal(await m().getRepository(Message).countBy({ ticketId: ticket.id }), before);
+      // 280 characters exactly still go out.
+      const exact = "Terima kasih. ".padEnd(280, "x");
+      await operator.post("/api/messages").send({ ticketId: ticket.id, direction: "outbound", body: exact }).expect(201);
       await sweep();
-      const failed = await m().getRepository(Message).findOneByOrFail({ id: tooLong.body.id });
-      assert.equal(failed.deliveryStatus, "failed");
-      assert.match(failed.deliveryError ?? "", /at most 280 characters/);
+      assert.equal(api.calls.at(-1)!.body.text, exact);
     });
   });
 }

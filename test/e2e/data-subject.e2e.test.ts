@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import supertest from "supertest";
 import yauzl from "yauzl";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf, newSid, postTwilio, TWILIO, inboundSms } from "../support/channels.js";

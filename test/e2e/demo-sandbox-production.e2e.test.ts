@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { SYSTEM_ACTOR } from "../../server/commands/append-audit-event.js";
 import { saveChannelAccount } from "../../server/commands/save-channel-account.js";
 import { createDataSource } from "../../server/config/data-source.js";

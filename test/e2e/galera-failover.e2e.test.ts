@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formBody, twilioSignature, type FormParams } from "../../channels/testing.js";
+import { formBody, twilioSignature, type FormParams } from "../../channels/testing/index.js";
 import { createDataSource } from "../../server/config/data-source.js";
 import { Db } from "../../server/lib/db.js";
 import { runMigrationsLocked } from "../../server/lib/migration-lock.js";

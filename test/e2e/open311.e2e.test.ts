@@ -139,7 +139,7 @@ for (const target of await testTargets()) {
         assert.equal(noLocation.status, 400);
         assert.ok(isSpecError(noLocation.body));
         const badService = await client.post(format, { ...args, api_key: apiKey, service_code: "tidak-ada" });
-        assert.equal(badService.status, 400);
+        assert.equal(badService.status, 404);
         const ok = await client.post(format, { ...args, api_key: apiKey, "attribute[privacy]": "anonim" });
         assert.ok(ok.status === 200 || ok.status === 201, ok.raw);
         const created = (ok.body as any[])[0];

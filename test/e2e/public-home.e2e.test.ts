@@ -10,7 +10,7 @@ import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly, unescapeHtml } from "../support/public.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../server/demo/demo-data.js";
 import { HOME_LABELS } from "../../server/http/public/home.js";
-import { KINERJA_LABELS } from "../../server/http/public/kinerja.js";
+import { KINERJA_LABELS } from "../../server/http/public/performance-page.js";
 import { LAYOUT_LABELS } from "../../server/http/public/layout.js";
 import { DEMO_BRAND } from "../../server/http/public/brand.js";
 import { loadConfig } from "../../server/config/env.js";

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
-import { startFakeTwilio, type FakeTwilio } from "../../channels/testing.js";
+import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { jobDepsOf, TWILIO } from "../support/channels.js";

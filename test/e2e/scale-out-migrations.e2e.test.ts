@@ -56,7 +56,13 @@ for (const target of (await testTargets({ cluster: true })).filter((t) => t.name
       const m = await freshMysqlDatabase("aduan_mig", rootUrl);
       drops.push(m.drop);
       const sources = Array.from({ length: PROCESSES }, () => createDataSource({ databaseUrl: m.url, poolSize: 2 }));
-      await Promise.all(sources.map((ds) => ds.initialize()));
+      // All settled, so a failure closes the ones that did connect (and its error is reported).
+      const opened = await Promise.allSettled(sources.map((ds) => ds.initialize()));
+      const failed = opened.find((o): o is PromiseRejectedResult => o.status === "rejected");
+      if (failed) {
+        await Promise.all(sources.filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
+        throw failed.reason;
+      }
       const { ensureSlaDefaults } = await import("../../server/commands/ensure-sla-defaults.js");
       const { Db } = await import("../../server/lib/db.js");
       try {

@@ -49,10 +49,11 @@ for (const target of await testTargets({ cluster: true })) {
     const at = (iso: string) => {
       t.clock.set(new Date(iso));
     };
+    // The SLA's own notices (notices of new work, e.g. the forward's, are tested in notices.e2e.test.ts).
     const notes = async (agent: supertest.Agent, ticketId: number) =>
-      (await agent.get("/api/notifications").query({ filter: JSON.stringify({ ticketId }), range: "[0,99]" })).body as { type: string; title: string; read: boolean }[];
+      ((await agent.get("/api/notifications").query({ filter: JSON.stringify({ ticketId }), range: "[0,99]" })).body as { type: string; title: string; read: boolean }[]).filter((n) => n.type.startsWith("sla_"));
     const clocks = async (ticketId: number) => (await operator.get(`/api/tickets/${ticketId}/clocks`)).body as { kind: string; state: string; dueAt: string | null; warnAt: string | null; forwardId: number | null; events: { kind: string; level: number }[] }[];
-    const mailsAbout = (to: string, number: string) => smtp.mails.filter((m) => m.to.includes(to) && m.subject.includes(number));
+    const mailsAbout = (to: string, number: string) => smtp.mails.filter((m) => m.to.includes(to) && m.subject.includes(number) && m.subject.includes("SLA"));
 
     it("warns, breaches at level 1, escalates to level 2 once each; answering stops the clock; waiting pauses it; no reply for 10 working days closes", async () => {
       await at(T0.toISOString());

@@ -11,10 +11,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Express } from "express";
 import type supertest from "supertest";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
+import { registeredRoutes } from "../support/routes.js";
 import { Agency } from "../../server/entities/agency.entity.js";
 import { Attachment } from "../../server/entities/attachment.entity.js";
 import { AuditEvent } from "../../server/entities/audit-event.entity.js";
@@ -24,6 +24,7 @@ import { Message } from "../../server/entities/message.entity.js";
 import { Notification } from "../../server/entities/sla.entity.js";
 import { User } from "../../server/entities/user.entity.js";
 import { Ticket } from "../../server/entities/ticket.entity.js";
+import { TicketRating } from "../../server/entities/ticket-rating.entity.js";
 import { gateCallCount } from "../../server/queries/access-gate.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
 import { emailNotifications, type OutgoingMail } from "../../server/commands/email-notifications.js";
@@ -76,10 +77,16 @@ const GATED: Record<string, GatedRoute> = {
   "get /api/tickets": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets?${q({ id: [f[w]] })}` }) },
   "get /api/tickets/:id": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}` }) },
   "get /api/tickets/:id/duplicates": { roles: CENTER, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/duplicates` }) },
+  // A case cluster: the primary and the member tickets the viewer may open, each through the gate.
+  "get /api/tickets/:id/cluster": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/cluster` }) },
+  // Categories and OPDs with confidence, never the text; the gate still opens (and audits) the ticket.
+  "get /api/tickets/:id/routing-suggestions": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/routing-suggestions` }) },
   "post /api/tickets": { roles: CENTER, operatorSees: true, rahasiaRead: false, sample: () => ({ method: "post", url: "/api/tickets", body: { description: `Laporan telepon: ${TEXT}`, privacy: "anonim", caller: { name: NAME, phone: PHONES[0] } } }) },
   "put /api/tickets/:id": { roles: CENTER, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "put", url: `/api/tickets/${f[w]}`, body: { priority: "high" } }) },
   "post /api/tickets/:id/transitions": { roles: READERS, operatorSees: true, rahasiaRead: true, resume: true, sample: (f, w) => ({ method: "post", url: `/api/tickets/${f[w]}/transitions`, body: { action: "request_info", message: "Mohon foto lokasi" } }) },
   "get /api/tickets/:id/clocks": { roles: [...READERS, "admin"], operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/clocks` }) },
+  // The citizen's rating comment and dispute reasons are their own words: masked for an OPD like every free text.
+  "get /api/tickets/:id/citizen-feedback": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/citizen-feedback` }) },
   "get /api/tickets/:id/reply-options": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/reply-options` }) },
   "get /api/messages": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/messages?${q({ ticketId: f[w] })}` }) },
   "get /api/messages/:id": { roles: READERS, operatorSees: true, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/messages/${f[`${w}Message`]}` }) },
@@ -104,7 +111,13 @@ const GATED: Record<string, GatedRoute> = {
   // The public preview shows the masked public version (rahasia: no text), still an opened ticket.
   "get /api/tickets/:id/publication": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "get", url: `/api/tickets/${f[w]}/publication` }) },
   "post /api/tickets/:id/publication/preview": { roles: CENTER, operatorSees: false, rahasiaRead: true, sample: (f, w) => ({ method: "post", url: `/api/tickets/${f[w]}/publication/preview`, body: { redactions: [] } }) },
+  // Presence shows staff names only: the gate's row rule decides, nothing of the ticket is shown (no rahasia read).
+  "post /api/tickets/:id/presence": { roles: READERS, operatorSees: false, rahasiaRead: false, sample: (f, w) => ({ method: "post", url: `/api/tickets/${f[w]}/presence`, body: {} }) },
   "put /api/tickets/:id/publication": { roles: CENTER, operatorSees: false, rahasiaRead: true, okStatuses: [409], sample: (f, w) => ({ method: "put", url: `/api/tickets/${f[w]}/publication`, body: { redactions: [] } }) },
+  // Marking a photo "boleh tampil" opens its ticket through the gate; anonim and rahasia are refused (409), nothing of the ticket is returned.
+  "put /api/attachments/:id/wall": { roles: CENTER, operatorSees: false, rahasiaRead: true, okStatuses: [409], sample: (f, w) => ({ method: "put", url: `/api/attachments/${f[`${w}Attachment`]}/wall`, body: {} }) },
+  // Approving a photo for the public report page opens its ticket the same way; rahasia is refused (409), nothing of the ticket is returned.
+  "put /api/attachments/:id/public": { roles: CENTER, operatorSees: false, rahasiaRead: true, okStatuses: [409], sample: (f, w) => ({ method: "put", url: `/api/attachments/${f[`${w}Attachment`]}/public`, body: {} }) },
 };
 
 /**
@@ -122,6 +135,18 @@ const GATED_ELSEWHERE: Record<string, string> = {
   "post /api/data-subject-requests/:id/erase": "UU PDP erasure (command center)",
   // The whole database: the field rule cannot apply, the gate records a rahasia read of every rahasia ticket (tested below).
   "get /api/operations/export": "the admin's full export",
+  // Aggregates per OPD and period; the only case text is the citizens' rating comments, masked for every role
+  // (maskPublicText with the reporter's names) and left out for rahasia tickets; the row rule (an OPD its own) and
+  // the masking are tested in test/e2e/reports.e2e.test.ts.
+  "get /api/reports/agency-month": "reports per OPD (aggregates; masked rating comments)",
+  // Grouping tickets into a case and taking one out (command center): the answer is the cluster as
+  // GET /api/tickets/:id/cluster presents it (through the gate); tested in test/e2e/case-clusters.e2e.test.ts.
+  "post /api/tickets/:id/cluster": "grouping a case cluster (command center)",
+  "delete /api/tickets/:id/cluster/members/:memberId": "taking a ticket out of a case cluster (command center)",
+  // The gate opens the ticket (as for the marking above); tested in test/e2e/wall-photos.e2e.test.ts.
+  "delete /api/attachments/:id/wall": "taking a photo off the wall (command center)",
+  // The same for the public report page; tested in test/e2e/public-photos.e2e.test.ts.
+  "delete /api/attachments/:id/public": "withdrawing a photo from the public report page (command center)",
 };
 
 /** Reviewed: staff routes that return no ticket content (configuration, people, counts, the session). */
@@ -134,6 +159,8 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "get /api/contacts": "the citizen register: command center only (role rule), no complaint text",
   "get /api/contacts/:id": "the citizen register: command center only (role rule), no complaint text",
   "put /api/contacts/:id": "the citizen register: command center only (role rule), no complaint text",
+  "post /api/contacts/:id/merge": "the citizen register (linking a citizen's identities): command center only (role rule), answers contact and identity rows, no complaint text",
+  "post /api/contact-merges/:id/undo": "the citizen register (unlinking): command center only (role rule), answers ids and counts, no complaint text",
   "get /api/calls": "the call log: command center only (role rule), no complaint text",
   "get /api/agencies": "configuration",
   "get /api/agencies/:id": "configuration",
@@ -155,6 +182,8 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "post /api/calendars": "configuration",
   "put /api/calendars/:id": "configuration",
   "post /api/calendars/:id/holidays": "configuration",
+  "post /api/calendars/:id/holidays/import": "configuration",
+  "get /api/calendars/:id/holidays/computed": "configuration",
   "get /api/sla-policies": "configuration",
   "get /api/sla-policies/:id": "configuration",
   "post /api/sla-policies": "configuration",
@@ -164,6 +193,8 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "get /api/sla/reports": "aggregates per OPD or category",
   "get /api/notifications/unread-count": "a count",
   "post /api/notifications/read": "counts",
+  "get /api/notifications/settings": "the caller's own e-mail preference",
+  "put /api/notifications/settings": "the caller's own e-mail preference",
   "get /api/channel-connectors": "configuration",
   "get /api/channel-accounts": "configuration (secrets masked)",
   "get /api/channel-accounts/:id": "configuration (secrets masked)",
@@ -171,6 +202,7 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "put /api/channel-accounts/:id": "configuration",
   "delete /api/channel-accounts/:id": "configuration",
   "get /api/channel-accounts/:id/session": "connector health",
+  "post /api/channel-accounts/:id/session/logout": "connector control (admin: ends the WhatsApp Web login)",
   "post /api/channel-accounts/:id/register-webhook": "provider answer",
   "get /api/reply-templates": "configuration",
   "get /api/reply-templates/:id": "configuration",
@@ -178,7 +210,21 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "get /api/open311-keys": "configuration",
   "post /api/open311-keys": "configuration",
   "delete /api/open311-keys/:id": "configuration",
+  "get /api/webhook-endpoints": "configuration (secrets never shown after creation)",
+  "get /api/webhook-endpoints/:id": "configuration (secrets never shown after creation)",
+  "post /api/webhook-endpoints": "configuration (the new secret, once)",
+  "put /api/webhook-endpoints/:id": "configuration",
+  "get /api/webhook-deliveries": "the delivery log: ids, event types, states and response codes; no payloads",
+  "get /api/webhook-deliveries/:id": "the delivery log: ids, event types, states and response codes; no payloads",
+  "post /api/webhook-deliveries/:id/redeliver": "a delivery's state (the payload goes to the receiver, built by the endpoint's scope: server/webhooks/payload.ts)",
   "get /api/openapi.json": "the API description",
+  "get /api/events": "the live stream: ids, statuses and counts, filtered by the gate's row rule (server/live/events.ts mayReceive; test/e2e/live-events.e2e.test.ts)",
+  "get /api/wall/summary": "the wall: counts from the rollups",
+  "get /api/wall/agencies": "the wall: per-OPD counts and lights",
+  "get /api/wall/series": "the wall: counts per hour, day and category",
+  "get /api/wall/trending": "the wall: cluster sizes and categories (texts compared on the server, never returned)",
+  "get /api/wall/escalations": "the wall: ticket numbers, OPD and category names of SLA events",
+  "delete /api/tickets/:id/presence": "removes the caller's own presence row (row rule through the gate)",
   "get /api/auth/options": "which sign-in methods exist",
   "post /api/auth/2fa/verify": "the session's second factor",
   "post /api/auth/2fa/enrol": "the caller's own second factor",
@@ -191,38 +237,19 @@ const NO_TICKET_CONTENT: Record<string, string> = {
   "get /api/auth/oidc/start": "the sign-in redirect",
   "get /api/auth/oidc/callback": "the session",
   "get /api/operations/backup": "the backup's time and folder",
+  "get /api/audit/verification": "the last chain verification: counts, chain keys, positions and reasons (ids only, no event payload)",
+  "get /api/audit/event-types": "the distinct audit event type names",
   "get /api/retention": "configuration and a dry run listing case numbers",
   "put /api/retention": "configuration",
   "post /api/retention/run": "counts",
+  "get /api/map/points": "ticket ids, numbers, statuses, categories and points: no text, no reporter; no rahasia ticket, anonim points coarsened (test/e2e/map.e2e.test.ts)",
+  "get /api/wall/photos": "photos of publik tickets an operator marked for the wall, with number and category (test/e2e/wall-photos.e2e.test.ts)",
+  "get /api/wall/photos/:id/content": "a marked photo's copy without metadata, publik tickets only (test/e2e/wall-photos.e2e.test.ts)",
 };
 
 /** Outside /api: not staff reads. The public side renders through the masked public presenters (test/e2e/public-*.ts). */
-const NOT_STAFF_PREFIXES = ["/webhooks/", "/voice/", "/lapor", "/lacak", "/laporan", "/kinerja", "/open311/", "/publik/", "/console", "/demo/"];
+const NOT_STAFF_PREFIXES = ["/webhooks/", "/lapor", "/lacak", "/laporan", "/kinerja", "/open311/", "/publik/", "/console", "/demo/"];
 const NOT_STAFF_EXACT = new Set(["get /", "get /favicon.ico", "get /healthz", "get /readyz", "get /metrics"]);
-
-interface Layer {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-  rawPath?: string | string[] | RegExp;
-}
-
-/** Every route registered on the app, as "method /full/path", by walking the router stacks. */
-function registeredRoutes(app: Express): string[] {
-  const out: string[] = [];
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const m of Object.keys(layer.route.methods).filter((x) => x !== "_all")) for (const p of paths) out.push(`${m} ${prefix}${p === "/" && prefix ? "" : p}`);
-      } else if (layer.handle?.stack) {
-        const raws = Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath];
-        for (const r of raws) walk(layer.handle.stack, prefix + (typeof r === "string" && r !== "/" ? r : ""));
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, "");
-  return [...new Set(out)];
-}
 
 const haystack = (res: supertest.Response) => {
   const cd = String(res.headers["content-disposition"] ?? "");
@@ -301,6 +328,10 @@ for (const target of await testTargets()) {
         for (const id of [anonim.id, rahasia.id]) {
           await m.getRepository(Notification).insert({ userId: u.id, ticketId: id, slaEventId: null, type: "sla_breach", title: `Pelanggaran SLA level 1`, body: `Jalan berlubang, pelapor ${NAME} ${PHONES[2]}`, readAt: null, emailedAt: null, createdAt: t.clock.now() });
         }
+      }
+      // The citizen's rating comment names them (the ticket page shows it to staff through the gate).
+      for (const id of [anonim.id, rahasia.id]) {
+        await m.getRepository(TicketRating).insert({ ticketId: id, rating: 2, comment: `Saya ${NAME} (${PHONES[0]}) belum puas`, createdAt: t.clock.now(), updatedAt: t.clock.now() });
       }
       const firstAudit = async (ticketId: number) => (await m.getRepository(AuditEvent).findOneOrFail({ where: { ticketId, type: "ticket.received" } })).id;
       const forwardOf = async (ticketId: number) => (await m.getRepository(Forward).findOneByOrFail({ ticketId, agencyId: pu.id })).id;

@@ -49,7 +49,10 @@ export async function startTestApp(target: TestTarget, overrides: Partial<Config
       if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
       return agent;
     },
-    close: () => database.destroy(),
+    close: async () => {
+      await (app.locals.live as { close(): Promise<void> } | undefined)?.close();
+      await database.destroy();
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type supertest from "supertest";
-import { formBody, twilioSignature, type FormParams } from "../../channels/testing.js";
+import { formBody, twilioSignature, type FormParams } from "../../channels/testing/index.js";
 import type { ChannelJobDeps } from "../../server/jobs/channel-jobs.js";
 import type { TestApp } from "./app.js";
 

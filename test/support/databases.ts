@@ -50,6 +50,7 @@ export async function freshMysqlDatabase(prefix = "aduan_t", rootUrl = MYSQL_ROO
   const root = await mysql.createConnection({ uri: rootUrl });
   await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await root.end();
+  if (rootUrl === GALERA_ROOT_URL) await seenByEveryNode(name);
   return {
     url: `${rootUrl.replace(/\/+$/, "")}/${name}`,
     async drop() {
@@ -58,6 +59,25 @@ export async function freshMysqlDatabase(prefix = "aduan_t", rootUrl = MYSQL_ROO
       await c.end();
     },
   };
+}
+
+/**
+ * On the cluster a CREATE DATABASE returns once its own node has it; another node may apply it a
+ * moment later, and a connection that HAProxy sends there fails with "Unknown database". A causal
+ * read on each node (wsrep_sync_wait) returns only once that node has caught up.
+ */
+async function seenByEveryNode(name: string): Promise<void> {
+  const { NODES, nodeUrl } = (await import("../../scripts/galera.mjs")) as { NODES: number; nodeUrl: (n: number) => string };
+  for (let n = 1; n <= NODES; n++) {
+    const c = await mysql.createConnection({ uri: nodeUrl(n) });
+    try {
+      await c.query("SET SESSION wsrep_sync_wait = 15");
+      const [rows] = await c.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [name]);
+      if ((rows as unknown[]).length !== 1) throw new Error(`database ${name} not on Galera node ${n}`);
+    } finally {
+      await c.end();
+    }
+  }
 }
 
 export function freshSqliteFile(): { path: string; dir: string; drop(): void } {
@@ -102,9 +122,39 @@ export const galeraTarget: TestTarget = {
   name: "galera",
   async open() {
     const m = await freshMysqlDatabase("aduan_g", GALERA_ROOT_URL);
+    await visibleOnEveryNode(m.url);
     return openMigrated({ databaseUrl: m.url, poolSize: 8 }, m.drop);
   },
 };
+
+/**
+ * A CREATE DATABASE returns once the node that ran it has applied it; the other nodes apply it a
+ * moment later. HAProxy may send the next connection to one of them ("Unknown database"), so wait
+ * until every running node has the new database (a node that refuses connections is skipped).
+ */
+async function visibleOnEveryNode(url: string, timeoutMs = 15_000): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const { NODES, nodeUrl } = (await import("../../scripts/galera.mjs")) as { NODES: number; nodeUrl: (n: number) => string };
+  const deadline = Date.now() + timeoutMs;
+  for (let n = 1; n <= NODES; n++) {
+    for (;;) {
+      let conn: mysql.Connection | null = null;
+      try {
+        conn = await mysql.createConnection({ uri: nodeUrl(n), connectTimeout: 2000 });
+      } catch {
+        break; // a node that is down takes no connections from HAProxy either
+      }
+      try {
+        const [rows] = await conn.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [name]);
+        if ((rows as unknown[]).length) break;
+      } finally {
+        await conn.end();
+      }
+      if (Date.now() > deadline) throw new Error(`database ${name} did not reach Galera node ${n} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 async function galeraReachable(): Promise<void> {
   try {

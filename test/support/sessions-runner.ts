@@ -1,11 +1,11 @@
 // A sessions process for tests (test/e2e/channels-whatsapp-web-failover): the real supervisor and
 // lease on the test's database, with the whatsapp-web connector talking to a stand-in WhatsApp
 // Web page (channels/testing/fake-whatsapp-web.ts) instead of Chromium. Configured by RUNNER_JSON.
-import { fakeWhatsappWebClientFactory } from "../../channels/testing.js";
+import { fakeWhatsappWebClientFactory } from "../../channels/testing/index.js";
 import { createWhatsappWebConnector } from "../../channels/whatsapp-web/whatsapp-web.connector.js";
 import { createDataSource, type DataSourceSettings } from "../../server/config/data-source.js";
 import type { Config } from "../../server/config/env.js";
-import { findConnector } from "../../server/channels/connectors.js";
+import { findConnector } from "../../server/ingest/connectors.js";
 import { Db } from "../../server/lib/db.js";
 import { systemClock } from "../../server/lib/clock.js";
 import { createLogger } from "../../server/lib/logger.js";
