@@ -19,26 +19,19 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { loadConfig } from "../server/config/env.js";
 import { ensureSlaDefaults } from "../server/commands/ensure-sla-defaults.js";
-import { createApp } from "../server/http/app.js";
 import { systemClock } from "../server/lib/clock.js";
-import { createLogger } from "../server/lib/logger.js";
+import { listenBenchApp } from "./support/bench-app.js";
 import { launchBrowser, launchPersistentContext } from "../test/support/browser.js";
 import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { seedProgressBar } from "./support/progress.js";
 import { BENCH_PASSWORD, seedBulk } from "./support/seed-bulk.js";
 import { fmtBytes, fmtDuration, fmtInt, fmtMs, fmtRatio, summarize, table } from "./support/stats.js";
+import { parseCount } from "./support/args.js";
 
 const TARGET_MS = 1500;
 
-function parseCount(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.replace(/_/g, ""));
-  if (!m) throw new Error(`not a count: ${v}`);
-  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === "m" ? 1e6 : m[2]?.toLowerCase() === "k" ? 1e3 : 1));
-}
 
 export default async function consoleBench(argv: string[]): Promise<void> {
   const a = { tickets: 1_000_000, engine: "mariadb" as BenchEngine, rounds: 20, keep: false, reuse: false, profiles: ["disk", "memory"] as Profile[] };
@@ -84,20 +77,8 @@ export default async function consoleBench(argv: string[]): Promise<void> {
     const operator = ((await ds.query("SELECT email FROM users WHERE role = 'operator' AND active = 1 ORDER BY id LIMIT 1")) as { email: string }[])[0];
     if (!operator) throw new Error("no operator in the database");
 
-    const config = {
-      ...loadConfig({
-        NODE_ENV: "production",
-        DATA_DIR: "/tmp/aduan-bench",
-        SESSION_SECRET: "bench-session-secret-that-is-long-enough-0123456789",
-        ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-        PUBLIC_URL: "http://127.0.0.1",
-      }),
-    };
-    const app = createApp({ db, config, clock: systemClock, logger: createLogger("silent") });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let base: string;
+    ({ server, base } = await listenBenchApp(db));
 
     // Tickets to open: spread over the id range, read from the database.
     const ids = ((await ds.query("SELECT MIN(id) AS lo, MAX(id) AS hi FROM tickets")) as { lo: number; hi: number }[])[0]!;

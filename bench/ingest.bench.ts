@@ -1,5 +1,6 @@
 /**
  * npm run bench -- ingest [--db=mariadb|sqlite|both] [--seconds=20] [--concurrency=32] [--senders=1000]
+ *                         [--api-workers=N] [--soak-minutes=M]
  *
  * Issue 4, acceptance 6. Signed Twilio SMS webhooks at a fixed concurrency against the real server
  * (a child process, `server/main.ts --roles=api`, on a fresh database), beside a baseline measured in
@@ -9,17 +10,21 @@
  *
  * `--senders`: the number of distinct citizens; each one's first message opens a ticket (ticket
  * number, SLA clocks, acknowledgement in the outbox, audit events), later ones join it.
+ * `--api-workers`: the server's API processes (its own default when absent: one less than the CPU count, 1 to 4,
+ * on MariaDB; 1 on SQLite). CPU and memory are those of the server's whole process tree.
+ * `--soak-minutes`: after the measured run, that many minutes at half its throughput, printing each
+ * minute's p99 and the server's memory (issue 18: RSS at the end within 10% of the first minute's).
  */
 import { fork, spawn } from "node:child_process";
 import { once } from "node:events";
 import { Agent, request } from "node:http";
-import { formBody, twilioSignature, type FormParams } from "../channels/testing.js";
+import { formBody, twilioSignature, type FormParams } from "../channels/testing/index.js";
 import { saveChannelAccount } from "../server/commands/save-channel-account.js";
 import { SYSTEM_ACTOR } from "../server/commands/append-audit-event.js";
 import { dbServerCpuMs, machineLoad } from "./support/cpu.js";
 import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { fmtInt, fmtMs, fmtRatio, summarize, table } from "./support/stats.js";
-import { freePort, waitHealthy, stop, procCpuMs } from "./support/server-process.js";
+import { freePort, waitHealthy, stop, procCpuMs, processTree, treeCpuMs, treeRssBytes } from "./support/server-process.js";
 
 const TWILIO = { accountSid: `AC${"b".repeat(32)}`, authToken: "bench-twilio-auth-token-0123456789", fromNumber: "+6281100000001" };
 const PUBLIC_URL = "http://aduan.bench";
@@ -32,16 +37,20 @@ interface Args {
   seconds: number;
   concurrency: number;
   senders: number;
+  apiWorkers?: number;
+  soakMinutes: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { engines: ["mariadb", "sqlite"], seconds: 20, concurrency: 32, senders: 1000 };
+  const a: Args = { engines: ["mariadb", "sqlite"], seconds: 20, concurrency: 32, senders: 1000, soakMinutes: 0 };
   for (const arg of argv) {
     const [k, v = ""] = arg.replace(/^--/, "").split("=");
     if (k === "db") a.engines = v === "both" ? ["mariadb", "sqlite"] : [v as BenchEngine];
     else if (k === "seconds") a.seconds = Number(v);
     else if (k === "concurrency") a.concurrency = Number(v);
     else if (k === "senders") a.senders = Number(v);
+    else if (k === "api-workers") a.apiWorkers = Number(v);
+    else if (k === "soak-minutes") a.soakMinutes = Number(v);
     else throw new Error(`unknown option ${arg}`);
   }
   return a;
@@ -55,8 +64,11 @@ interface LoadResult {
   okSids: Set<string>;
 }
 
-/** `concurrency` loops posting for `seconds`; each request is built (and signed) by `make`. */
-async function load(port: number, path: string, seconds: number, concurrency: number, make: (i: number) => { body: string; headers: Record<string, string>; sid: string }): Promise<LoadResult> {
+/**
+ * `concurrency` loops posting for `seconds`; each request is built (and signed) by `make`. With
+ * `rate` (requests/s in all), request k is not sent before k/rate seconds.
+ */
+async function load(port: number, path: string, seconds: number, concurrency: number, make: (i: number) => { body: string; headers: Record<string, string>; sid: string }, rate?: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const r: LoadResult = { ok: 0, failed: 0, seconds, latencies: [], okSids: new Set() };
   let i = 0;
@@ -74,7 +86,14 @@ async function load(port: number, path: string, seconds: number, concurrency: nu
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
-        const req = make(i++);
+        const k = i++;
+        if (rate) {
+          const at = t0 + (k * 1000) / rate;
+          const wait = at - performance.now();
+          if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+          if (performance.now() >= end) break;
+        }
+        const req = make(k);
         const s = performance.now();
         const status = await one(req);
         r.latencies.push(performance.now() - s);
@@ -118,8 +137,13 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     else delete env.DATABASE_URL;
     // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-    const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts", "--roles=api"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    const serverArgs = ["--roles=api", ...(a.apiWorkers ? [`--api-workers=${a.apiWorkers}`] : [])];
+    const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts", ...serverArgs], { env, stdio: ["ignore", "ignore", "inherit"] });
     let appResult: LoadResult;
+    let appProcesses = 1;
+    let appRssMb = NaN;
+    const soak: { minute: number; rate: number; p99: number; failed: number; rssMb: number }[] = [];
+    const soakSids = new Set<string>();
     let appCpu: number;
     let appQuestions = NaN;
     let appDbCpu: number | null;
@@ -138,19 +162,35 @@ async function benchEngine(engine: BenchEngine, a: Args) {
       run = 1;
       await load(port, path, 5, a.concurrency, make);
       run = 2;
-      const cpu0 = procCpuMs(server.pid!);
+      const cpu0 = treeCpuMs(server.pid!);
       const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
       const q0 = await questions();
       appResult = await load(port, path, a.seconds, a.concurrency, make);
-      appCpu = procCpuMs(server.pid!) - cpu0;
+      appCpu = treeCpuMs(server.pid!) - cpu0;
       appQuestions = (await questions()) - q0;
       const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
       appDbCpu = db0 != null && db1 != null ? db1 - db0 : null;
+      appRssMb = treeRssBytes(server.pid!) / 2 ** 20;
+      // One process, or a primary and the API workers it forked.
+      const tree = processTree(server.pid!).length;
+      appProcesses = tree > 1 ? tree - 1 : 1;
+      if (a.soakMinutes > 0) {
+        const rate = (appResult.ok / appResult.seconds) / 2;
+        console.log(`soak: ${a.soakMinutes} min at ${fmtInt(rate)} messages/s (half the measured run)`);
+        for (let minute = 1; minute <= a.soakMinutes; minute++) {
+          run = 2 + minute;
+          const r = await load(port, path, 60, a.concurrency, make, rate);
+          for (const sid of r.okSids) soakSids.add(sid);
+          const rssMb = treeRssBytes(server.pid!) / 2 ** 20;
+          soak.push({ minute, rate: r.ok / r.seconds, p99: summarize(r.latencies).p99, failed: r.failed, rssMb });
+          console.log(`  minute ${minute}: ${fmtInt(r.ok / r.seconds)}/s, p99 ${fmtMs(summarize(r.latencies).p99)}, ${r.failed} failed, server RSS ${rssMb.toFixed(0)} MB`);
+        }
+      }
     } finally {
       await stop(server);
     }
-    // Count check: every 2xx of the measured run is exactly one stored inbound message.
-    const ids = [...appResult.okSids];
+    // Count check: every 2xx of the measured run (and of the soak) is exactly one stored inbound message.
+    const ids = [...appResult.okSids, ...soakSids];
     let stored = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
@@ -196,13 +236,20 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     rows.push(["", "messages/s", "p50", "p99", "non-2xx", "CPU/msg server", "CPU/msg database", "SQL/msg"]);
     rows.push([`Aduan webhook (${bench.version})`, fmtInt(rateA), fmtMs(sA.p50), fmtMs(sA.p99), fmtInt(appResult.failed), perMsg(appCpu, appResult.ok), perMsg(appDbCpu, appResult.ok), sqlPerMsg(appQuestions, appResult.ok)]);
     rows.push(["bare node:http, 1 tx of 4 inserts", fmtInt(rateB), fmtMs(sB.p50), fmtMs(sB.p99), fmtInt(bareResult.failed), perMsg(bareCpu, bareResult.ok), perMsg(bareDbCpu, bareResult.ok), sqlPerMsg(bareQuestions, bareResult.ok)]);
-    console.log(`\n${engine}: ${a.seconds} s at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all)`);
+    console.log(`\n${engine}: ${a.seconds} s at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all); server: ${appProcesses} API process${appProcesses === 1 ? "" : "es"}, RSS ${appRssMb.toFixed(0)} MB after the run`);
     console.log(table(rows));
     const ratio = rateA / rateB;
     console.log(`throughput ratio ${fmtRatio(ratio)} of the baseline (target ≥ ${TARGETS.throughputRatio}×${engine === "mariadb" ? "" : ", MariaDB only"}): ${ratio >= TARGETS.throughputRatio ? "met" : "NOT met"}`);
     console.log(`p99 ${fmtMs(sA.p99)} (target ≤ ${TARGETS.p99Ms} ms${engine === "mariadb" ? "" : ", MariaDB only"}): ${sA.p99 <= TARGETS.p99Ms ? "met" : "NOT met"}`);
-    const countOk = stored === appResult.ok && Number(dup[0]?.n ?? 0) === 0;
-    console.log(`count check: ${fmtInt(appResult.ok)} answered 2xx, ${fmtInt(stored)} stored, ${dup[0]?.n} duplicated -> ${countOk ? "OK" : "FAILED"}`);
+    const answered = appResult.ok + soakSids.size;
+    const countOk = stored === answered && Number(dup[0]?.n ?? 0) === 0;
+    console.log(`count check: ${fmtInt(answered)} answered 2xx, ${fmtInt(stored)} stored, ${dup[0]?.n} duplicated -> ${countOk ? "OK" : "FAILED"}`);
+    if (soak.length > 1) {
+      const first = soak[0]!.rssMb;
+      const last = soak[soak.length - 1]!.rssMb;
+      const growth = (last - first) / first;
+      console.log(`soak: RSS ${first.toFixed(0)} MB after minute 1, ${last.toFixed(0)} MB at the end (${(growth * 100).toFixed(1)}%, target within 10%): ${Math.abs(growth) <= 0.1 ? "met" : "NOT met"}; p99 per minute ${soak.map((m) => fmtMs(m.p99)).join(", ")}`);
+    }
     if (!countOk) process.exitCode = 1;
   } finally {
     await bench.close();

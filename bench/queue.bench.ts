@@ -26,48 +26,15 @@ import { Rng } from "./support/prng.js";
 import { seedProgressBar } from "./support/progress.js";
 import { seedBulk, type SeedProgress } from "./support/seed-bulk.js";
 import { fmtBytes, fmtDuration, fmtInt, fmtMs, fmtRatio, summarize, table, timed, type Summary } from "./support/stats.js";
+import { parseSeededReadArgs, type SeededReadArgs } from "./support/args.js";
 
 const TARGET_P95_MS = 25;
 const PAGE = 25;
 
-interface Args {
-  tickets: number;
-  engines: BenchEngine[];
-  rounds: number;
-  warmup: number;
-  seed: number;
-  keep: boolean;
-  reuse: boolean;
-}
+type Args = SeededReadArgs;
 
-function parseCount(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.replace(/_/g, ""));
-  if (!m) throw new Error(`not a count: ${v}`);
-  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === "m" ? 1e6 : m[2]?.toLowerCase() === "k" ? 1e3 : 1));
-}
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { tickets: 1_000_000, engines: ["mariadb", "sqlite"], rounds: 300, warmup: 30, seed: 20260101, keep: false, reuse: false };
-  for (const arg of argv) {
-    const [k, v = ""] = arg.replace(/^--/, "").split("=", 2) as [string, string?];
-    switch (k) {
-      case "tickets": a.tickets = parseCount(v); break;
-      case "db":
-        if (v === "both") a.engines = ["mariadb", "sqlite"];
-        else if (v === "mariadb" || v === "mysql") a.engines = ["mariadb"];
-        else if (v === "sqlite") a.engines = ["sqlite"];
-        else throw new Error(`--db=mariadb|sqlite|both, not ${v}`);
-        break;
-      case "rounds": a.rounds = parseCount(v); break;
-      case "warmup": a.warmup = parseCount(v); break;
-      case "seed": a.seed = parseCount(v); break;
-      case "keep": a.keep = true; break;
-      case "reuse": a.reuse = a.keep = true; break;
-      default: throw new Error(`unknown option ${arg} (--tickets=N --db=mariadb|sqlite|both --rounds=N --warmup=N --seed=N --keep --reuse)`);
-    }
-  }
-  return a;
-}
+const parseArgs = (argv: string[]): Args => parseSeededReadArgs(argv, { rounds: 300, warmup: 30 });
 
 /** Records the SQL TypeORM sends while `capturing` is on (to time and EXPLAIN each statement). */
 class CaptureLogger implements Logger {

@@ -43,6 +43,7 @@ import { phaseProgressBar, seedProgressBar } from "./support/progress.js";
 import { seedBulk } from "./support/seed-bulk.js";
 import { DUE_AGE_DAYS, seedSlaClocks, type SeedSlaResult } from "./support/seed-sla.js";
 import { fmtBytes, fmtDuration, fmtInt, fmtMs, fmtRatio, summarize, table, timed, type Summary } from "./support/stats.js";
+import { parseCount, parseCountList } from "./support/args.js";
 
 const SECRET_KEY = "bench-secret-key";
 /** The sweep's cost "follows the due clocks": at most this ratio between the largest and smallest size. */
@@ -66,12 +67,7 @@ interface Args {
   reuse: boolean;
 }
 
-function parseCount(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.replace(/_/g, ""));
-  if (!m) throw new Error(`not a count: ${v}`);
-  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === "m" ? 1e6 : m[2]?.toLowerCase() === "k" ? 1e3 : 1));
-}
-const parseList = (v: string) => v.split(",").filter(Boolean).map(parseCount);
+const parseList = parseCountList;
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
 import type { DataSourceOptions } from "typeorm";
-import { DataSource } from "typeorm";
-import { dataSourceOptions, type DataSourceSettings } from "../../server/config/data-source.js";
+import { createDataSource, type DataSourceSettings } from "../../server/config/data-source.js";
 import { Db } from "../../server/lib/db.js";
 import { freshMysqlDatabase, freshSqliteFile, MYSQL_ROOT_URL } from "../../test/support/databases.js";
 
@@ -74,7 +73,7 @@ export async function openBenchDatabase(engine: BenchEngine, o: BenchDatabaseOpt
     drop = () => f.drop();
   }
 
-  const ds = new DataSource({ ...dataSourceOptions(settings), ...(o.extra ?? {}) } as DataSourceOptions);
+  const ds = createDataSource(settings, (o.extra ?? {}) as Partial<DataSourceOptions>);
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });
   const db = new Db(ds);

@@ -16,7 +16,7 @@
 import type { DataSource } from "typeorm";
 import type { Db } from "../../server/lib/db.js";
 import type { Role } from "../../server/domain/access/roles.js";
-import type { ChannelKind } from "../../server/domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 import type { TicketStatus, ForwardStatus } from "../../server/domain/ticket/lifecycle.js";
 import { trackingSecretHash } from "../../server/commands/record-complaint.js";
 import { hashPassword } from "../../server/lib/crypto.js";
@@ -128,6 +128,7 @@ const TICKET_COLUMNS = [
   "latitude", "longitude", "is_open", "due_at", "received_at", "verified_at", "forwarded_at", "first_response_at", "answered_at",
   "resolved_at", "closed_at", "waiting_since", "reopened_at", "created_at", "updated_at",
 ] as const;
+const LOCATION_COLUMNS = ["ticket_id", "received_at", "latitude", "longitude"] as const;
 const FORWARD_COLUMNS = [
   "id", "ticket_id", "agency_id", "forwarded_by_user_id", "instruction", "status", "is_open", "due_at", "assignee_user_id",
   "acknowledged_by_user_id", "acknowledged_at", "answered_by_user_id", "answered_at", "response", "return_reason",
@@ -310,6 +311,7 @@ async function seedWith(ds: DataSource, ins: BulkInserter, o: SeedBulkOptions): 
 
   type Fwd = { agencyId: number; status: ForwardStatus; ack: number; ans: number; ret: number };
   let tRows: SqlValue[][] = [];
+  let lRows: SqlValue[][] = [];
   let fRows: SqlValue[][] = [];
   let mRows: SqlValue[][] = [];
 
@@ -430,6 +432,10 @@ async function seedWith(ds: DataSource, ins: BulkInserter, o: SeedBulkOptions): 
     const subject = `${rng.pick(cat.subjects)} di ${place.split(",")[1]!.trim()}`;
     const description = `${rng.pick(D.OPENINGS)} ${cat.name.toLowerCase()} di ${place}. ${rng.pick(cat.details)} ${rng.pick(cat.details)} ${rng.pick(D.CLOSINGS)}`.trim();
     const hasGeo = rng.chance(0.35);
+    const lat = hasGeo ? Number((-6.9 + rng.between(-0.5, 0.5)).toFixed(7)) : null;
+    const lng = hasGeo ? Number((107.6 + rng.between(-0.8, 0.8)).toFixed(7)) : null;
+    // The map's index of geolocated tickets (setTicketLocation keeps it in the app).
+    if (hasGeo) lRows.push([id, sqlTime(r), lat, lng]);
     const operator = verified && rng.chance(0.6) ? rng.pick(operators) : null;
     const isOpen = !["closed", "rejected", "merged"].includes(status);
     if (isOpen) openTickets++;
@@ -439,7 +445,7 @@ async function seedWith(ds: DataSource, ins: BulkInserter, o: SeedBulkOptions): 
       PRIVACY[rng.weighted(PRIVACY_WEIGHTS)]!, status, status === "waiting_on_citizen" ? "verified" : null, cat.complaintClass,
       PRIORITY[rng.weighted(PRIORITY_WEIGHTS)]!, operator, status === "merged" ? Math.max(1, id - 1 - rng.int(500)) : null,
       channel === "voice" ? rng.pick(operators) : null, rng.chance(0.75) ? place : null,
-      hasGeo ? Number((-6.9 + rng.between(-0.5, 0.5)).toFixed(7)) : null, hasGeo ? Number((107.6 + rng.between(-0.8, 0.8)).toFixed(7)) : null,
+      lat, lng,
       isOpen, due == null ? null : sqlTime(due), sqlTime(r), ts(verify), ts(fwd), ts(firstAnswerOff), ts(answeredOff),
       status === "reopened" ? null : ts(resolve), ts(close), ts(wait), ts(reopen), sqlTime(r), sqlTime(at(last)!),
     ]);
@@ -462,10 +468,12 @@ async function seedWith(ds: DataSource, ins: BulkInserter, o: SeedBulkOptions): 
 
     if (tRows.length >= chunk || i === N - 1) {
       await ins.insert("tickets", TICKET_COLUMNS, tRows);
+      await ins.insert("ticket_locations", LOCATION_COLUMNS, lRows);
       await ins.insert("forwards", FORWARD_COLUMNS, fRows);
       await ins.insert("messages", MESSAGE_COLUMNS, mRows);
       await ins.checkpoint();
       tRows = [];
+      lRows = [];
       fRows = [];
       mRows = [];
       progress({ phase: "tickets", done: i + 1, total: N });

@@ -2,7 +2,7 @@
  * Reference data and text fragments for synthetic Indonesian complaint data (seed-bulk.ts).
  * Plausible, not real: names, places and numbers are invented.
  */
-import type { ChannelKind } from "../../server/domain/ticket/channels.js";
+import type { ChannelKind } from "../../channels/rules/channel-kinds.js";
 
 export interface AgencySeed {
   code: string;

@@ -1,6 +1,6 @@
 /**
  * SLA clocks for the SLA benchmark, on a database seeded by seed-bulk.ts: the clocks the server
- * keeps on open tickets (server/sla/clocks.ts syncClocks), with schedules computed by the domain
+ * keeps on open tickets (server/clocks/ticket-clocks.ts syncClocks), with schedules computed by the domain
  * (computeClock under the default policy and calendar), so that exactly `due` clocks have an event
  * due at `now` and every other one has its next event after `now`.
  *
@@ -31,8 +31,8 @@ import type { DataSource, QueryRunner } from "typeorm";
 import { ensureSlaDefaults } from "../../server/commands/ensure-sla-defaults.js";
 import type { ClockKind } from "../../server/domain/sla/policy.js";
 import type { Db } from "../../server/lib/db.js";
-import { computeClock } from "../../server/sla/clocks.js";
-import { settingsForPolicyId, type SlaSettings } from "../../server/sla/settings.js";
+import { computeClock } from "../../server/clocks/ticket-clocks.js";
+import { settingsForPolicyId, type SlaSettings } from "../../server/clocks/sla-settings.js";
 import { sqlTime } from "./bulk-insert.js";
 
 const MINUTE = 60_000;
