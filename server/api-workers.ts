@@ -10,6 +10,12 @@
  * already its ceiling. The demo's provider sandbox also keeps one: it lives in the process that
  * serves its routes.
  *
+ * The kernel spreads the connections (SCHED_NONE: every worker accepts on the one shared socket), not
+ * the primary: in Node's round-robin mode the primary accepts each connection and hands it over a
+ * worker's IPC channel, and a connection handed to a worker that was just killed is never answered
+ * nor closed (the handoff's reply never comes). With a shared socket, what a dead worker had not
+ * accepted waits in the socket's queue for the others, and the primary does no work per connection.
+ *
  * What each API worker keeps for itself: its ingest batcher (group commit per process), its public
  * micro-cache and its login-throttle memory where that is in memory; everything shared lives in the
  * database, as for API ×N behind a proxy (docs/scaling.md).
@@ -67,6 +73,7 @@ export async function startApiWorkers(count: number, logger: Logger): Promise<Ap
   const aggregator = new AggregatorRegistry();
   let stopping = false;
   let restarts = 0;
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ args: ["--roles=api", "--api-workers=1"], silent: false });
   cluster.on("message", (worker: Worker, msg: { type?: string; id?: number }) => {
     if (msg?.type !== METRICS_REQ) return;

@@ -45,15 +45,19 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** GET on a fresh connection each time (no keep-alive), so the kernel spreads them over the workers. */
+/**
+ * GET on a fresh connection each time (no keep-alive), so the kernel spreads them over the workers.
+ * A request that gets no answer in 10 s fails the test (a lost connection must not hang the file).
+ */
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, agent: false, headers: { connection: "close" } }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, agent: false, timeout: 10_000, headers: { connection: "close" } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
+    req.on("timeout", () => req.destroy(new Error(`GET ${path}: no answer in 10 s`)));
     req.on("error", reject);
     req.end();
   });
@@ -133,7 +137,7 @@ describe("several API processes on one port (--api-workers)", () => {
     assert.match(s.output(), /API worker died; starting another/);
 
     // SIGTERM to the primary ends the workers too, cleanly.
-    const exited = once(s.child, "exit";
+    const exited = once(s.child, "exit", { signal: AbortSignal.timeout(30_000) });
     s.child.kill("SIGTERM");
     const [code] = await exited;
     assert.equal(code, 0);
