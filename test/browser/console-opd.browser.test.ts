@@ -90,6 +90,14 @@ describe("console: OPD inbox — assign, ask, return", { skip: browserSkip }, ()
     await dialog.getByRole("alert").getByText("catatan.txt bukan PDF, JPEG, PNG atau WebP.").waitFor();
     await files.setInputFiles({ name: "berita-acara.pdf", mimeType: "application/pdf", buffer: pdf });
     await dialog.getByTestId("answer-files").getByText(/^berita-acara\.pdf \(1 kB\)$/).waitFor();
+    // The page mounted again (here: the inbox and back) brings the draft back: open, text and file.
+    await head.evaluate(() => (location.hash = "#/tickets"));
+    await head.getByRole("link", { name: ticket.number, exact: true }).waitFor(); // the inbox; the dialog went with the page
+    assert.equal(await head.getByRole("dialog").count(), 0);
+    await head.evaluate((id) => (location.hash = `#/tickets/${id}/show`), ticket.id);
+    await dialog.getByLabel("Tanggapan").waitFor();
+    assert.equal(await dialog.getByLabel("Tanggapan").inputValue(), "Gorong-gorong sudah diganti; berita acara terlampir.");
+    await dialog.getByTestId("answer-files").getByText(/^berita-acara\.pdf \(1 kB\)$/).waitFor();
     await screenshot(head, "52-opd-answer-with-attachment");
     await dialog.getByRole("button", { name: "Konfirmasi" }).click();
     await head.locator('[data-forward-status="answered"]').waitFor();

@@ -2,6 +2,7 @@ import { useRef, useState } from "react";
 import { useDataProvider, useGetOne, useNotify, useTranslate, type Identifier } from "react-admin";
 import { Alert, Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, IconButton, Stack, TextField, Typography } from "@mui/material";
 import { usePhone } from "./mobile";
+import { dropDrafts, useDraft } from "./drafts";
 import AttachFileIcon from "@mui/icons-material/AttachFile";
 import CloseIcon from "@mui/icons-material/Close";
 import type { AduanDataProvider, TransitionBody } from "../dataProvider";
@@ -36,14 +37,16 @@ export function AnswerButton({ forwardId, run, categoryId }: { forwardId: Identi
   const { data: category } = useGetOne("categories", { id: categoryId as Identifier }, { enabled: categoryId != null });
   const fieldCheck = category?.fieldCheck === true;
   // In a field-check category an answer claims a physical fix (and needs an "after" photo) unless the OPD says otherwise.
-  const [noFix, setNoFix] = useState(false);
+  // The open dialog, its text and files survive the ticket page being mounted again (drafts.ts).
+  const draft = `answer:${forwardId}:`;
+  const [noFix, setNoFix] = useDraft(`${draft}noFix`, false);
   const dp = useDataProvider<AduanDataProvider>();
   const notify = useNotify();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useDraft(`${draft}open`, false);
   // On a phone the dialog takes the whole screen (nothing wider than the screen, the keyboard has room).
   const phone = usePhone();
-  const [text, setText] = useState("");
-  const [files, setFiles] = useState<Picked[]>([]);
+  const [text, setText] = useDraft(`${draft}text`, "");
+  const [files, setFiles] = useDraft<Picked[]>(`${draft}files`, []);
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -84,6 +87,7 @@ export function AnswerButton({ forwardId, run, categoryId }: { forwardId: Identi
       setText("");
       setFiles([]);
       setProblems([]);
+      dropDrafts(draft);
     }
   };
 
