@@ -1,10 +1,12 @@
 /**
  * npm run bench -- ingest [--db=mariadb|sqlite|both] [--seconds=20] [--concurrency=32] [--senders=1000]
- *                         [--api-workers=N] [--soak-minutes=M]
+ *                         [--api-workers=N] [--soak-minutes=M] [--rounds=4]
  *
  * Issue 4, acceptance 6. Signed Twilio SMS webhooks at a fixed concurrency against the real server
  * (a child process, `server/main.ts --roles=api`, on a fresh database), beside a baseline measured in
  * the same run: a bare node:http server doing one transaction of 4 inserts on the same database.
+ * `--rounds`: the measured seconds are split into that many slices per side, alternating Aduan and
+ * the baseline, so the machine's slow spells fall on both.
  * Prints messages/s, p50/p99 latency, CPU ms per message of the server process and of the database
  * server (MariaDB), and a count check (every 2xx is one stored message, none twice).
  *
@@ -39,10 +41,12 @@ interface Args {
   senders: number;
   apiWorkers?: number;
   soakMinutes: number;
+  /** The measured seconds are split into this many slices per side, alternating Aduan and the baseline. */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { engines: ["mariadb", "sqlite"], seconds: 20, concurrency: 32, senders: 1000, soakMinutes: 0 };
+  const a: Args = { engines: ["mariadb", "sqlite"], seconds: 20, concurrency: 32, senders: 1000, soakMinutes: 0, rounds: 4 };
   for (const arg of argv) {
     const [k, v = ""] = arg.replace(/^--/, "").split("=");
     if (k === "db") a.engines = v === "both" ? ["mariadb", "sqlite"] : [v as BenchEngine];
@@ -51,6 +55,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "senders") a.senders = Number(v);
     else if (k === "api-workers") a.apiWorkers = Number(v);
     else if (k === "soak-minutes") a.soakMinutes = Number(v);
+    else if (k === "rounds") a.rounds = Math.max(1, Math.floor(Number(v)));
     else throw new Error(`unknown option ${arg}`);
   }
   return a;
@@ -112,13 +117,15 @@ async function load(port: number, path: string, seconds: number, concurrency: nu
 async function benchEngine(engine: BenchEngine, a: Args) {
   const bench = await openBenchDatabase(engine, { poolSize: 4 });
   const rows: string[][] = [];
-  // Statements the database server answered (MariaDB's Questions counter; the few of this
-  // process's own reads are negligible), to print SQL statements per message.
+  // Statements the database server answered and the bytes it received (MariaDB's Questions and
+  // Bytes_received counters; the few of this process's own reads are negligible), per message.
   const questions = async () => {
-    if (engine !== "mariadb") return NaN;
-    const r = (await bench.db.ds.query("SHOW GLOBAL STATUS LIKE 'Questions'")) as { Value: string }[];
-    return Number(r[0]?.Value ?? NaN);
+    if (engine !== "mariadb") return { q: NaN, bytes: NaN };
+    const r = (await bench.db.ds.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Bytes_received')")) as { Variable_name: string; Value: string }[];
+    const v = (name: string) => Number(r.find((x) => x.Variable_name === name)?.Value ?? NaN);
+    return { q: v("Questions"), bytes: v("Bytes_received") };
   };
+  const since = (a: { q: number; bytes: number }, b: { q: number; bytes: number }) => ({ q: b.q - a.q, bytes: b.bytes - a.bytes });
   try {
     const saved = await bench.db.tx((m) =>
       saveChannelAccount(m, { actor: SYSTEM_ACTOR, at: new Date(), secretKey: SECRET }, KEY, null, { connector: "twilio-sms", name: "SMS bench", config: { ...TWILIO, apiBaseUrl: "http://127.0.0.1:9" } }),
@@ -127,7 +134,10 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const accountId = saved.value.id;
     const path = `/webhooks/twilio-sms/${accountId}`;
 
-    // --- Aduan
+    // --- Both servers: Aduan (a child process, the real server) and the bare baseline, side by side
+    // on the same database. The measured time is split into rounds that alternate between them
+    // (Aduan, bare, Aduan, bare…), so a slow spell of the machine (another VM, MariaDB's background
+    // flushing) falls on both instead of on whichever ran at the time.
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL, SESSION_SECRET: SECRET,
@@ -139,14 +149,21 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     const serverArgs = ["--roles=api", ...(a.apiWorkers ? [`--api-workers=${a.apiWorkers}`] : [])];
     const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/main.ts", ...serverArgs], { env, stdio: ["ignore", "ignore", "inherit"] });
-    let appResult: LoadResult;
+    const appResult: LoadResult = { ok: 0, failed: 0, seconds: 0, latencies: [], okSids: new Set() };
+    const bareResult: LoadResult = { ok: 0, failed: 0, seconds: 0, latencies: [], okSids: new Set() };
     let appProcesses = 1;
     let appRssMb = NaN;
     const soak: { minute: number; rate: number; p99: number; failed: number; rssMb: number }[] = [];
     const soakSids = new Set<string>();
-    let appCpu: number;
-    let appQuestions = NaN;
-    let appDbCpu: number | null;
+    let appCpu = 0;
+    let bareCpu = 0;
+    const appQuestions = { q: 0, bytes: 0 };
+    const bareQuestions = { q: 0, bytes: 0 };
+    let appDbCpu: number | null = engine === "mariadb" ? 0 : null;
+    let bareDbCpu: number | null = engine === "mariadb" ? 0 : null;
+    const bport = await freePort();
+    let bare: ReturnType<typeof fork> | undefined;
+    const perRound: string[] = [];
     try {
       await waitHealthy(`http://127.0.0.1:${port}/healthz`, server);
       let run = 0;
@@ -157,19 +174,54 @@ async function benchEngine(engine: BenchEngine, a: Args) {
         const body = formBody(params).toString("utf8");
         return { sid, body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilioSignature(TWILIO.authToken, `${PUBLIC_URL}${path}`, params) } };
       };
-      // Warm-up, 5 s, its own ids: every sender's ticket is opened here, and the append path is
-      // compiled by V8 (with 2 s, the first second of the measured run still showed JIT stalls).
+      const makeBare = (i: number) => ({ sid: String(i), body: `Body=Jalan+berlubang+nomor+${i}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+      // Warm-up, 5 s each, their own ids: every sender's ticket is opened here, and the append path
+      // is compiled by V8 (with 2 s, the first second of the measured run still showed JIT stalls).
       run = 1;
       await load(port, path, 5, a.concurrency, make);
-      run = 2;
-      const cpu0 = treeCpuMs(server.pid!);
-      const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
-      const q0 = await questions();
-      appResult = await load(port, path, a.seconds, a.concurrency, make);
-      appCpu = treeCpuMs(server.pid!) - cpu0;
-      appQuestions = (await questions()) - q0;
-      const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
-      appDbCpu = db0 != null && db1 != null ? db1 - db0 : null;
+      bare = fork("bench/support/bare-ingest-server.ts", [], {
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, PORT: String(bport), BARE_DB: bench.settings.databaseUrl ?? bench.settings.sqlitePath! },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
+      await once(bare, "message");
+      await load(bport, "/", 5, a.concurrency, makeBare);
+
+      /** One measured slice against one server: its requests, its process CPU, the database's CPU and statements. */
+      const slice = async (into: LoadResult, cpuOf: () => number, run: () => Promise<LoadResult>) => {
+        const cpu0 = cpuOf();
+        const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
+        const q0 = await questions();
+        const r = await run();
+        const q = since(q0, await questions());
+        const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
+        into.ok += r.ok;
+        into.failed += r.failed;
+        into.seconds += r.seconds;
+        for (const l of r.latencies) into.latencies.push(l);
+        for (const sid of r.okSids) into.okSids.add(sid);
+        return { cpu: cpuOf() - cpu0, db: db0 != null && db1 != null ? db1 - db0 : null, q };
+      };
+      const each = a.seconds / a.rounds;
+      for (let round = 0; round < a.rounds; round++) {
+        const before = { a: appResult.ok, as: appResult.seconds, b: bareResult.ok, bs: bareResult.seconds };
+        run = 10 + round;
+        const x = await slice(appResult, () => treeCpuMs(server.pid!), () => load(port, path, each, a.concurrency, make));
+        appCpu += x.cpu;
+        if (appDbCpu != null && x.db != null) appDbCpu += x.db;
+        appQuestions.q += x.q.q;
+        appQuestions.bytes += x.q.bytes;
+        const y = await slice(bareResult, () => procCpuMs(bare!.pid!), () => load(bport, "/", each, a.concurrency, (i) => makeBare(round * 10_000_000 + i)));
+        bareCpu += y.cpu;
+        if (bareDbCpu != null && y.db != null) bareDbCpu += y.db;
+        bareQuestions.q += y.q.q;
+        bareQuestions.bytes += y.q.bytes;
+        const ra = (appResult.ok - before.a) / (appResult.seconds - before.as);
+        const rb = (bareResult.ok - before.b) / (bareResult.seconds - before.bs);
+        perRound.push(`${fmtInt(ra)}/${fmtInt(rb)} (${fmtRatio(ra / rb)})`);
+      }
+      await stop(bare);
+      bare = undefined;
       appRssMb = treeRssBytes(server.pid!) / 2 ** 20;
       // One process, or a primary and the API workers it forked.
       const tree = processTree(server.pid!).length;
@@ -178,7 +230,7 @@ async function benchEngine(engine: BenchEngine, a: Args) {
         const rate = (appResult.ok / appResult.seconds) / 2;
         console.log(`soak: ${a.soakMinutes} min at ${fmtInt(rate)} messages/s (half the measured run)`);
         for (let minute = 1; minute <= a.soakMinutes; minute++) {
-          run = 2 + minute;
+          run = 20 + minute;
           const r = await load(port, path, 60, a.concurrency, make, rate);
           for (const sid of r.okSids) soakSids.add(sid);
           const rssMb = treeRssBytes(server.pid!) / 2 ** 20;
@@ -187,6 +239,7 @@ async function benchEngine(engine: BenchEngine, a: Args) {
         }
       }
     } finally {
+      if (bare) await stop(bare);
       await stop(server);
     }
     // Count check: every 2xx of the measured run (and of the soak) is exactly one stored inbound message.
@@ -200,44 +253,19 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const dup = (await bench.db.ds.query("SELECT COUNT(*) AS n FROM (SELECT external_id FROM messages WHERE channel_account_id = ? AND external_id IS NOT NULL GROUP BY external_id HAVING COUNT(*) > 1) d", [accountId])) as { n: number | string }[];
     const tickets = (await bench.db.ds.query("SELECT COUNT(*) AS n FROM tickets")) as { n: number | string }[];
 
-    // --- Baseline
-    const bport = await freePort();
-    const bare = fork("bench/support/bare-ingest-server.ts", [], {
-      execArgv: ["--import", "tsx"],
-      env: { ...process.env, PORT: String(bport), BARE_DB: bench.settings.databaseUrl ?? bench.settings.sqlitePath! },
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-    });
-    let bareResult: LoadResult;
-    let bareCpu: number;
-    let bareQuestions = NaN;
-    let bareDbCpu: number | null;
-    try {
-      await once(bare, "message");
-      const makeBare = (i: number) => ({ sid: String(i), body: `Body=Jalan+berlubang+nomor+${i}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
-      await load(bport, "/", 5, a.concurrency, makeBare);
-      const cpu0 = procCpuMs(bare.pid!);
-      const db0 = engine === "mariadb" ? dbServerCpuMs() : null;
-      const q0 = await questions();
-      bareResult = await load(bport, "/", a.seconds, a.concurrency, makeBare);
-      bareCpu = procCpuMs(bare.pid!) - cpu0;
-      bareQuestions = (await questions()) - q0;
-      const db1 = engine === "mariadb" ? dbServerCpuMs() : null;
-      bareDbCpu = db0 != null && db1 != null ? db1 - db0 : null;
-    } finally {
-      await stop(bare);
-    }
-
     const sA = summarize(appResult.latencies);
     const sB = summarize(bareResult.latencies);
     const rateA = appResult.ok / appResult.seconds;
     const rateB = bareResult.ok / bareResult.seconds;
     const perMsg = (ms: number | null, n: number) => (ms == null ? "n/a" : `${(ms / Math.max(1, n)).toFixed(2)} ms`);
     const sqlPerMsg = (q: number, n: number) => (Number.isFinite(q) ? (q / Math.max(1, n)).toFixed(2) : "n/a");
-    rows.push(["", "messages/s", "p50", "p99", "non-2xx", "CPU/msg server", "CPU/msg database", "SQL/msg"]);
-    rows.push([`Aduan webhook (${bench.version})`, fmtInt(rateA), fmtMs(sA.p50), fmtMs(sA.p99), fmtInt(appResult.failed), perMsg(appCpu, appResult.ok), perMsg(appDbCpu, appResult.ok), sqlPerMsg(appQuestions, appResult.ok)]);
-    rows.push(["bare node:http, 1 tx of 4 inserts", fmtInt(rateB), fmtMs(sB.p50), fmtMs(sB.p99), fmtInt(bareResult.failed), perMsg(bareCpu, bareResult.ok), perMsg(bareDbCpu, bareResult.ok), sqlPerMsg(bareQuestions, bareResult.ok)]);
-    console.log(`\n${engine}: ${a.seconds} s at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all); server: ${appProcesses} API process${appProcesses === 1 ? "" : "es"}, RSS ${appRssMb.toFixed(0)} MB after the run`);
+    const bytesPerMsg = (b: number, n: number) => (Number.isFinite(b) ? fmtInt(b / Math.max(1, n)) : "n/a");
+    rows.push(["", "messages/s", "p50", "p99", "non-2xx", "CPU/msg server", "CPU/msg database", "SQL/msg", "bytes to db/msg"]);
+    rows.push([`Aduan webhook (${bench.version})`, fmtInt(rateA), fmtMs(sA.p50), fmtMs(sA.p99), fmtInt(appResult.failed), perMsg(appCpu, appResult.ok), perMsg(appDbCpu, appResult.ok), sqlPerMsg(appQuestions.q, appResult.ok), bytesPerMsg(appQuestions.bytes, appResult.ok)]);
+    rows.push(["bare node:http, 1 tx of 4 inserts", fmtInt(rateB), fmtMs(sB.p50), fmtMs(sB.p99), fmtInt(bareResult.failed), perMsg(bareCpu, bareResult.ok), perMsg(bareDbCpu, bareResult.ok), sqlPerMsg(bareQuestions.q, bareResult.ok), bytesPerMsg(bareQuestions.bytes, bareResult.ok)]);
+    console.log(`\n${engine}: ${a.seconds} s each in ${a.rounds} alternating rounds at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all); server: ${appProcesses} API process${appProcesses === 1 ? "" : "es"}, RSS ${appRssMb.toFixed(0)} MB after the run`);
     console.log(table(rows));
+    console.log(`per round, Aduan/bare messages/s: ${perRound.join(", ")}`);
     const ratio = rateA / rateB;
     console.log(`throughput ratio ${fmtRatio(ratio)} of the baseline (target ≥ ${TARGETS.throughputRatio}×${engine === "mariadb" ? "" : ", MariaDB only"}): ${ratio >= TARGETS.throughputRatio ? "met" : "NOT met"}`);
     console.log(`p99 ${fmtMs(sA.p99)} (target ≤ ${TARGETS.p99Ms} ms${engine === "mariadb" ? "" : ", MariaDB only"}): ${sA.p99 <= TARGETS.p99Ms ? "met" : "NOT met"}`);

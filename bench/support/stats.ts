@@ -31,7 +31,7 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + " ms";
 export const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
-export const fmtRatio = (r: number) => (r >= 100 ? r.toFixed(0) : r.toFixed(1)) + "×";
+export const fmtRatio = (r: number) => (r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)) + "×";
 
 export function fmtBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
