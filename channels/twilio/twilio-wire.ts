@@ -4,13 +4,23 @@
 import twilio from "twilio";
 import { headerValue, type WebhookRequest } from "../connector.js";
 
-/** Form body -> params object; a repeated key becomes an array (as twilio.validateRequest expects). */
-export function formParams(rawBody: Buffer): Record<string, string | string[]> {
+const parsedForms = new WeakMap<Buffer, Readonly<Record<string, string | string[]>>>();
+
+/**
+ * Form body -> params object; a repeated key becomes an array (as twilio.validateRequest expects).
+ * Read once per request body: the signature check and the parser share it (frozen, so neither can
+ * change what the other reads).
+ */
+export function formParams(rawBody: Buffer): Readonly<Record<string, string | string[]>> {
+  const known = parsedForms.get(rawBody);
+  if (known) return known;
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of new URLSearchParams(rawBody.toString("utf8"))) {
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
+  Object.freeze(out);
+  parsedForms.set(rawBody, out);
   return out;
 }
 
