@@ -2,9 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { AuditEvent } from "../../server/entities/index.js";
 import { createJobScheduler, startWorker } from "../../server/worker.js";
 
@@ -19,37 +19,27 @@ const [target] = await testTargets();
 
 describe("console: the audit viewer", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
-  let stopWorker: (() => Promise<void>) | undefined;
+  let c: ConsoleHarness;
   let ticketId = 0;
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target, { auditVerifySeconds: PERIOD, jobPollMs: 100 });
-    const operator = await t.loginAs(DEMO.operator);
-    const created = await operator.post("/api/tickets").send({ channel: "voice", description: "Pohon tumbang menutup Jalan Sudirman.", caller: { name: "Rahmat", phone: "081234511122" } });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    ticketId = created.body.id;
-    assert.equal((await operator.post(`/api/tickets/${ticketId}/transitions`).send({ action: "verify" })).status, 200);
-    stopWorker = await startWorker({ ...t.deps, scheduler: createJobScheduler(t.deps) });
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      app: { auditVerifySeconds: PERIOD, jobPollMs: 100 },
+      seed: async (app, own) => {
+        t = app;
+        const operator = await t.loginAs(DEMO.operator);
+        const created = await operator.post("/api/tickets").send({ channel: "voice", description: "Pohon tumbang menutup Jalan Sudirman.", caller: { name: "Rahmat", phone: "081234511122" } });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        ticketId = created.body.id;
+        assert.equal((await operator.post(`/api/tickets/${ticketId}/transitions`).send({ action: "verify" })).status, 200);
+        own(await startWorker({ ...t.deps, scheduler: createJobScheduler(t.deps) }), "before-app");
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await stopWorker?.();
-    await t?.close();
-  });
+  after(() => c?.close());
 
-  const open = async (): Promise<Page> => {
-    // bypassCSP: only so that axe-core can be injected for the accessibility check.
-    const page = await (await browser.context({ viewport: { width: 1440, height: 1000 }, bypassCSP: true })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.supervisor);
-    return page;
-  };
+  // bypassCSP: only so that axe-core can be injected for the accessibility check.
+  const open = (): Promise<Page> => c.signedIn(DEMO.supervisor, { bypassCSP: true });
 
   it("the supervisor opens the log from the menu (intact) and a ticket's history from the ticket page, and filters it by type", async () => {
     const page = await open();
@@ -57,7 +47,7 @@ describe("console: the audit viewer", { skip: browserSkip }, () => {
     await page.getByRole("heading", { level: 1, name: "Log audit" }).waitFor();
     await page.getByTestId("audit-verification-ok").waitFor({ timeout: 20_000 });
     // A ticket's history: from the ticket page's link, which opens the viewer filtered to it.
-    await page.goto(`${server.url}/console/#/tickets/${ticketId}/show`);
+    await page.goto(`${c.url}/console/#/tickets/${ticketId}/show`);
     await page.getByTestId("audit-history-link").click();
     await page.waitForURL((u) => u.hash.startsWith("#/audit"));
     assert.equal(await page.getByTestId("audit-filter-ticket").inputValue(), String(ticketId));
@@ -85,7 +75,7 @@ describe("console: the audit viewer", { skip: browserSkip }, () => {
     await t.database.db.ds.query(`UPDATE ${esc("audit_events")} SET ${esc("after_json")} = ? WHERE id = ?`, ['{"status":"closed"}', row.id]);
 
     const page = await open();
-    await page.goto(`${server.url}/console/#/audit?ticketId=${ticketId}`);
+    await page.goto(`${c.url}/console/#/audit?ticketId=${ticketId}`);
     // No reload: the card re-reads the verification (every 15 s) and a new run re-reads the list.
     const alert = page.getByTestId("audit-verification-broken");
     await alert.waitFor({ timeout: (PERIOD + 20) * 1000 });

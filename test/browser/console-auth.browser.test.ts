@@ -1,9 +1,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { Ticket } from "../../server/entities/index.js";
 
 /**
@@ -13,28 +14,22 @@ import { Ticket } from "../../server/entities/index.js";
 const [target] = await testTargets();
 describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let ticket: Ticket;
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    server = await listen(t);
-    browser = await launchBrowser();
+    // Playwright's default viewport: these pages were never sized for the desk.
+    c = await startConsole(target, { context: { viewport: { width: 1280, height: 720 } } });
+    t = c.t;
     ticket = await t.database.db.manager.getRepository(Ticket).findOneOrFail({ where: { status: "received" }, order: { id: "ASC" } });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("serves the console at /console with a strict CSP; /console redirects to /console/", async () => {
-    const res = await fetch(`${server.url}/console`, { redirect: "manual" });
+    const res = await fetch(`${c.url}/console`, { redirect: "manual" });
     assert.equal(res.status, 301);
     assert.equal(res.headers.get("location"), "/console/");
-    const page = await fetch(`${server.url}/console/`);
+    const page = await fetch(`${c.url}/console/`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
     assert.match(await page.text(), /<div id="root">/);
@@ -42,13 +37,13 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
 
   it("every console page without a session shows the login page and no data; signing in returns to the page asked for", async () => {
     // bypassCSP: only so that axe-core can be injected for the accessibility check.
-    const page = await (await browser.context({ bypassCSP: true })).newPage();
+    const page = await c.page({ bypassCSP: true });
     const ticketCalls: string[] = [];
     page.on("response", (r) => {
       if (r.url().includes("/api/tickets") && r.status() === 200) ticketCalls.push(r.url());
     });
     for (const hash of ["#/tickets", "#/contacts", "#/overview", "#/tickets/create", `#/tickets/${ticket.id}/show`]) {
-      await page.goto(`${server.url}/console/${hash}`);
+      await page.goto(`${c.url}/console/${hash}`);
       await page.waitForURL((u) => u.hash.startsWith("#/login"), { timeout: 15_000 });
       await page.getByRole("button", { name: "Masuk" }).waitFor();
     }
@@ -66,8 +61,8 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
   });
 
   it("Bahasa Indonesia by default, with an English switch that is kept after signing in", async () => {
-    const page = await (await browser.context()).newPage();
-    await page.goto(`${server.url}/console/#/login`);
+    const page = await c.page();
+    await page.goto(`${c.url}/console/#/login`);
     await page.getByRole("button", { name: "Masuk" }).waitFor();
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -83,10 +78,8 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
   });
 
   it("a session that expires while the operator works lands on the login page, then returns to that ticket", async () => {
-    const page = await (await browser.context()).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    const page = await c.signedIn(DEMO.operator);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
 
     // Idle past the limit (the server's clock): the next background refresh gets 401.
@@ -103,9 +96,9 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
   });
 
   it("a signed-in browser fetches the first screen's data while the console loads, and uses exactly that; a signed-out one fetches nothing", async () => {
-    const ctx = await browser.context();
+    const ctx = await c.browser.context();
     const signInPage = await ctx.newPage();
-    await signInPage.goto(`${server.url}/console/#/login`);
+    await signInPage.goto(`${c.url}/console/#/login`);
     await signIn(signInPage, DEMO.operator);
     await signInPage.locator("tbody tr td.column-number").first().waitFor();
     await signInPage.close();
@@ -118,7 +111,7 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
         const u = new URL(r.url());
         if (u.pathname.startsWith("/api/")) requests.push(`${u.pathname.slice(4)}${u.search}`);
       });
-      await page.goto(`${server.url}/console/${hash}`);
+      await page.goto(`${c.url}/console/${hash}`);
       await page.locator(visible).first().waitFor();
       const boot = await page.evaluate(() => {
         const p = (window as unknown as { __aduanPrefetch?: { issued: string[]; taken: string[]; pending: Record<string, unknown> } }).__aduanPrefetch;
@@ -149,7 +142,7 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
 
     // Signed out: the hint is gone, nothing is fetched ahead, the login page shows.
     const page = await ctx.newPage();
-    await page.goto(`${server.url}/console/#/tickets`);
+    await page.goto(`${c.url}/console/#/tickets`);
     await page.locator("tbody tr td.column-number").first().waitFor();
     await page.getByRole("button", { name: "Operator Pusat Kendali" }).click();
     await page.getByRole("menuitem", { name: /Keluar|Logout/ }).click();

@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import supertest from "supertest";
-import { startFakeTwilio, type FakeTwilio, type FormParams } from "../../channels/testing/index.js";
+import { startFakeTwilio, type FormParams } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { jobDepsOf, postTwilio } from "../support/channels.js";
 import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
 import { runTranscribeSweep } from "../../server/jobs/transcription-jobs.js";
@@ -26,42 +26,35 @@ const [target] = await testTargets();
 
 describe("console: a recorded call's transcript on the ticket", { skip: browserSkip }, () => {
   let t: TestApp;
-  let tw: FakeTwilio;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let ticketId: number;
   const call = (sid: string, extra: FormParams = {}): FormParams => ({ AccountSid: VOICE.accountSid, CallSid: sid, CallStatus: "in-progress", From: "+6281234533333", To: VOICE.phoneNumber, Direction: "inbound", ...extra });
 
   before(async () => {
-    ensureConsoleBuilt();
-    tw = await startFakeTwilio({ accountSid: VOICE.accountSid, authToken: VOICE.authToken });
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-voice", name: "IVR", config: { ...VOICE, apiBaseUrl: tw.baseUrl } }).expect(201)).body as { id: number; webhookUrl: string };
-    const sid = `CA${"5".repeat(32)}`;
-    const { recordingSid, recordingUrl } = tw.addRecording(RECORDING);
-    const r = await postTwilio(supertest(t.app), `${account.webhookUrl}?step=recorded&lang=id`, call(sid, { RecordingUrl: recordingUrl, RecordingSid: recordingSid, RecordingDuration: "12", Digits: "#" }), { authToken: VOICE.authToken });
-    assert.equal(r.status, 200, r.text);
-    ticketId = (await t.database.db.manager.getRepository(Message).findOneByOrFail({ channelAccountId: account.id, externalId: `call:${sid}:recording` })).ticketId;
-    await runOutboxSweep(jobDepsOf(t));
-    const engine = new WhisperEngine({ ...t.config.transcription, modelPath: REAL_MODEL ?? null });
-    await runTranscribeSweep({ ...jobDepsOf(t), engine });
-    await engine.close();
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        const tw = await startFakeTwilio({ accountSid: VOICE.accountSid, authToken: VOICE.authToken });
+        own(() => tw.close());
+        const admin = await t.loginAs(DEMO.admin);
+        const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-voice", name: "IVR", config: { ...VOICE, apiBaseUrl: tw.baseUrl } }).expect(201)).body as { id: number; webhookUrl: string };
+        const sid = `CA${"5".repeat(32)}`;
+        const { recordingSid, recordingUrl } = tw.addRecording(RECORDING);
+        const r = await postTwilio(supertest(t.app), `${account.webhookUrl}?step=recorded&lang=id`, call(sid, { RecordingUrl: recordingUrl, RecordingSid: recordingSid, RecordingDuration: "12", Digits: "#" }), { authToken: VOICE.authToken });
+        assert.equal(r.status, 200, r.text);
+        ticketId = (await t.database.db.manager.getRepository(Message).findOneByOrFail({ channelAccountId: account.id, externalId: `call:${sid}:recording` })).ticketId;
+        await runOutboxSweep(jobDepsOf(t));
+        const engine = new WhisperEngine({ ...t.config.transcription, modelPath: REAL_MODEL ?? null });
+        await runTranscribeSweep({ ...jobDepsOf(t), engine });
+        await engine.close();
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await tw?.close();
-  });
+  after(() => c?.close());
 
   it("the operator plays the recording on the ticket page and reads what the server made of it", async () => {
-    const page = await (await browser.context({ bypassCSP: true, viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticketId}/show`);
+    const page = await c.signedIn(DEMO.operator, { bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    await page.goto(`${c.url}/console/#/tickets/${ticketId}/show`);
     const player = page.getByTestId("ticket-recording");
     await player.waitFor();
     const fetched = await page.evaluate(async (u) => {

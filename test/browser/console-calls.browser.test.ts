@@ -1,11 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
-import { startFakeTwilio, type FakeTwilio, type FormParams } from "../../channels/testing/index.js";
+import { startFakeTwilio, type FormParams } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { jobDepsOf, postTwilio } from "../support/channels.js";
 import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
 
@@ -14,9 +14,7 @@ const VOICE = { accountSid: `AC${"d".repeat(32)}`, authToken: "voice-browser-aut
 const [target] = await testTargets();
 describe("console: the call log", { skip: browserSkip }, () => {
   let t: TestApp;
-  let tw: FakeTwilio;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   const call = (sid: string, from: string, extra: FormParams = {}): FormParams => ({ AccountSid: VOICE.accountSid, CallSid: sid, CallStatus: "in-progress", From: from, To: VOICE.phoneNumber, Direction: "inbound", ...extra });
   const post = async (url: string, params: FormParams) => {
     const r = await postTwilio(supertest(t.app), url, params, { authToken: VOICE.authToken });
@@ -25,32 +23,27 @@ describe("console: the call log", { skip: browserSkip }, () => {
   };
 
   before(async () => {
-    ensureConsoleBuilt();
-    tw = await startFakeTwilio({ accountSid: VOICE.accountSid, authToken: VOICE.authToken });
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-voice", name: "IVR", config: { ...VOICE, apiBaseUrl: tw.baseUrl } }).expect(201)).body as { webhookUrl: string };
-    // A recorded complaint (with its recording fetched) and a missed call.
-    const sid = `CA${"7".repeat(32)}`;
-    const { recordingSid, recordingUrl } = tw.addRecording(Buffer.from("ID3-fake-mp3-recording-bytes"));
-    await post(`${account.webhookUrl}?step=recorded&lang=id`, call(sid, "+6281234511111", { RecordingUrl: recordingUrl, RecordingSid: recordingSid, RecordingDuration: "30", Digits: "#" }));
-    await runOutboxSweep(jobDepsOf(t));
-    await post(`${account.webhookUrl}?step=call-status`, call(sid, "+6281234511111", { CallStatus: "completed", CallDuration: "75" }));
-    await post(`${account.webhookUrl}?step=call-status`, call(`CA${"8".repeat(32)}`, "+6281234522222", { CallStatus: "no-answer", CallDuration: "0" }));
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        const tw = await startFakeTwilio({ accountSid: VOICE.accountSid, authToken: VOICE.authToken });
+        own(() => tw.close());
+        const admin = await t.loginAs(DEMO.admin);
+        const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-voice", name: "IVR", config: { ...VOICE, apiBaseUrl: tw.baseUrl } }).expect(201)).body as { webhookUrl: string };
+        // A recorded complaint (with its recording fetched) and a missed call.
+        const sid = `CA${"7".repeat(32)}`;
+        const { recordingSid, recordingUrl } = tw.addRecording(Buffer.from("ID3-fake-mp3-recording-bytes"));
+        await post(`${account.webhookUrl}?step=recorded&lang=id`, call(sid, "+6281234511111", { RecordingUrl: recordingUrl, RecordingSid: recordingSid, RecordingDuration: "30", Digits: "#" }));
+        await runOutboxSweep(jobDepsOf(t));
+        await post(`${account.webhookUrl}?step=call-status`, call(sid, "+6281234511111", { CallStatus: "completed", CallDuration: "75" }));
+        await post(`${account.webhookUrl}?step=call-status`, call(`CA${"8".repeat(32)}`, "+6281234522222", { CallStatus: "no-answer", CallDuration: "0" }));
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await tw?.close();
-  });
+  after(() => c?.close());
 
   it("an operator sees answered and missed calls, opens the ticket, and the recording loads in the player", async () => {
-    const page = await (await browser.context({ bypassCSP: true, viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.operator);
+    const page = await c.signedIn(DEMO.operator, { bypassCSP: true, viewport: { width: 1280, height: 900 } });
     await page.getByRole("menuitem", { name: "Log panggilan" }).click();
     await page.getByText("+6281234522222").waitFor();
     await page.getByText("Tak terjawab").waitFor();

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { Ticket } from "../../server/entities/index.js";
 
 /**
@@ -14,39 +14,33 @@ import { Ticket } from "../../server/entities/index.js";
 const [target] = await testTargets();
 describe("console: case clusters", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   const tickets: { id: number; number: string }[] = [];
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    const operator = await t.loginAs(DEMO.operator);
-    const reports = [
-      { description: "Jembatan gantung di Desa Sukamaju putus, warga tidak bisa menyeberang sungai.", caller: { name: "Pak Harun", phone: "0812-7000-1001" } },
-      { description: "Jembatan gantung Desa Sukamaju putus sejak kemarin, anak sekolah tidak bisa menyeberang.", caller: { name: "Bu Wati", phone: "0812-7000-1002" } },
-      { description: "Jembatan gantung di Sukamaju putus, warga tidak bisa menyeberang ke pasar.", caller: { name: "Pak Yusuf", phone: "0812-7000-1003" } },
-    ];
-    for (const r of reports) {
-      const res = await operator.post("/api/tickets").send({ channel: "voice", ...r });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-      tickets.push(res.body);
-    }
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        const operator = await t.loginAs(DEMO.operator);
+        const reports = [
+          { description: "Jembatan gantung di Desa Sukamaju putus, warga tidak bisa menyeberang sungai.", caller: { name: "Pak Harun", phone: "0812-7000-1001" } },
+          { description: "Jembatan gantung Desa Sukamaju putus sejak kemarin, anak sekolah tidak bisa menyeberang.", caller: { name: "Bu Wati", phone: "0812-7000-1002" } },
+          { description: "Jembatan gantung di Sukamaju putus, warga tidak bisa menyeberang ke pasar.", caller: { name: "Pak Yusuf", phone: "0812-7000-1003" } },
+        ];
+        for (const r of reports) {
+          const res = await operator.post("/api/tickets").send({ channel: "voice", ...r });
+          assert.equal(res.status, 201, JSON.stringify(res.body));
+          tickets.push(res.body);
+        }
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the operator accepts the suggested case on the ticket page; the members are listed; a member's page names the case; the wall shows it", async () => {
     const [primary, a, b] = tickets as [{ id: number; number: string }, { id: number; number: string }, { id: number; number: string }];
-    const page = await (await browser.context({ bypassCSP: true, viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${primary.id}/show`);
+    const page = await c.signedIn(DEMO.operator, { bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    await page.goto(`${c.url}/console/#/tickets/${primary.id}/show`);
     await page.getByRole("heading", { level: 1, name: primary.number, exact: true }).waitFor();
 
     const card = page.getByTestId("case-cluster");
@@ -69,18 +63,16 @@ describe("console: case clusters", { skip: browserSkip }, () => {
     }
 
     // A member's page names the case it belongs to.
-    await page.goto(`${server.url}/console/#/tickets/${a.id}/show`);
+    await page.goto(`${c.url}/console/#/tickets/${a.id}/show`);
     await page.getByRole("heading", { level: 1, name: a.number, exact: true }).waitFor();
     await page.getByTestId("cluster-primary").getByRole("link", { name: primary.number }).waitFor();
 
     // The wall lists the open case with its three reporters.
-    const wall = await (await browser.context({ viewport: { width: 1920, height: 1080 } })).newPage();
-    await wall.goto(`${server.url}/console/#/login`);
-    await signIn(wall, "layar@demo.aduan.id"); // the kiosk lands on the wall
+    const wall = await c.signedIn("layar@demo.aduan.id", { viewport: { width: 1920, height: 1080 } }); // the kiosk lands on the wall
     await wall.getByTestId("wall").waitFor();
-    const c = wall.getByTestId("wall-cases").locator(`[data-case="${primary.number}"]`);
-    await c.waitFor();
-    await c.getByText("3 pelapor").waitFor();
+    const wallCase = wall.getByTestId("wall-cases").locator(`[data-case="${primary.number}"]`);
+    await wallCase.waitFor();
+    await wallCase.getByText("3 pelapor").waitFor();
     await page.close();
     await wall.close();
   });

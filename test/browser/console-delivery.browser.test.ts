@@ -4,10 +4,10 @@ import supertest from "supertest";
 import type { Page } from "playwright-core";
 import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
+import { DEMO, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, statusCallback, TWILIO } from "../support/channels.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { createJobScheduler, followOutbox, startWorker } from "../../server/worker.js";
 import { Message, OutboxItem, Ticket } from "../../server/entities/index.js";
 
@@ -23,22 +23,13 @@ const [target] = await testTargets();
 describe("console: a refused message is visible and can be sent again (acceptance 5)", { skip: browserSkip }, () => {
   let t: TestApp;
   let twilio: FakeTwilio;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
-  let stopWorker: () => Promise<void>;
-  let unfollow: () => void;
+  let c: ConsoleHarness;
   let webhookUrl: string;
   let ticket: Ticket;
   let ack: Message;
   const from = "+6281298760013";
   const accountName = "SMS Pusat Kendali";
 
-  // bypassCSP lets axe-core be injected; the app itself runs under its CSP.
-  const newPage = async () => (await browser.context({ bypassCSP: true, viewport: { width: 1440, height: 1000 } })).newPage();
-  const login = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, email);
-  };
   /** Waits for the worker to bring the outbox row of the acknowledgement to `state`. */
   const outboxReaches = async (state: string, timeoutMs = 15_000) => {
     const end = Date.now() + timeoutMs;
@@ -52,27 +43,26 @@ describe("console: a refused message is visible and can be sent again (acceptanc
   const seriousA11y = async (page: Page) => (await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious");
 
   before(async () => {
-    ensureConsoleBuilt();
-    twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
-    t = await startTestApp(target, { jobPollMs: 100 });
-    const admin = await t.loginAs(DEMO.admin);
-    const res = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: accountName, config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    webhookUrl = res.body.webhookUrl;
-    const scheduler = createJobScheduler(t.deps);
-    unfollow = followOutbox(t.database.db, scheduler, t.deps.logger);
-    stopWorker = await startWorker({ ...t.deps, scheduler });
-    server = await listen(t);
-    browser = await launchBrowser();
+    // bypassCSP lets axe-core be injected; the app itself runs under its CSP.
+    c = await startConsole(target, {
+      app: { jobPollMs: 100 },
+      context: { bypassCSP: true },
+      seed: async (app, own) => {
+        t = app;
+        twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
+        own(() => twilio.close());
+        const admin = await t.loginAs(DEMO.admin);
+        const res = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: accountName, config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        webhookUrl = res.body.webhookUrl;
+        const scheduler = createJobScheduler(t.deps);
+        const unfollow = followOutbox(t.database.db, scheduler, t.deps.logger);
+        own(await startWorker({ ...t.deps, scheduler }), "before-app");
+        own(unfollow, "before-app"); // stops following first, then the worker
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    unfollow?.();
-    await stopWorker?.();
-    await t?.close();
-    await twilio?.close();
-  });
+  after(() => c?.close());
 
   it("the provider refuses the acknowledgement permanently: the worker gives up at once", async () => {
     twilio.refuseAll(21610, "Attempt to send to unsubscribed recipient");
@@ -87,9 +77,8 @@ describe("console: a refused message is visible and can be sent again (acceptanc
   });
 
   it("the operator sees it failed, with the reason in Bahasa Indonesia and Twilio's own words — not 'antre'", async () => {
-    const page = await newPage();
-    await login(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    const page = await c.signedIn(DEMO.operator);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     const msg = page.getByTestId("conversation").locator('[data-direction="outbound"]');
     await msg.locator('[data-delivery="failed"]').waitFor();
     assert.match((await msg.textContent()) ?? "", /gagal terkirim/);
@@ -124,8 +113,7 @@ describe("console: a refused message is visible and can be sent again (acceptanc
   });
 
   it("the supervisor's delivery screen counts it on its channel account while it is failed", async () => {
-    const page = await newPage();
-    await login(page, DEMO.supervisor);
+    const page = await c.signedIn(DEMO.supervisor);
     await page.getByRole("menuitem", { name: "Pengiriman bermasalah" }).click();
     const row = page.locator(`[data-account="${accountName}"]`);
     await row.waitFor();
@@ -140,9 +128,8 @@ describe("console: a refused message is visible and can be sent again (acceptanc
 
   it("once the provider accepts messages again, 'Kirim ulang' queues it and the worker delivers it, once; the supervisor's count drops", async () => {
     twilio.recover();
-    const page = await newPage();
-    await login(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    const page = await c.signedIn(DEMO.operator);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     const msg = page.getByTestId("conversation").locator('[data-direction="outbound"]');
     await msg.getByRole("button", { name: "Kirim ulang" }).click();
     await page.getByText("Pesan diantrekan untuk dikirim ulang").waitFor();
@@ -174,9 +161,8 @@ describe("console: a refused message is visible and can be sent again (acceptanc
     await screenshot(page, "62-delivery-resent");
     await page.close();
 
-    const sup = await newPage();
-    await login(sup, DEMO.supervisor);
-    await sup.goto(`${server.url}/console/#/delivery`);
+    const sup = await c.signedIn(DEMO.supervisor);
+    await sup.goto(`${c.url}/console/#/delivery`);
     const account = sup.locator(`[data-account="${accountName}"]`);
     await account.waitFor();
     assert.equal((await account.getByTestId("count-failed").textContent())?.trim(), "0");

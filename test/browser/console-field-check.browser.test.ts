@@ -2,12 +2,11 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { Agency, Attachment, Category, Message, PublicPhoto } from "../../server/entities/index.js";
 
 /**
@@ -19,28 +18,15 @@ import { Agency, Attachment, Category, Message, PublicPhoto } from "../../server
 const [target] = await testTargets();
 describe("console: field check and public photos", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
 
-  const page = async (email: string): Promise<Page> => {
-    const p = await (await browser.context({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
-    await p.goto(`${server.url}/console/#/login`);
-    await signIn(p, email);
-    return p;
-  };
   const jpeg = (color: string) => sharp({ create: { width: 1200, height: 900, channels: 3, background: color } }).jpeg().withExif({ IFD0: { Make: "KameraWarga" } }).toBuffer();
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, { context: { viewport: { width: 1280, height: 900 }, bypassCSP: true } });
+    t = c.t;
   });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-    await server?.close();
-  });
+  after(() => c?.close());
 
   it("answer refused without an after photo, held with one, confirmed by the supervisor; photos approved; public before/after", async () => {
     const m = t.database.db.manager;
@@ -64,8 +50,8 @@ describe("console: field check and public photos", { skip: browserSkip }, () => 
     }
 
     // The OPD head answers in the console without a photo: the dialog explains, the server refuses.
-    const head = await page(DEMO.headPU);
-    await head.goto(`${server.url}/console/#/tickets/${id}/show`);
+    const head = await c.signedIn(DEMO.headPU);
+    await head.goto(`${c.url}/console/#/tickets/${id}/show`);
     await head.getByRole("button", { name: "Kirim tanggapan resmi" }).click();
     const dialog = head.getByRole("dialog");
     await dialog.getByText(/memerlukan cek lapangan/).waitFor();
@@ -80,8 +66,8 @@ describe("console: field check and public photos", { skip: browserSkip }, () => 
     const after = await m.getRepository(Attachment).findOneByOrFail({ ticketId: id, fileName: "sesudah.jpg" });
 
     // The supervisor sees the field check and confirms it.
-    const sup = await page(DEMO.supervisor);
-    await sup.goto(`${server.url}/console/#/tickets/${id}/show`);
+    const sup = await c.signedIn(DEMO.supervisor);
+    await sup.goto(`${c.url}/console/#/tickets/${id}/show`);
     await sup.getByTestId("field-check").waitFor();
     await screenshot(sup, "field-check-02-awaiting");
     assert.deepEqual((await axeViolations(sup)).filter((v) => v.impact === "critical" || v.impact === "serious"), []);
@@ -89,8 +75,8 @@ describe("console: field check and public photos", { skip: browserSkip }, () => 
     await sup.locator('[data-status="answered"]').first().waitFor();
 
     // The operator approves the citizen's photo and the OPD's after photo for the public report.
-    const op = await page(DEMO.operator);
-    await op.goto(`${server.url}/console/#/tickets/${id}/show`);
+    const op = await c.signedIn(DEMO.operator);
+    await op.goto(`${c.url}/console/#/tickets/${id}/show`);
     for (const a of [citizen.id, after.id]) {
       const button = op.getByTestId(`public-toggle-${a}`);
       await button.waitFor();
@@ -100,8 +86,8 @@ describe("console: field check and public photos", { skip: browserSkip }, () => 
     assert.equal(await m.getRepository(PublicPhoto).count({ where: { ticketId: id } }), 2);
 
     // The public page: before and after, small copies that load, with alt text; accessible.
-    const pub = await (await browser.context({ viewport: { width: 390, height: 844 }, bypassCSP: true })).newPage();
-    await pub.goto(`${server.url}/laporan/${number}`);
+    const pub = await c.page({ viewport: { width: 390, height: 844 } });
+    await pub.goto(`${c.url}/laporan/${number}`);
     const imgs = pub.locator("ul.photos img");
     assert.equal(await imgs.count(), 2);
     for (let i = 0; i < 2; i++) {

@@ -4,10 +4,10 @@ import supertest from "supertest";
 import type { Page } from "playwright-core";
 import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
+import { DEMO, type TestApp } from "../support/app.js";
 import { inboundSms, jobDepsOf, newSid, postTwilio, TWILIO } from "../support/channels.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
 import { Contact, Message, Ticket } from "../../server/entities/index.js";
 
@@ -23,8 +23,7 @@ const [target] = await testTargets();
 describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip: browserSkip }, () => {
   let t: TestApp;
   let twilio: FakeTwilio;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let webhookUrl: string;
   const from = "+6281298765432";
   const text = "Jembatan gantung di Desa Cibodas putus sebagian, warga terpaksa memutar 5 km.";
@@ -32,11 +31,6 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   let ticket: Ticket;
 
   const sweep = () => runOutboxSweep(jobDepsOf(t));
-  const newPage = async (bypassCSP = false) => (await browser.context({ bypassCSP, viewport: { width: 1440, height: 1000 } })).newPage();
-  const login = async (page: Page, email: string) => {
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, email);
-  };
   const seriousA11y = async (page: Page) => {
     const found = (await axeViolations(page)).filter((v) => v.impact === "critical" || v.impact === "serious");
     // Say which elements, so that a failure can be fixed without rerunning.
@@ -44,22 +38,19 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   };
 
   before(async () => {
-    ensureConsoleBuilt();
-    twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const res = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS 1500-xxx", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    webhookUrl = res.body.webhookUrl;
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
+        own(() => twilio.close());
+        const admin = await t.loginAs(DEMO.admin);
+        const res = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS 1500-xxx", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        webhookUrl = res.body.webhookUrl;
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await twilio?.close();
-  });
+  after(() => c?.close());
 
   it("the SMS arrives through the signed webhook and is acknowledged", async () => {
     const sid = newSid();
@@ -75,8 +66,7 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   });
 
   it("the operator finds it in the queue, verifies, categorises and forwards it to Dinas PU", async () => {
-    const page = await newPage(true);
-    await login(page, DEMO.operator);
+    const page = await c.signedIn(DEMO.operator, { bypassCSP: true });
     await page.waitForURL((u) => u.hash.startsWith("#/tickets"));
     const row = page.getByRole("row").filter({ hasText: ticket.number });
     await row.waitFor();
@@ -141,12 +131,11 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   });
 
   it("the head of Dinas Kesehatan does not see it, not even by its address", async () => {
-    const page = await newPage();
-    await login(page, DEMO.headDinkes);
+    const page = await c.signedIn(DEMO.headDinkes);
     await page.getByRole("row").nth(1).waitFor();
     assert.equal(await page.getByText(ticket.number).count(), 0);
     await screenshot(page, "04-dinkes-inbox-without-ticket");
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await page.waitForTimeout(1500);
     assert.equal(await page.getByText(text).count(), 0);
     assert.equal(await page.getByRole("heading", { level: 1, name: ticket.number }).count(), 0);
@@ -157,8 +146,7 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   });
 
   it("the head of Dinas PU sees it with its clock and answers officially", async () => {
-    const page = await newPage(true);
-    await login(page, DEMO.headPU);
+    const page = await c.signedIn(DEMO.headPU, { bypassCSP: true });
     const row = page.getByRole("row").filter({ hasText: ticket.number });
     await row.waitFor();
     assert.equal(await row.locator("[data-sla]").count(), 1, "the OPD's clock in the inbox");
@@ -184,9 +172,8 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
     const m = t.database.db.manager;
     const anon = await m.getRepository(Ticket).findOneByOrFail({ privacy: "anonim", description: "Perbaikan jalan provinsi ruas Cikarang dikerjakan asal-asalan, aspal sudah mengelupas." });
     const contact = await m.getRepository(Contact).findOneByOrFail({ id: anon.contactId! });
-    const page = await newPage();
-    await login(page, DEMO.headPU);
-    await page.goto(`${server.url}/console/#/tickets/${anon.id}/show`);
+    const page = await c.signedIn(DEMO.headPU);
+    await page.goto(`${c.url}/console/#/tickets/${anon.id}/show`);
     await page.getByRole("heading", { level: 1, name: anon.number, exact: true }).waitFor();
     await page.getByTestId("reporter-hidden").waitFor();
     const shown = await page.locator("body").innerText();
@@ -199,9 +186,8 @@ describe("console: an SMS complaint from queue to answer (acceptance 1)", { skip
   });
 
   it("the operator sees the answer, resolves, and the citizen's SMS reaches the fake Twilio", async () => {
-    const page = await newPage();
-    await login(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${ticket.id}/show`);
+    const page = await c.signedIn(DEMO.operator);
+    await page.goto(`${c.url}/console/#/tickets/${ticket.id}/show`);
     await page.getByRole("heading", { level: 1, name: ticket.number, exact: true }).waitFor();
     await page.locator('[data-direction="answer"]').getByText(answer).waitFor();
     await page.getByRole("button", { name: "Selesaikan" }).click();

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import supertest from "supertest";
 import { startFakeTwilio, type FakeTwilio } from "../../channels/testing/index.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
+import { DEMO, type TestApp } from "../support/app.js";
 import { inboundSms, jobDepsOf, newSid, postTwilio, TWILIO } from "../support/channels.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { runOutboxSweep } from "../../server/jobs/channel-jobs.js";
 import { AuditEvent, Message, Ticket } from "../../server/entities/index.js";
 import { verifyAudit } from "../../server/queries/verify-audit.js";
@@ -21,39 +21,35 @@ const [target] = await testTargets();
 describe("console: merging duplicates (acceptance 3)", { skip: browserSkip }, () => {
   let t: TestApp;
   let twilio: FakeTwilio;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let sms: Ticket;
   let call: Ticket;
   const phone = "+6281355500777";
 
   before(async () => {
-    ensureConsoleBuilt();
-    twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } }).expect(201)).body;
-    const m = t.database.db.manager;
-    const sid1 = newSid();
-    await postTwilio(supertest(t.app), account.webhookUrl, inboundSms(phone, "Banjir setinggi lutut di Jl. Veteran RT 03 sejak semalam, saluran air tersumbat sampah.", sid1)).expect(200);
-    const sid2 = newSid();
-    await postTwilio(supertest(t.app), account.webhookUrl, inboundSms(phone, "Air belum surut sampai siang ini.", sid2)).expect(200);
-    sms = await m.getRepository(Ticket).findOneByOrFail({ id: (await m.getRepository(Message).findOneByOrFail({ externalId: sid1 })).ticketId });
-    const operator = await t.loginAs(DEMO.operator);
-    const res = await operator.post("/api/tickets").send({ channel: "voice", description: "Penelepon melaporkan banjir di Jl. Veteran RT 03 karena saluran air tersumbat sampah.", caller: { phone } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    call = await m.getRepository(Ticket).findOneByOrFail({ id: res.body.id });
-    assert.equal(call.contactId, sms.contactId, "one citizen, two tickets");
-    await runOutboxSweep(jobDepsOf(t)); // the acknowledgements
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        twilio = await startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
+        own(() => twilio.close());
+        const admin = await t.loginAs(DEMO.admin);
+        const account = (await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS", config: { ...TWILIO, apiBaseUrl: twilio.baseUrl } }).expect(201)).body;
+        const m = t.database.db.manager;
+        const sid1 = newSid();
+        await postTwilio(supertest(t.app), account.webhookUrl, inboundSms(phone, "Banjir setinggi lutut di Jl. Veteran RT 03 sejak semalam, saluran air tersumbat sampah.", sid1)).expect(200);
+        const sid2 = newSid();
+        await postTwilio(supertest(t.app), account.webhookUrl, inboundSms(phone, "Air belum surut sampai siang ini.", sid2)).expect(200);
+        sms = await m.getRepository(Ticket).findOneByOrFail({ id: (await m.getRepository(Message).findOneByOrFail({ externalId: sid1 })).ticketId });
+        const operator = await t.loginAs(DEMO.operator);
+        const res = await operator.post("/api/tickets").send({ channel: "voice", description: "Penelepon melaporkan banjir di Jl. Veteran RT 03 karena saluran air tersumbat sampah.", caller: { phone } });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        call = await m.getRepository(Ticket).findOneByOrFail({ id: res.body.id });
+        assert.equal(call.contactId, sms.contactId, "one citizen, two tickets");
+        await runOutboxSweep(jobDepsOf(t)); // the acknowledgements
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await twilio?.close();
-  });
+  after(() => c?.close());
 
   it("the operator merges the SMS ticket into the phone ticket from the suggestions", async () => {
     const m = t.database.db.manager;
@@ -61,10 +57,8 @@ describe("console: merging duplicates (acceptance 3)", { skip: browserSkip }, ()
     const auditBefore = { sms: await m.getRepository(AuditEvent).countBy({ ticketId: sms.id }), call: await m.getRepository(AuditEvent).countBy({ ticketId: call.id }) };
     const sentBefore = twilio.messages.length;
 
-    const page = await (await browser.context({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.operator);
-    await page.goto(`${server.url}/console/#/tickets/${sms.id}/show`);
+    const page = await c.signedIn(DEMO.operator, { viewport: { width: 1280, height: 900 } });
+    await page.goto(`${c.url}/console/#/tickets/${sms.id}/show`);
     await page.getByRole("heading", { level: 1, name: sms.number, exact: true }).waitFor();
     await page.getByRole("button", { name: "Gabungkan duplikat" }).click();
     const suggestion = page.getByRole("dialog").locator(`[data-duplicate="${call.number}"]`);

@@ -2,9 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { rateAnswer } from "../../server/commands/rate-answer.js";
 import { citizenDecide } from "../../server/commands/citizen-decide.js";
 import { Agency } from "../../server/entities/index.js";
@@ -24,17 +24,10 @@ import { clearSlaSettingsCache } from "../../server/clocks/sla-settings.js";
 const [target] = await testTargets();
 describe("console: notices, the operator's first view and the case facts", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let pu: Agency;
   let dinkes: Agency;
 
-  const page = async (email: string, viewport = { width: 1280, height: 900 }): Promise<Page> => {
-    const p = await (await browser.context({ viewport, bypassCSP: true })).newPage();
-    await p.goto(`${server.url}/console/#/login`);
-    await signIn(p, email);
-    return p;
-  };
   const badge = async (p: Page) => {
     const label = (await p.getByRole("link", { name: /^Notifikasi: \d+ belum dibaca/ }).getAttribute("aria-label")) ?? "";
     return Number(/(\d+) belum dibaca/.exec(label)?.[1] ?? NaN);
@@ -47,24 +40,18 @@ describe("console: notices, the operator's first view and the case facts", { ski
   };
 
   before(async () => {
-    ensureConsoleBuilt();
     clearSlaSettingsCache();
-    t = await startTestApp(target);
+    c = await startConsole(target, { context: { viewport: { width: 1280, height: 900 }, bypassCSP: true } });
+    t = c.t;
     const m = t.database.db.manager;
     pu = await m.getRepository(Agency).findOneByOrFail({ code: "DPU" });
     dinkes = await m.getRepository(Agency).findOneByOrFail({ code: "DINKES" });
-    server = await listen(t);
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await t?.close(); // ends the live streams
-    await server?.close();
-  });
+  after(() => c?.close());
 
   it("acceptance 5: a forward to two OPDs raises each head's badge live, without a reload", async () => {
-    const headPU = await page(DEMO.headPU);
-    const headDinkes = await page(DEMO.headDinkes);
+    const headPU = await c.signedIn(DEMO.headPU);
+    const headDinkes = await c.signedIn(DEMO.headDinkes);
     await headPU.getByRole("link", { name: /^Notifikasi:/ }).waitFor();
     await headDinkes.getByRole("link", { name: /^Notifikasi:/ }).waitFor();
     // Let the live connection come up (the console opens one stream per screen).
@@ -101,7 +88,7 @@ describe("console: notices, the operator's first view and the case facts", { ski
 
   it("point 3: the operator's queue opens on the new, unverified tickets with their count", async () => {
     const { number } = await newTicket("Saluran air di Jalan Kenari meluap setiap hujan deras.");
-    const p = await page(DEMO.operator);
+    const p = await c.signedIn(DEMO.operator);
     await p.waitForURL((u) => u.hash.startsWith("#/tickets"));
     const view = p.getByRole("button", { name: /Belum diverifikasi/ });
     await view.waitFor();
@@ -131,8 +118,8 @@ describe("console: notices, the operator's first view and the case facts", { ski
     const clocks = ((await operator.get(`/api/tickets/${id}/clocks`)).body as { kind: string; state: string; legalBasis: { id: string } }[]).filter((c) => c.state === "running");
     assert.ok(clocks.length >= 1);
 
-    const p = await page(DEMO.operator);
-    await p.goto(`${server.url}/console/#/tickets/${id}/show`);
+    const p = await c.signedIn(DEMO.operator);
+    await p.goto(`${c.url}/console/#/tickets/${id}/show`);
     await p.getByRole("heading", { level: 1, name: number, exact: true }).waitFor();
     const feedback = p.getByTestId("citizen-feedback");
     await feedback.getByText("2 dari 5").waitFor();
@@ -167,8 +154,8 @@ describe("console: notices, the operator's first view and the case facts", { ski
     const head = await t.loginAs(DEMO.headPU);
     assert.equal((await head.post(`/api/tickets/${id}/transitions`).send({ action: "answer", response: "Sudah dibersihkan." })).body.status, "in_review");
 
-    const p = await page(DEMO.operator);
-    await p.goto(`${server.url}/console/#/tickets/${id}/show`);
+    const p = await c.signedIn(DEMO.operator);
+    await p.goto(`${c.url}/console/#/tickets/${id}/show`);
     await p.getByRole("heading", { level: 1, name: number, exact: true }).waitFor();
     await p.locator('[data-status="in_review"]').first().waitFor();
     await p.getByTestId("held-answer").getByText("Sudah dibersihkan.").waitFor();

@@ -2,9 +2,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { User } from "../../server/entities/index.js";
 import { totpCode } from "../../server/lib/two-factor.js";
 
@@ -18,32 +19,21 @@ const LOCK_AFTER = 5;
 
 describe("console: two-factor authentication (acceptance 5)", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let secret = "";
   let recoveryCodes: string[] = [];
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target, { login: { slowdownAfter: 3, lockAfter: LOCK_AFTER, lockMinutes: 15 } });
-    server = await listen(t);
-    browser = await launchBrowser();
+    // Playwright's default viewport: these pages were never sized for the desk.
+    c = await startConsole(target, { app: { login: { slowdownAfter: 3, lockAfter: LOCK_AFTER, lockMinutes: 15 } }, context: { viewport: { width: 1280, height: 720 } } });
+    t = c.t;
     const admin = await t.loginAs(DEMO.admin);
     assert.equal((await admin.put("/api/security/two-factor").send({ roles: { supervisor: true } })).status, 200);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
-  const supervisorPage = async (): Promise<Page> => {
-    const page = await (await browser.context()).newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.supervisor);
-    return page;
-  };
-  const apiStatus = async (page: Page, path = "/api/tickets") => (await page.request.get(`${server.url}${path}`)).status();
+  const supervisorPage = (): Promise<Page> => c.signedIn(DEMO.supervisor);
+  const apiStatus = async (page: Page, path = "/api/tickets") => (await page.request.get(`${c.url}${path}`)).status();
   const submitCode = async (page: Page, code: string) => {
     await page.getByLabel(/^Kode autentikator atau kode pemulihan/).fill(code);
     await page.getByRole("button", { name: "Verifikasi" }).click();
@@ -113,7 +103,7 @@ describe("console: two-factor authentication (acceptance 5)", { skip: browserSki
     await submitCode(page, totpCode(secret, t.clock.now()));
     await page.getByRole("alert").filter({ hasText: /Terlalu banyak percobaan yang gagal/ }).waitFor();
     await screenshot(page, "two-factor-throttled");
-    const direct = await page.request.post(`${server.url}/api/auth/2fa/verify`, { data: { code: totpCode(secret, t.clock.now()) } });
+    const direct = await page.request.post(`${c.url}/api/auth/2fa/verify`, { data: { code: totpCode(secret, t.clock.now()) } });
     assert.equal(direct.status(), 429);
     assert.equal(await apiStatus(page), 403);
     await page.context().close();
@@ -122,8 +112,8 @@ describe("console: two-factor authentication (acceptance 5)", { skip: browserSki
   it("the admin sees the user's 2FA state and resets it; the user is led to enrol again", async () => {
     t.clock.advance(16 * 60_000);
     const supervisor = await t.database.db.manager.getRepository(User).findOneByOrFail({ email: DEMO.supervisor });
-    const page = await (await browser.context()).newPage();
-    await page.goto(`${server.url}/console/#/users/${supervisor.id}`);
+    const page = await c.page();
+    await page.goto(`${c.url}/console/#/users/${supervisor.id}`);
     await signIn(page, DEMO.admin);
     const panel = page.getByTestId("user-two-factor");
     await panel.getByText("Autentikasi dua faktor aktif").waitFor({ timeout: 15_000 });
@@ -140,7 +130,7 @@ describe("console: two-factor authentication (acceptance 5)", { skip: browserSki
     assert.equal(await page.getByRole("checkbox", { name: "Staf OPD" }).isChecked(), false);
     await page.getByRole("checkbox", { name: "Staf OPD" }).check();
     await page.getByText("Disimpan").waitFor();
-    const roles = await page.request.get(`${server.url}/api/security/two-factor`);
+    const roles = await page.request.get(`${c.url}/api/security/two-factor`);
     assert.equal((await roles.json()).roles.opd_staff, true);
     await page.context().close();
 

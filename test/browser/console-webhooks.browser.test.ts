@@ -1,11 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { WebhookDelivery, WebhookEndpoint } from "../../server/entities/index.js";
 import { decryptSecret } from "../../server/lib/crypto.js";
 import { runWebhookSweep } from "../../server/jobs/webhook-jobs.js";
@@ -18,37 +18,32 @@ import { recordTicket } from "../support/public.js";
 const [target] = await testTargets();
 describe("console: outgoing webhooks", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let receiver: Server;
+  let c: ConsoleHarness;
   let receiverUrl: string;
-  let browser: TestBrowser;
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    server = await listen(t);
-    receiver = createServer((req, res) => {
-      req.resume();
-      req.on("end", () => res.writeHead(503).end("maintenance"));
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        const receiver = createServer((req, res) => {
+          req.resume();
+          req.on("end", () => res.writeHead(503).end("maintenance"));
+        });
+        await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+        own(async () => {
+          receiver.closeAllConnections();
+          await new Promise((r) => receiver.close(r));
+        });
+        receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aduan`;
+      },
     });
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/aduan`;
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    receiver?.closeAllConnections();
-    await new Promise((r) => receiver?.close(r));
-    await t?.close();
-  });
+  after(() => c?.close());
 
   it("the admin registers an endpoint, sees the secret once, and redelivers from the log", async () => {
     const m = t.database.db.manager;
-    const ctx = await browser.context({ bypassCSP: true, viewport: { width: 1440, height: 1000 } });
-    const page = await ctx.newPage();
-    await page.goto(`${server.url}/console/#/login`);
-    await signIn(page, DEMO.admin);
+    const page = await c.signedIn(DEMO.admin, { bypassCSP: true });
+    const ctx = page.context();
     await page.getByRole("menuitem", { name: "Webhook keluar" }).click();
     await page.locator("#react-admin-title").getByText("Webhook keluar").waitFor();
     await page.getByRole("link", { name: "Buat" }).click();

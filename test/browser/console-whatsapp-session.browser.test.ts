@@ -1,15 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { fakeWhatsappWebClientFactory, startFakeWhatsappWeb, type FakeWhatsappWeb } from "../../channels/testing/index.js";
 import { createWhatsappWebConnector } from "../../channels/whatsapp-web/whatsapp-web.connector.js";
 import { findConnector } from "../../server/ingest/connectors.js";
 import { Message, Ticket } from "../../server/entities/index.js";
 import { startSessions, type Sessions } from "../../server/sessions/supervisor.js";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { browserSkip, screenshot } from "../support/browser.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 
 /**
  * Issue 19, items 6 and 4, in a real Chromium against the real server: the admin's channel account
@@ -22,41 +21,31 @@ describe("console: WhatsApp Web session (QR code, state, logout) and the fail-ov
   let t: TestApp;
   let page: FakeWhatsappWeb;
   let sessions: Sessions;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let accountId: number;
-  const newPage = async () => (await browser.context({ viewport: { width: 1440, height: 1000 } })).newPage();
-  const login = async (p: Page, email: string) => {
-    await p.goto(`${server.url}/console/#/login`);
-    await signIn(p, email);
-  };
 
   before(async () => {
-    ensureConsoleBuilt();
-    page = await startFakeWhatsappWeb();
-    page.requireLogin();
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const res = await admin.post("/api/channel-accounts").send({ connector: "whatsapp-web", name: "WhatsApp Web kantor", config: { phoneNumber: "+6281100050006", minSendIntervalMs: 0 } });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    accountId = res.body.id;
-    const wa = createWhatsappWebConnector(fakeWhatsappWebClientFactory(page.baseUrl, 50));
-    sessions = await startSessions({ db: t.database.db, config: t.config, clock: t.clock, logger: t.deps.logger }, { reconcileMs: 60_000, leaseTtlMs: 24 * 3_600_000, connectorFor: (id) => (id === "whatsapp-web" ? wa : findConnector(id)) });
-    server = await listen(t);
-    browser = await launchBrowser();
+    c = await startConsole(target, {
+      seed: async (app, own) => {
+        t = app;
+        page = await startFakeWhatsappWeb();
+        own(() => page.close());
+        page.requireLogin();
+        const admin = await t.loginAs(DEMO.admin);
+        const res = await admin.post("/api/channel-accounts").send({ connector: "whatsapp-web", name: "WhatsApp Web kantor", config: { phoneNumber: "+6281100050006", minSendIntervalMs: 0 } });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        accountId = res.body.id;
+        const wa = createWhatsappWebConnector(fakeWhatsappWebClientFactory(page.baseUrl, 50));
+        sessions = await startSessions({ db: t.database.db, config: t.config, clock: t.clock, logger: t.deps.logger }, { reconcileMs: 60_000, leaseTtlMs: 24 * 3_600_000, connectorFor: (id) => (id === "whatsapp-web" ? wa : findConnector(id)) });
+        own(() => sessions.stop(), "before-app");
+      },
+    });
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await sessions?.stop();
-    await t?.close();
-    await page?.close();
-  });
+  after(() => c?.close());
 
   it("the admin sees the QR code, it follows a refresh, and the session is logged out after a confirmation", { timeout: 90_000 }, async () => {
-    const p = await newPage();
-    await login(p, DEMO.admin);
-    await p.goto(`${server.url}/console/#/channel-accounts/${accountId}`);
+    const p = await c.signedIn(DEMO.admin);
+    await p.goto(`${c.url}/console/#/channel-accounts/${accountId}`);
     const qr = p.getByTestId("session-qr");
     await qr.waitFor({ timeout: 15_000 });
     await p.getByTestId("session-state").getByText(/perlu login/).waitFor();
@@ -92,9 +81,8 @@ describe("console: WhatsApp Web session (QR code, state, logout) and the fail-ov
         deliveryStatus: "sent", failoverConnector: "whatsapp-cloud", sentAt: t.clock.now(), createdAt: t.clock.now(),
       }),
     );
-    const p = await newPage();
-    await login(p, DEMO.operator);
-    await p.goto(`${server.url}/console/#/tickets/${reply.ticketId}/show`);
+    const p = await c.signedIn(DEMO.operator);
+    await p.goto(`${c.url}/console/#/tickets/${reply.ticketId}/show`);
     const mark = p.getByTestId("conversation").getByTestId("message-failover");
     await mark.waitFor({ timeout: 15_000 });
     assert.equal(await mark.textContent(), "lewat WhatsApp Cloud API (alih-jalur)");

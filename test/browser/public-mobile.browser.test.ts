@@ -1,9 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
 import { DEMO, type TestApp } from "../support/app.js";
-import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly, servePublicSite } from "../support/public.js";
+import { sqliteTarget } from "../support/databases.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
+import { fillPublicPages, INDONESIAN_MONTHS, indonesianOnly, openPublicSite } from "../support/public.js";
 import { KINERJA_LABELS } from "../../server/http/public/performance-page.js";
 import { LAYOUT_LABELS } from "../../server/http/public/layout.js";
 import { HOME_LABELS } from "../../server/http/public/home.js";
@@ -15,21 +17,18 @@ import { HOME_LABELS } from "../../server/http/public/home.js";
  */
 describe("public pages on a 360-px phone, and the front door", { skip: browserSkip }, () => {
   let t: TestApp;
-  let closeSite: (() => Promise<void>) | undefined;
+  let c: ConsoleHarness;
   let base = "";
-  let browser: TestBrowser;
   let longReport = "";
   const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
   before(async () => {
-    ({ t, base, close: closeSite } = await servePublicSite());
+    c = await startConsole(sqliteTarget);
+    ({ t, url: base } = c);
+    await openPublicSite(c);
     ({ longReport } = await fillPublicPages(t));
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await closeSite?.();
-  });
+  after(() => c?.close());
 
   async function noViolations(page: Page, name: string) {
     const v = await axeViolations(page);
@@ -39,7 +38,7 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
   const overflow = (page: Page) => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
 
   it("no public page scrolls sideways at 360×740, in either language; screenshots of each", async () => {
-    const ctx: BrowserContext = await browser.context({ ...phone, bypassCSP: true });
+    const ctx: BrowserContext = await c.browser.context({ ...phone, bypassCSP: true });
     const page = await ctx.newPage();
     const pages: [string, string][] = [
       ["home", "/"],
@@ -71,7 +70,7 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
   });
 
   it("with ?lang=en no Indonesian month name or label remains on /kinerja (page text, picker, card labels)", async () => {
-    const ctx = await browser.context({ ...phone });
+    const ctx = await c.browser.context({ ...phone });
     const page = await ctx.newPage();
     await page.goto(`${base}/kinerja?lang=en`);
     const shown = await page.evaluate(() => {
@@ -91,7 +90,7 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
   });
 
   it("in dark mode too, axe finds nothing on the phone's pages", async () => {
-    const ctx = await browser.context({ ...phone, colorScheme: "dark", bypassCSP: true });
+    const ctx = await c.browser.context({ ...phone, colorScheme: "dark", bypassCSP: true });
     const page = await ctx.newPage();
     for (const path of ["/", "/lapor", "/laporan", "/kinerja", `/laporan/${longReport}`]) {
       await page.goto(`${base}${path}`);
@@ -103,7 +102,7 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
 
   for (const javaScriptEnabled of [true, false]) {
     it(`the front door: axe finds nothing, and its links work (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async () => {
-      const ctx = await browser.context({ javaScriptEnabled, bypassCSP: javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+      const ctx = await c.browser.context({ javaScriptEnabled, bypassCSP: javaScriptEnabled, viewport: { width: 1280, height: 900 } });
       const page = await ctx.newPage();
       await page.goto(`${base}/`);
       assert.equal(await page.getAttribute("html", "lang"), "id");
@@ -112,7 +111,7 @@ describe("public pages on a 360-px phone, and the front door", { skip: browserSk
         await screenshot(page, "desktop-home-id");
       } else {
         // axe needs script: check a copy of the very HTML the no-JS page got.
-        const axeCtx = await browser.context({ bypassCSP: true });
+        const axeCtx = await c.browser.context({ bypassCSP: true });
         const axePage = await axeCtx.newPage();
         await axePage.goto(`${base}/publik/aduan.css`);
         await axePage.setContent(await page.content(), { waitUntil: "load" });

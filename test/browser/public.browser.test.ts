@@ -1,9 +1,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
 import { DEMO, type TestApp } from "../support/app.js";
-import { answerAsHeadPU, servePublicSite, verifyAndForward } from "../support/public.js";
+import { sqliteTarget } from "../support/databases.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
+import { answerAsHeadPU, openPublicSite, verifyAndForward } from "../support/public.js";
 import { Ticket } from "../../server/entities/index.js";
 
 /**
@@ -13,25 +15,22 @@ import { Ticket } from "../../server/entities/index.js";
  */
 describe("public side in Chromium", { skip: browserSkip }, () => {
   let t: TestApp;
-  let closeSite: (() => Promise<void>) | undefined;
+  let c: ConsoleHarness;
   let base = "";
-  let browser: TestBrowser;
 
   before(async () => {
-    ({ t, base, close: closeSite } = await servePublicSite());
-    browser = await launchBrowser();
+    c = await startConsole(sqliteTarget);
+    ({ t, url: base } = c);
+    await openPublicSite(c);
   });
-  after(async () => {
-    await browser?.close();
-    await closeSite?.();
-  });
+  after(() => c?.close());
 
   /** Our CSP forbids injected scripts, so axe runs with CSP bypassed; without JS, on a copy of the page's HTML in a JS-enabled page of the same origin. */
   let axePage: Page | null = null;
   async function noViolations(page: Page, name: string) {
     let target = page;
     if (name.startsWith("nojs")) {
-      axePage ??= await (await browser.context({ bypassCSP: true })).newPage();
+      axePage ??= await (await c.browser.context({ bypassCSP: true })).newPage();
       await axePage.goto(`${base}/publik/aduan.css`);
       await axePage.setContent(await page.content(), { waitUntil: "load" });
       target = axePage;
@@ -44,7 +43,7 @@ describe("public side in Chromium", { skip: browserSkip }, () => {
   for (const javaScriptEnabled of [true, false]) {
     const mode = javaScriptEnabled ? "js" : "nojs";
     it(`a citizen reports, then follows the case to its answer (${javaScriptEnabled ? "JavaScript on" : "JavaScript off"})`, async () => {
-      const ctx = await browser.context({ javaScriptEnabled, bypassCSP: javaScriptEnabled });
+      const ctx = await c.browser.context({ javaScriptEnabled, bypassCSP: javaScriptEnabled });
       const page = await ctx.newPage();
       const bytes: number[] = [];
       page.on("response", async (r) => {

@@ -9,9 +9,10 @@ import assert from "node:assert/strict";
 import supertest from "supertest";
 import type { Page } from "playwright-core";
 import { testTargets } from "../support/databases.js";
-import { DEMO, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, browserSkip, launchBrowser, screenshot, type TestBrowser } from "../support/browser.js";
-import { ensureConsoleBuilt, listen, signIn } from "../support/console.js";
+import { DEMO, type TestApp } from "../support/app.js";
+import { axeViolations, browserSkip, screenshot } from "../support/browser.js";
+import { signIn } from "../support/console.js";
+import { startConsole, type ConsoleHarness } from "../support/console-harness.js";
 import { inboundSms, newSid, postTwilio, TWILIO } from "../support/channels.js";
 import { processDueClocks } from "../../server/commands/process-due-clocks.js";
 import { Agency } from "../../server/entities/agency.entity.js";
@@ -21,36 +22,32 @@ const [target] = await testTargets();
 
 describe("the command center's wall (layar)", { skip: browserSkip }, () => {
   let t: TestApp;
-  let server: { url: string; close(): Promise<void> };
-  let browser: TestBrowser;
+  let c: ConsoleHarness;
   let webhookUrl = "";
   let page: Page;
   const apiStatuses: { url: string; status: number }[] = [];
 
   before(async () => {
-    ensureConsoleBuilt();
-    t = await startTestApp(target);
-    const admin = await t.loginAs(DEMO.admin);
-    const acc = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS wall", config: { ...TWILIO, apiBaseUrl: "http://127.0.0.1:9" } });
-    assert.equal(acc.status, 201, JSON.stringify(acc.body));
-    webhookUrl = acc.body.webhookUrl;
-    server = await listen(t);
-    browser = await launchBrowser();
-    const ctx = await browser.context({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
+    c = await startConsole(target, {
+      seed: async (app) => {
+        t = app;
+        const admin = await t.loginAs(DEMO.admin);
+        const acc = await admin.post("/api/channel-accounts").send({ connector: "twilio-sms", name: "SMS wall", config: { ...TWILIO, apiBaseUrl: "http://127.0.0.1:9" } });
+        assert.equal(acc.status, 201, JSON.stringify(acc.body));
+        webhookUrl = acc.body.webhookUrl;
+      },
+    });
+    const ctx = await c.browser.context({ viewport: { width: 1920, height: 1080 }, bypassCSP: true });
     await ctx.clock.setFixedTime(t.clock.now());
     page = await ctx.newPage();
     page.on("response", (r) => {
       const u = new URL(r.url());
       if (u.pathname.startsWith("/api/")) apiStatuses.push({ url: u.pathname, status: r.status() });
     });
-    await page.goto(`${server.url}/console/#/login`);
+    await page.goto(`${c.url}/console/#/login`);
     await signIn(page, LAYAR);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => c?.close());
 
   const number = async (testId: string) => Number((await page.getByTestId(testId).textContent())?.trim());
   const waitFor = async (what: string, ms: number, pred: () => Promise<boolean>) => {
@@ -124,7 +121,7 @@ describe("the command center's wall (layar)", { skip: browserSkip }, () => {
   });
 
   it("rotating mode, in English, shows one panel at a time", async () => {
-    await page.goto(`${server.url}/console/#/pusat-kendali?mode=rotate&interval=5&panels=agencies,charts&lang=en`);
+    await page.goto(`${c.url}/console/#/pusat-kendali?mode=rotate&interval=5&panels=agencies,charts&lang=en`);
     await page.locator('[data-testid="wall"][data-mode="rotate"]').waitFor();
     await page.getByRole("heading", { name: "SLA status per agency" }).waitFor();
     assert.equal(await page.locator("section[data-testid^='wall-panel-']").count(), 1);
@@ -137,13 +134,12 @@ describe("the command center's wall (layar)", { skip: browserSkip }, () => {
   });
 
   it("the operator's queue does not load the wall's chart library", async () => {
-    const ctx = await browser.context({ viewport: { width: 1440, height: 900 } });
-    const op = await ctx.newPage();
+    const op = await c.page({ viewport: { width: 1440, height: 900 } });
     const scripts: string[] = [];
     op.on("request", (r) => {
       if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
     });
-    await op.goto(`${server.url}/console/#/login`);
+    await op.goto(`${c.url}/console/#/login`);
     await signIn(op, DEMO.operator);
     await op.getByRole("menuitem", { name: "Antrean" }).first().waitFor();
     await op.locator("table").first().waitFor();

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import type supertest from "supertest";
 import { Agency, Category, TicketRating } from "../../server/entities/index.js";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mintTrackingLink } from "../../server/commands/tracking-secrets.js";
-import { DEMO, startTestApp, type TestApp } from "./app.js";
-import { sqliteTarget } from "./databases.js";
+import { DEMO, type TestApp } from "./app.js";
 
 /**
  * A complaint recorded by the operator (as from a phone call): its id and number. The tracking link
@@ -91,21 +88,12 @@ export const indonesianOnly = (...sets: Record<string, readonly [string, string]
 /** Indonesian month names that are not also English ones (April, September, November are both). */
 export const INDONESIAN_MONTHS = ["Januari", "Februari", "Maret", "Mei", "Juni", "Juli", "Agustus", "Oktober", "Desember"];
 
-/** A demo app with a web-form account, served over real HTTP on 127.0.0.1 for a browser. */
-export async function servePublicSite(): Promise<{ t: TestApp; base: string; close(): Promise<void> }> {
-  const t = await startTestApp(sqliteTarget);
-  const server = createServer(t.app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t.config.publicUrl = base;
-  const admin = await t.loginAs(DEMO.admin);
+/**
+ * The public site of a served demo app (the browser harness's, on 127.0.0.1): its public URL is the
+ * socket's (the web form's signature covers it) and it has a web-form account.
+ */
+export async function openPublicSite(site: { t: TestApp; url: string }): Promise<void> {
+  site.t.config.publicUrl = site.url;
+  const admin = await site.t.loginAs(DEMO.admin);
   await admin.post("/api/channel-accounts").send({ connector: "web", name: "Formulir web", config: { formSecret: "f".repeat(48) } }).expect(201);
-  return {
-    t,
-    base,
-    async close() {
-      await new Promise((r) => server.close(r));
-      await t.close();
-    },
-  };
 }
