@@ -266,7 +266,12 @@ for (const target of await testTargets()) {
         assert.equal(got.length, 1, "the ticket.created event, once");
         assert.equal((JSON.parse(got[0]!.body) as { type: string }).type, "ticket.created");
         assert.ok(docsVerify(endpoints.public.secret, got[0]!.signature!, got[0]!.body, Math.floor(t.clock.now().getTime() / 1000)));
-        const delivery = await t.database.db.manager.getRepository(WebhookDelivery).findOneByOrFail({ endpointId: endpoints.public.id, ticketId: tk.id });
+        // The receiver answered 200; the worker records that right after it reads the answer.
+        let delivery = await t.database.db.manager.getRepository(WebhookDelivery).findOneByOrFail({ endpointId: endpoints.public.id, ticketId: tk.id });
+        for (const until = Date.now() + 5_000; delivery.state === "sending" && Date.now() < until; ) {
+          await new Promise((r) => setTimeout(r, 50));
+          delivery = await t.database.db.manager.getRepository(WebhookDelivery).findOneByOrFail({ endpointId: endpoints.public.id, ticketId: tk.id });
+        }
         assert.equal(delivery.state, "delivered");
       } finally {
         unfollow();
