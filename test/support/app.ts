@@ -7,6 +7,7 @@ import { DEMO_PASSWORD } from "../../server/demo/demo-data.js";
 import { createApp } from "../../server/http/app.js";
 import { ManualClock } from "../../server/lib/clock.js";
 import { createLogger, type Logger } from "../../server/lib/logger.js";
+import { closeMailers } from "../../server/lib/mailer.js";
 import type { AppDeps } from "../../server/http/types.js";
 import type { TestDatabase, TestTarget } from "./databases.js";
 
@@ -51,6 +52,9 @@ export async function startTestApp(target: TestTarget, overrides: Partial<Config
     },
     close: async () => {
       await (app.locals.live as { close(): Promise<void> } | undefined)?.close();
+      // Pooled SMTP connections the app's mail (reports, notices, escalations) opened: left open,
+      // a capture server's close waits out its 30 s timeout for them.
+      closeMailers();
       await database.destroy();
     },
   };
