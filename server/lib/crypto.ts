@@ -3,8 +3,14 @@ import { promisify } from "node:util";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
 
-/** scrypt parameters (N=2^15, r=8, p=1: OWASP's recommended minimum), stored with each hash. */
-const SCRYPT = { N: 32768, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 };
+/**
+ * scrypt parameters (N=2^15, r=8, p=1: OWASP's recommended minimum), stored with each hash, so a
+ * hash verifies with the cost it was made with. Under the test runner (NODE_ENV=test, which
+ * scripts/test.mjs sets for every test process) new hashes cost N=2^10: the same algorithm and code
+ * path, at a cost that does not dominate a suite that seeds a dozen users and logs in thousands of
+ * times (the production cost is held by crypto.test.ts).
+ */
+export const SCRYPT = { N: process.env.NODE_ENV === "test" ? 1024 : 32768, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 };
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -30,8 +36,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A password hash for nobody: logins for unknown accounts spend the same time. */
-export const DUMMY_PASSWORD_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+/** A password hash for nobody, at the cost new hashes get: logins for unknown accounts spend the same time. */
+export const DUMMY_PASSWORD_HASH = `scrypt$${SCRYPT.N}$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
 export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
