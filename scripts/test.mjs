@@ -77,22 +77,16 @@ if (selected.some((f) => /pdftotext|pdftoppm/.test(readFileSync(join(root, f), "
   console.error("CI=true and poppler-utils is missing: the PDF report tests cannot run");
   process.exit(1);
 }
-if (!pathsMode && !process.env.SKIP_TYPECHECK) {
-  for (const project of ["tsconfig.json", "console/tsconfig.json"]) {
-    const r = spawnSync("npx", ["tsc", "-p", project, ...(project === "tsconfig.json" ? ["--noEmit"] : [])], { stdio: "inherit", cwd: root });
-    if (r.status !== 0) {
-      console.error(`typecheck failed (${project})`);
-      process.exit(1);
-    }
-  }
-}
-
 console.log(`node ${process.version}; ${selected.length} test file(s), ${jobs} at a time${strict ? "; CI=true: nothing skipped" : ""}`);
 
-// The Galera cluster, once for the run, when a selected file opts in to it.
+// The Galera cluster, once for the run, when a selected file opts in to it. It starts in the
+// background: the type check and the files that do not use it go on meanwhile, and the files that
+// use it wait for it (a cluster that did not start fails each of them, by name).
 const wantsCluster = (f) => /testTargets\(\s*\{\s*cluster:\s*true|galeraTarget|scripts\/galera\.mjs/.test(readFileSync(join(root, f), "utf8"));
 const clusterFiles = strict || process.env.TEST_GALERA === "1" ? selected.filter(wantsCluster) : [];
 let clusterStarted = false;
+/** null while the cluster starts; then "ready", or why it did not start. */
+let clusterState = clusterFiles.length ? null : "ready";
 async function stopCluster() {
   if (!clusterStarted) return;
   clusterStarted = false;
@@ -101,18 +95,44 @@ async function stopCluster() {
   console.log(`galera: cluster stopped (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => void stopCluster().finally(() => process.exit(130)));
-if (clusterFiles.length) {
-  try {
-    clusterStarted = true;
-    const c = await galera.start({ log: (m) => console.log(m) });
-    process.env.TEST_GALERA_URL = c.url;
-    if (c.reused) clusterStarted = false; // a developer's cluster (npm run galera -- start) stays up
-    console.log(`galera: 3-node cluster ${c.reused ? "already running" : `started in ${(c.ms / 1000).toFixed(1)} s`} at ${c.url}, for ${clusterFiles.length} file(s): ${clusterFiles.join(", ")}`);
-  } catch (err) {
-    console.error(`galera: the cluster did not start: ${err.message}`);
+const clusterStart = clusterFiles.length
+  ? (async () => {
+      try {
+        clusterStarted = true;
+        const c = await galera.start({ log: (m) => console.log(m) });
+        process.env.TEST_GALERA_URL = c.url;
+        if (c.reused) clusterStarted = false; // a developer's cluster (npm run galera -- start) stays up
+        console.log(`galera: 3-node cluster ${c.reused ? "already running" : `started in ${(c.ms / 1000).toFixed(1)} s`} at ${c.url}, for ${clusterFiles.length} file(s): ${clusterFiles.join(", ")}`);
+        clusterState = "ready";
+      } catch (err) {
+        console.error(`galera: the cluster did not start: ${err.message}`);
+        clusterState = `the Galera cluster did not start: ${err.message}`;
+        await stopCluster();
+      }
+    })()
+  : Promise.resolve();
+
+// The type check of both projects, side by side, while the cluster starts.
+if (!pathsMode && !process.env.SKIP_TYPECHECK) {
+  const check = (project) =>
+    new Promise((resolveCheck) => {
+      const child = spawn("npx", ["tsc", "-p", project, ...(project === "tsconfig.json" ? ["--noEmit"] : [])], { stdio: ["ignore", "pipe", "pipe"], cwd: root });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolveCheck({ project, code, out }));
+    });
+  const t = Date.now();
+  const checks = await Promise.all(["tsconfig.json", "console/tsconfig.json"].map(check));
+  for (const c of checks) process.stdout.write(c.out);
+  const failedCheck = checks.find((c) => c.code !== 0);
+  if (failedCheck) {
+    console.error(`typecheck failed (${failedCheck.project})`);
+    await clusterStart;
     await stopCluster();
     process.exit(1);
   }
+  console.log(`typecheck: both projects clean (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }
 
 /**
@@ -228,19 +248,42 @@ const results = [];
 // lanes on two cores, one lane takes the light files while the other runs a heavy one.
 const heavy = (f) => f.includes(".browser.test.") || /scale|burst|crash|failover/.test(f);
 // A file that measures latency against a bound the user would notice says `test-runner: alone`
-// in its first lines: it runs with no other file beside it.
-const alone = (f) => /test-runner: alone/.test(readFileSync(join(root, f), "utf8").slice(0, 2000));
-// Files that run alone first, then heavy files, so the other lane has light files to fill in beside them.
-const queue = [...selected.filter(alone), ...selected.filter((f) => !alone(f) && heavy(f)), ...selected.filter((f) => !alone(f) && !heavy(f))];
+// in its first lines: it runs with no other file beside it. A file that says `test-runner: alone
+// on the cluster` (it kills a Galera node) runs with no other file of the cluster beside it; light
+// files that do not use the cluster may run beside it.
+const head = (f) => readFileSync(join(root, f), "utf8").slice(0, 2000);
+const alone = (f) => /test-runner: alone(?! on the cluster)/.test(head(f));
+const clusterAlone = (f) => /test-runner: alone on the cluster/.test(head(f));
+const onCluster = (f) => clusterFiles.includes(f);
+// Files that run alone first, then heavy files (those alone on the cluster first), so the other
+// lane has light files to fill in beside them.
+const queue = [
+  ...selected.filter(alone),
+  ...selected.filter((f) => !alone(f) && clusterAlone(f)),
+  ...selected.filter((f) => !alone(f) && !clusterAlone(f) && heavy(f)),
+  ...selected.filter((f) => !alone(f) && !clusterAlone(f) && !heavy(f)),
+];
 let heavyRunning = 0;
 let running = 0;
 let aloneRunning = false;
+let clusterRunning = 0;
+let clusterAloneRunning = false;
+// Whether `f` may start now beside what runs: never two heavy files; nothing of the cluster before
+// the cluster is up, nor beside a file alone on the cluster.
+const fits = (f) =>
+  !(onCluster(f) && clusterState === null) &&
+  !(heavyRunning > 0 && heavy(f)) &&
+  !(clusterAloneRunning && onCluster(f)) &&
+  !(clusterAlone(f) && clusterRunning > 0);
 function next() {
   if (aloneRunning) return "wait";
-  if (queue.length && alone(queue[0])) return running === 0 ? queue.shift() : "wait";
-  const i = heavyRunning > 0 ? queue.findIndex((f) => !heavy(f)) : 0;
-  if (i < 0) return queue.length ? "wait" : null;
-  return queue.splice(i, 1)[0] ?? null;
+  // A file alone starts once the lanes have drained (the others wait for it), and not while the
+  // cluster is still starting (the load of its start would weigh on what it measures).
+  const a = clusterState === null ? -1 : queue.findIndex(alone);
+  if (a >= 0) return running === 0 ? queue.splice(a, 1)[0] : "wait";
+  const i = queue.findIndex((f) => !alone(f) && fits(f));
+  if (i >= 0) return queue.splice(i, 1)[0];
+  return queue.length ? "wait" : null;
 }
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
@@ -251,15 +294,29 @@ await Promise.all(
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
+      if (onCluster(file) && clusterState !== "ready") {
+        // The cluster did not start: the file fails by name, without running.
+        const r = { file, passed: 0, failed: 0, skipped: 0, problems: [clusterState], ms: 0 };
+        results.push(r);
+        console.log(`✖ ${file}: not run`);
+        console.log(`  ✖ ${file}: ${clusterState}`);
+        continue;
+      }
       const isHeavy = heavy(file);
       const isAlone = alone(file);
+      const isOnCluster = onCluster(file);
+      const isClusterAlone = clusterAlone(file);
       if (isHeavy) heavyRunning++;
       if (isAlone) aloneRunning = true;
+      if (isOnCluster) clusterRunning++;
+      if (isClusterAlone) clusterAloneRunning = true;
       running++;
       const r = await runFile(file).finally(() => {
         running--;
         if (isHeavy) heavyRunning--;
         if (isAlone) aloneRunning = false;
+        if (isOnCluster) clusterRunning--;
+        if (isClusterAlone) clusterAloneRunning = false;
       });
       results.push(r);
       const bad = r.failed > 0 || r.problems.length > 0;
@@ -268,7 +325,7 @@ await Promise.all(
       for (const p of r.problems) console.log(`  ✖ ${r.file}: ${p}`);
     }
   }),
-).finally(stopCluster);
+).finally(() => clusterStart.then(stopCluster));
 
 rmSync(eventsDir, { recursive: true, force: true });
 results.sort((a, b) => a.file.localeCompare(b.file));

@@ -1,4 +1,4 @@
-// test-runner: alone (it kills a Galera node: every other file on the cluster would see it go)
+// test-runner: alone on the cluster (it kills a Galera node: every other file on the cluster would see it go)
 // Issue 15, acceptance 1: failover under load on the 3-node Galera cluster (scripts/galera.mjs).
 // 2 API processes behind HAProxy (the chosen balancer, here for HTTP) and 2 worker processes,
 // all against the cluster through its HAProxy; signed SMS webhooks at a steady rate for 60 s.
