@@ -4,15 +4,21 @@ const autoincModes = new WeakMap<object, Promise<number>>();
 
 /**
  * InnoDB hands a multi-row INSERT consecutive ids unless innodb_autoinc_lock_mode is 2
- * ("interleaved"); then rows go one statement each. Read once per DataSource.
+ * ("interleaved"); then rows go one statement each. Read once per DataSource, on the caller's own
+ * connection: a read through the pool waited for a free connection while this transaction held
+ * its locks, and with every connection taken by writers waiting for those locks the first
+ * insert after a start stalled until the lock wait timeout (50 s; append-audit-event.test.ts).
  */
 function consecutiveIds(m: EntityManager): Promise<boolean> {
   let mode = autoincModes.get(m.connection);
   if (!mode) {
-    mode = m.connection
+    mode = m
       .query("SELECT @@innodb_autoinc_lock_mode AS mode")
       .then((r: { mode: number | string }[]) => Number(r[0]?.mode ?? 2))
-      .catch(() => 2);
+      .catch(() => {
+        autoincModes.delete(m.connection); // asked again next time; one statement per row meanwhile
+        return 2;
+      });
     autoincModes.set(m.connection, mode);
   }
   return mode.then((x) => x !== 2);
