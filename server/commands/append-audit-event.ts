@@ -34,6 +34,18 @@ export function appendAuditEvent(m: EntityManager, input: AuditInput): Promise<v
   return appendAuditEvents(m, [input]);
 }
 
+/**
+ * Chain keys whose head row this process has seen (bounded; the oldest are forgotten first). A key
+ * here is only a hint: a head found missing is made to exist as before.
+ */
+const seenHeads = new Set<string>();
+const SEEN_HEADS_MAX = 50_000;
+function rememberHead(key: string): void {
+  seenHeads.delete(key);
+  seenHeads.add(key);
+  if (seenHeads.size > SEEN_HEADS_MAX) seenHeads.delete(seenHeads.values().next().value!);
+}
+
 const chainKeyOf = (input: AuditInput) => (input.ticketId ? ticketChain(input.ticketId) : `${input.entityType}:${input.entityId ?? "-"}`);
 
 /**
@@ -49,11 +61,26 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
   // chains in the same gap then deadlock on their inserts (seen with three SLA workers). So head
   // rows are made to exist first (seq 0, in this transaction) and only those rows are locked, in
   // key order.
-  if (mysql) {
-    await m.query(`INSERT IGNORE INTO audit_chain_heads (chain_key, seq, hash, updated_at) VALUES ${keys.map(() => "(?, 0, '', ?)").join(", ")}`, keys.flatMap((k) => [k, at0]));
+  // Heads this process has already seen are not inserted again (a message joining a ticket
+  // extends a chain that exists: the INSERT IGNORE was one statement of every ingest batch).
+  const ensureHeads = (list: string[]) =>
+    m.query(`INSERT IGNORE INTO audit_chain_heads (chain_key, seq, hash, updated_at) VALUES ${list.map(() => "(?, 0, '', ?)").join(", ")}`, list.flatMap((k) => [k, at0]));
+  const lockHeads = (list: string[]) => selectEntities(m, AuditChainHead, `chain_key IN (${placeholders(list.length)})`, list, `ORDER BY chain_key${mysql ? " FOR UPDATE" : ""}`);
+  const unseen = mysql ? keys.filter((k) => !seenHeads.has(k)) : [];
+  if (unseen.length) await ensureHeads(unseen);
+  let found = await lockHeads(keys);
+  if (mysql && found.length < keys.length) {
+    // A head seen before is gone (its chain's first transaction rolled back, or the database was
+    // restored): made to exist and locked as a new one is.
+    const have = new Set(found.map((h) => h.chainKey));
+    const missing = keys.filter((k) => !have.has(k));
+    for (const k of missing) seenHeads.delete(k);
+    await ensureHeads(missing);
+    found = [...found, ...(await lockHeads(missing))];
   }
-  const found = await selectEntities(m, AuditChainHead, `chain_key IN (${placeholders(keys.length)})`, keys, `ORDER BY chain_key${mysql ? " FOR UPDATE" : ""}`);
-  const state = new Map(keys.map((k) => [k, { row: found.find((h) => h.chainKey === k) ?? null, seq: 0, hash: null as string | null, at: at0 }]));
+  if (mysql) for (const k of keys) rememberHead(k);
+  const byKey = new Map(found.map((h) => [h.chainKey, h]));
+  const state = new Map(keys.map((k) => [k, { row: byKey.get(k) ?? null, seq: 0, hash: null as string | null, at: at0 }]));
   for (const st of state.values()) if (st.row && st.row.seq > 0) Object.assign(st, { seq: st.row.seq, hash: st.row.hash });
   const events = inputs.map((input) => {
     const chainKey = chainKeyOf(input);
