@@ -13,6 +13,9 @@ import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
 
+/** How long a second batch beside one being written waits to fill (see IngestBatcher.kick). */
+const SECOND_BATCH_WAIT_MS = 2;
+
 /** Who a message is from, as far as can be told before it is stored (one citizen, one key). */
 const senderKey = (input: IngestInput) => `${input.message.channelKind}:${senderAddress(input.message)}`;
 
@@ -42,6 +45,7 @@ export class IngestBatcher {
   /** Called with the size of each committed batch (/metrics' histogram). */
   onBatch: ((size: number) => void) | undefined;
   private readonly maxInFlight: number;
+  private secondBatchTimer: NodeJS.Timeout | undefined;
 
   /**
    * `maxInFlight`: batches written at once. On MySQL/MariaDB two overlap, so one is built and sent
@@ -65,8 +69,31 @@ export class IngestBatcher {
     });
   }
 
+  /**
+   * Starts a batch when a slot is free. The first batch starts at once (a lone message waits for
+   * nothing). A second one beside it starts at once only when it would be at least half full;
+   * otherwise it waits up to SECOND_BATCH_WAIT_MS for more messages (or for the first to commit):
+   * a batch costs about 13 statements whatever its size, and small second batches made most of
+   * the ingest benchmark's statements (1.38 per message; 0.9 with the wait, and more messages/s).
+   */
   private kick(): void {
     if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;
+    if (this.inFlight > 0 && this.waiting.length < this.maxBatch / 2) {
+      this.secondBatchTimer ??= setTimeout(() => {
+        this.secondBatchTimer = undefined;
+        this.start();
+      }, SECOND_BATCH_WAIT_MS);
+      return;
+    }
+    this.start();
+  }
+
+  private start(): void {
+    if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;
+    if (this.secondBatchTimer) {
+      clearTimeout(this.secondBatchTimer);
+      this.secondBatchTimer = undefined;
+    }
     this.inFlight++;
     // One turn of the event loop lets requests already read join this batch.
     setImmediate(() => {
