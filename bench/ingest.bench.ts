@@ -33,6 +33,8 @@ const PUBLIC_URL = "http://aduan.bench";
 const KEY = Buffer.alloc(32, 3);
 const SECRET = "bench-session-secret-0123456789abcdefghij";
 const TARGETS = { throughputRatio: 0.6, p99Ms: 60 };
+/** The later bars on MariaDB: the one intake path must keep ≥ 0.8× (issue 17); issue 18 asks ≥ 1.0× with p99 ≤ 30 ms. */
+const LATER_TARGETS = { intakePathRatio: 0.8, beyondRatio: 1.0, beyondP99Ms: 30 };
 
 interface Args {
   engines: BenchEngine[];
@@ -269,6 +271,13 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const ratio = rateA / rateB;
     console.log(`throughput ratio ${fmtRatio(ratio)} of the baseline (target ≥ ${TARGETS.throughputRatio}×${engine === "mariadb" ? "" : ", MariaDB only"}): ${ratio >= TARGETS.throughputRatio ? "met" : "NOT met"}`);
     console.log(`p99 ${fmtMs(sA.p99)} (target ≤ ${TARGETS.p99Ms} ms${engine === "mariadb" ? "" : ", MariaDB only"}): ${sA.p99 <= TARGETS.p99Ms ? "met" : "NOT met"}`);
+    if (engine === "mariadb") {
+      const beyond = ratio >= LATER_TARGETS.beyondRatio && sA.p99 <= LATER_TARGETS.beyondP99Ms;
+      console.log(
+        `one intake path ≥ ${LATER_TARGETS.intakePathRatio}×: ${ratio >= LATER_TARGETS.intakePathRatio ? "met" : "NOT met"}; ` +
+          `beyond the baseline (≥ ${LATER_TARGETS.beyondRatio}× with p99 ≤ ${LATER_TARGETS.beyondP99Ms} ms): ${beyond ? "met" : "NOT met"}`,
+      );
+    }
     const answered = appResult.ok + soakSids.size;
     const countOk = stored === answered && Number(dup[0]?.n ?? 0) === 0;
     console.log(`count check: ${fmtInt(answered)} answered 2xx, ${fmtInt(stored)} stored, ${dup[0]?.n} duplicated -> ${countOk ? "OK" : "FAILED"}`);
