@@ -21,7 +21,7 @@
 // Environment: TEST_JOBS (files at once, default 1; heavy files — browser, scale — never two at
 //              once; a file marked "test-runner: alone" runs by itself), TEST_FILE_TIMEOUT_S (default 600),
 //              TEST_HANDLE_GRACE_S (default 20), SKIP_TYPECHECK=1.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
