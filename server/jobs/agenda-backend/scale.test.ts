@@ -188,6 +188,7 @@ for (const target of await testTargets({ cluster: true })) {
         `SELECT COUNT(*) AS n, SUM(CASE WHEN last_finished_at IS NOT NULL AND locked_at IS NULL AND next_run_at IS NULL THEN 1 ELSE 0 END) AS done
          FROM jobs WHERE name = 'bulk'`,
       );
+      if (Number(state.done) !== TOTAL) console.log("# not done:", JSON.stringify(await t.db.ds.query("SELECT * FROM jobs WHERE name = 'bulk' AND NOT (last_finished_at IS NOT NULL AND locked_at IS NULL AND next_run_at IS NULL)")));
       assert.deepEqual([Number(state.n), Number(state.done)], [TOTAL, TOTAL]);
       console.log(`# ${target.name}: ${TOTAL} jobs in ${elapsed} ms (${JSON.stringify(byWorker)}, ${maxRunning} at once in this process)`);
     });
