@@ -103,6 +103,20 @@ for (const target of await testTargets()) {
       assert.ok(after.text.includes("[nama disamarkan]"));
     });
 
+    it("linking another contact of the citizen masks that contact's name in their published reports at once", async () => {
+      const operator = await t.loginAs(DEMO.operator);
+      const tk = await recordTicket(operator, { description: "Slamet Riyadi melihat pipa PDAM bocor di Jalan Pasteur.", categoryId: await categoryId(t, "jalan-jembatan"), caller: { name: "Joko", phone: "081355554444" } });
+      await verifyAndForward(t, operator, tk.id);
+      assert.ok((await page(tk.number)).text.includes("Slamet Riyadi"));
+      const other = await recordTicket(operator, { description: "Pertanyaan jadwal pelayanan.", caller: { name: "Slamet Riyadi", phone: "081355553333" } });
+      const tickets = t.database.db.manager.getRepository(Ticket);
+      const into = (await tickets.findOneByOrFail({ id: tk.id })).contactId!;
+      const from = (await tickets.findOneByOrFail({ id: other.id })).contactId!;
+      await operator.post(`/api/contacts/${into}/merge`).send({ contactId: from }).expect(200);
+      const after = await page(tk.number);
+      assert.ok(!after.text.includes("Slamet") && !after.text.includes("Riyadi"), "the linked contact's name is masked");
+    });
+
     it("the table never holds the reporter's name, phone, NIK or e-mail", async () => {
       const operator = await t.loginAs(DEMO.operator);
       const tk = await recordTicket(operator, {
