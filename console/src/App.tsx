@@ -7,7 +7,7 @@ import { dataProvider } from "./dataProvider";
 import { i18nProvider } from "./i18n";
 import { AduanLayout, AduanLogin } from "./layout/Layout";
 import tickets from "./tickets";
-import contacts from "./contacts";
+import PeopleIcon from "@mui/icons-material/People";
 import WebhookIcon from "@mui/icons-material/Webhook";
 import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
 
@@ -23,6 +23,8 @@ const admin = {
   webhookDeliveries: lazyResource(() => import("./webhooks"), (m) => m.webhookDeliveries, ["list", "show"]),
   channelAccounts: lazyResource(() => import("./channel-accounts"), (m) => m.default, ["list", "edit", "create"]),
 };
+// The citizen pages (contact links, their tickets) are a click away from a ticket, never the first screen.
+const contacts = lazyResource(() => import("./contacts"), (m) => m.default, ["list", "show"]);
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
@@ -66,7 +68,7 @@ export function App() {
           {role === "operator" || role === "supervisor" ? (
             <>
               <Resource name="tickets" {...tickets} />
-              <Resource name="contacts" {...contacts} create={undefined} />
+              <Resource name="contacts" {...contacts} icon={PeopleIcon} />
               <Resource name="calls" {...calls} />
               <Resource name="agencies" />
               <Resource name="categories" />

@@ -13,3 +13,17 @@ export const lazyComponent = <M, C extends ComponentType<any>>(load: () => Promi
 export function lazyResource<M, V extends View>(load: () => Promise<M>, pick: (m: M) => Views, views: readonly V[]): Record<V, ComponentType> {
   return Object.fromEntries(views.map((v) => [v, lazyComponent(load, (m) => pick(m)[v] as ComponentType)])) as unknown as Record<V, ComponentType>;
 }
+
+/**
+ * Starts loading a module the user will probably open next, once the browser has nothing better
+ * to do (or after two seconds at the latest); returns a cancel function for a React effect.
+ */
+export function prefetchWhenIdle(load: () => Promise<unknown>): () => void {
+  const run = () => void load().catch(() => undefined); // a failed prefetch is retried when the screen is opened
+  if (typeof requestIdleCallback === "function") {
+    const handle = requestIdleCallback(run, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(run, 500);
+  return () => clearTimeout(handle);
+}

@@ -2,7 +2,8 @@ import {
   Datagrid, FunctionField, Link, List, ReferenceInput, SearchInput, SelectInput, TopToolbar, CreateButton,
   useGetIdentity, useGetList, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
 } from "react-admin";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
+import { prefetchWhenIdle } from "../lazy";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
 import { NAME_LISTS, QUEUE, queueDefaultFilter, queueStoreKey } from "../boot/urls";
 import { UnverifiedBanner, useUnverifiedCount } from "./UnverifiedQueue";
@@ -111,6 +112,8 @@ export function TicketList() {
   const columns = useMemo(() => queueColumns(center, translate), [center, translate]);
   // Below 600 px (an OPD head on a phone): cards instead of the table.
   const phone = usePhone();
+  // The next screen is most likely a ticket: fetch its code while the operator reads the queue.
+  useEffect(() => prefetchWhenIdle(() => import("./show")), []);
   return (
     <List
       title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}
