@@ -1,6 +1,5 @@
 import InboxIcon from "@mui/icons-material/Inbox";
 import { lazyComponent } from "../lazy";
-import { TicketList } from "./TicketList";
 
 /**
  * The ticket page with everything only it uses (dialogs, case facts, routing suggestions,
@@ -8,6 +7,9 @@ import { TicketList } from "./TicketList";
  * prefetches it when the browser is idle (see prefetchTicketShow), so opening a ticket stays fast.
  */
 export const loadTicketShow = () => import("./show");
+/** The queue (and the OPD inbox): its own chunk, so that the login page does not carry it. */
+export const loadTicketList = () => import("./TicketList");
+const TicketList = lazyComponent(loadTicketList, (m) => m.TicketList);
 const PhoneCallCreate = lazyComponent(() => import("./PhoneCallCreate"), (m) => m.PhoneCallCreate);
 const TicketShow = lazyComponent(loadTicketShow, (m) => m.TicketShow);
 // Opened at a ticket's address (a link, a reload): load the page alongside the app, not after it.
