@@ -48,7 +48,10 @@ export const i18nProvider: I18nProvider = {
   changeLocale: (locale, options) => polyglot.changeLocale(locale, options).then(() => remember(locale)),
 };
 
-const saved = savedLocale();
+// A screen's address may ask for a language (the wall's ?lang=en): its texts are then loaded
+// before the first render, instead of the whole page re-rendering when they arrive.
+const asked = /[?&]lang=(en|id)(?:&|$)/.exec(location.hash)?.[1] as "en" | "id" | undefined;
+const saved = asked ?? savedLocale();
 remember(saved);
 /**
  * Settles when the chosen language's texts are in: at once for Indonesian; for English after its
