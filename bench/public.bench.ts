@@ -7,12 +7,17 @@
  * beside a baseline measured in the same run by the same server: its static stylesheet
  * (/publik/aduan.css). Prints requests/s, p50/p99 and the ratio to the static file, against the
  * targets (≥ 30% of the static throughput, p99 ≤ 50 ms), then the weight of every public page
- * (HTML plus the stylesheet, no photos; target ≤ 60 kB).
+ * (HTML plus the stylesheet, no photos; target ≤ 60 kB), and /kinerja's first (cold) answer (issue 18:
+ * ≤ 100 ms). The report pages read the precomputed rows of public_reports, which the run fills first
+ * with the backfill (printed: "public rows").
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request } from "node:http";
 import { SYSTEM_ACTOR } from "../server/commands/append-audit-event.js";
 import { saveChannelAccount } from "../server/commands/save-channel-account.js";
+import { backfillPublicReports } from "../server/commands/backfill-public-reports.js";
+import { refreshMonthRollups } from "../server/queries/reports/month-rollups.js";
+import { monthOf, shiftMonth } from "../server/queries/reports/period.js";
 import { machineLoad } from "./support/cpu.js";
 import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { seedProgressBar } from "./support/progress.js";
@@ -23,7 +28,7 @@ import { freePort, waitHealthy, stop } from "./support/server-process.js";
 const PUBLIC_URL = "http://aduan.bench";
 const KEY = Buffer.alloc(32, 3);
 const SECRET = "bench-session-secret-0123456789abcdefghij";
-const TARGETS = { throughputShare: 0.3, p99Ms: 50, pageBytes: 60 * 1024 };
+const TARGETS = { throughputShare: 0.3, p99Ms: 50, pageBytes: 60 * 1024, kinerjaColdMs: 100 };
 
 interface Args {
   tickets: number;
@@ -119,6 +124,20 @@ export default async function main(argv: string[]): Promise<void> {
       }
       console.log(`seeded       ${fmtInt(a.tickets)} tickets in ${fmtDuration(performance.now() - t0)}`);
     }
+    // The public rows (public_reports) of the seeded tickets, as the worker's backfill job writes
+    // them on an existing database; without them the pages would compute every row per request.
+    {
+      const t0 = performance.now();
+      const r = await backfillPublicReports(bench.db, { at: new Date(), batch: 1000 });
+      if (r.tickets) console.log(`public rows  ${fmtInt(r.written)} rows for ${fmtInt(r.tickets)} tickets in ${fmtDuration(performance.now() - t0)} (backfill)`);
+    }
+    // /kinerja's month rows, as the worker's report-rollups job keeps them (this and last month).
+    {
+      const now = new Date();
+      const current = monthOf(now, "Asia/Jakarta");
+      await refreshMonthRollups(bench.db.manager, current, now);
+      await refreshMonthRollups(bench.db.manager, shiftMonth(current, -1), now);
+    }
     // The web form account, so /lapor renders its form (for the page weights).
     await bench.db.tx((m) => saveChannelAccount(m, { actor: SYSTEM_ACTOR, at: new Date(), secretKey: SECRET }, KEY, null, { connector: "web", name: "Formulir web", config: { formSecret: "w".repeat(48) } }));
     // Published reports to cycle through: spread over the whole id range (old pages are cold too).
@@ -187,6 +206,14 @@ export default async function main(argv: string[]): Promise<void> {
       ["report page", `/laporan/${number}`],
       ["accountability", "/kinerja"],
     ];
+    // /kinerja has not been asked for since the server started: its first answer is the cold one
+    // (no page cache, no micro-cache; its month rows are there, as the worker keeps them).
+    const kinerjaT0 = performance.now();
+    const kinerjaCold = await get("/kinerja");
+    const kinerjaColdMs = performance.now() - kinerjaT0;
+    const kinerjaOk = kinerjaCold.status === 200 && kinerjaColdMs <= TARGETS.kinerjaColdMs;
+    if (!kinerjaOk) pass = false;
+    console.log(`\n/kinerja cold (the month, first request since start): ${fmtMs(kinerjaColdMs)}, status ${kinerjaCold.status}, target ≤ ${TARGETS.kinerjaColdMs} ms: ${kinerjaOk ? "ok" : "MISSED"}`);
     const weights = [["page", "status", "HTML", "+ CSS", "target"]];
     for (const [name, path, c] of pages) {
       const t0 = performance.now();

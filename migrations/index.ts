@@ -31,6 +31,7 @@ import { WhatsappFailover1765010000000 } from "./1765010000000-whatsapp-failover
 import { Transcriptions1765020000000 } from "./1765020000000-transcriptions.js";
 import { FullTextSearch1765030000000 } from "./1765030000000-full-text-search.js";
 import { QueueStatusIndex1765040000000 } from "./1765040000000-queue-status-index.js";
+import { PublicReports1765050000000 } from "./1765050000000-public-reports.js";
 /** Every migration, in order. Add new ones at the end; never edit a landed one. */
 export const migrations = [
   Core1764000000000,
@@ -65,4 +66,5 @@ export const migrations = [
   Transcriptions1765020000000,
   FullTextSearch1765030000000,
   QueueStatusIndex1765040000000,
+  PublicReports1765050000000,
 ];

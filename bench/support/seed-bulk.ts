@@ -147,6 +147,10 @@ export async function seedBulk(db: Db, options: SeedBulkOptions): Promise<SeedBu
     try {
       const result = await seedWith(db.ds, ins, options);
       await ins.finish();
+      // public_reports is derived (masked public rows): not written here but left to the backfill
+      // (commands/backfill-public-reports.ts), as on an existing database; until it ran, public
+      // pages compute their rows as before.
+      await db.ds.query("UPDATE public_reports_backfill SET below_ticket_id = ? WHERE id = 1", [result.counts.tickets + 1]);
       result.ms = Date.now() - started;
       options.onProgress?.({ phase: "done", done: result.counts.tickets, total: result.counts.tickets });
       return result;

@@ -351,6 +351,18 @@ export const SCHEMA_DICTIONARY: Record<string, TableDoc> = {
       approved_at: t("waktu disetujui", "when approved"),
     },
   },
+  public_reports: {
+    about: t(
+      "Laporan publik yang sudah disamarkan, satu baris per tiket yang boleh tampil (turunan, ditulis ulang setiap tiket berubah)",
+      "Public reports, already masked, one row per ticket that may be shown (derived, rewritten whenever the ticket changes)",
+    ),
+    columns: {
+      number: t("nomor tiket", "ticket number"),
+      received_at: t("waktu tiket diterima (UTC)", "when the ticket was received (UTC)"),
+      report: t("laporan seperti tampil di halaman publik, nama pelapor, NIK, telepon dan e-mail sudah disamarkan (JSON)", "the report as the public pages show it, reporter names, NIK, phones and e-mails already masked (JSON)"),
+    },
+  },
+  public_reports_backfill: { about: t("Kemajuan pengisian public_reports untuk tiket lama", "Progress of filling public_reports for older tickets"), technical: true },
   ticket_locations: {
     about: t("Koordinat tiket untuk peta pusat kendali (satu baris per tiket berkoordinat)", "Ticket coordinates for the command center's map (one row per geolocated ticket)"),
     columns: {

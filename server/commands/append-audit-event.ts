@@ -6,6 +6,7 @@ import { isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { canonicalJson } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
 import { placeholders, selectEntities } from "../lib/select-entities.js";
+import { queuePublicReportRefresh } from "./queue-public-report-refresh.js";
 import { queueWebhookEvents } from "./queue-webhook-events.js";
 
 export interface Actor {
@@ -124,4 +125,6 @@ export async function appendAuditEvents(m: EntityManager, inputs: AuditInput[]):
   }
   // Events that integrations subscribed to leave through the webhook outbox, with this transaction.
   await queueWebhookEvents(m, inputs);
+  // The public rows of the tickets these events changed are rewritten before this transaction commits.
+  await queuePublicReportRefresh(m, { events: inputs, at: inputs[inputs.length - 1]!.at });
 }

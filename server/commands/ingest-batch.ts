@@ -1,3 +1,4 @@
+import { queuePublicReportRefresh } from "./queue-public-report-refresh.js";
 import type { EntityManager } from "typeorm";
 import { notifyStaff } from "./notify-staff.js";
 import type { InboundMessage } from "../../channels/connector.js";
@@ -174,6 +175,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   }
   // Identities not stored yet (new citizens', and new ones of known citizens).
   const identityRows: Omit<ContactIdentity, "id">[] = [];
+  const renamed = new Set<number>();
   const seen = new Set<string>();
   for (const p of live) {
     for (const k of keysOf.get(p)!.keys as IdentityKey[]) {
@@ -182,6 +184,9 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
       seen.add(id);
       const owner = fresh.get(id);
       identityRows.push({ contactId: owner ? contactId(owner) : contactId(p.contact), channel: k.channel, address: k.address, displayName: k.displayName ?? null, createdAt: at });
+      // A known citizen's new display name masks their published reports too.
+      const target: unknown = owner ?? p.contact;
+      if (k.displayName && typeof target === "number") renamed.add(target);
     }
   }
   try {
@@ -206,12 +211,15 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
       if (!c.name && name) patch.name = name;
       if (!c.phone && phone) patch.phone = phone;
       if (!c.email && email) patch.email = email;
+      if (patch.name) renamed.add(c.id);
       if (Object.keys(patch).length) {
         await m.getRepository(Contact).update({ id: c.id }, { ...patch, updatedAt: at });
         Object.assign(c, patch);
       }
     }
   }
+
+  if (renamed.size) await queuePublicReportRefresh(m, { contactIds: [...renamed], at });
 
   // 4. Threading: the citizen's open ticket on this channel (any channel once they linked identities), else a new one (the first message
   //    of a new citizen in this run opens it; the next ones join it).

@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { isValidLocation } from "../../channels/connector.js";
 import { TicketLocation } from "../entities/map.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
+import { queuePublicReportRefresh } from "./queue-public-report-refresh.js";
 
 /**
  * Stores a point on a ticket (the citizen's shared location, the web form's pick, Open311's
@@ -18,6 +19,8 @@ export async function setTicketLocation(m: EntityManager, ticket: Ticket, point:
   const rows = m.getRepository(TicketLocation);
   if (await rows.existsBy({ ticketId: ticket.id })) await rows.update({ ticketId: ticket.id }, { latitude, longitude });
   else await rows.insert({ ticketId: ticket.id, receivedAt: ticket.receivedAt, latitude, longitude });
+  // Its public row too (Open311's lat/long): the inbound message's own event does not recompute it.
+  await queuePublicReportRefresh(m, { ticketIds: [ticket.id], at: ticket.updatedAt ?? new Date() });
   return true;
 }
 

@@ -38,6 +38,7 @@ import { DataSubjectRequest, RetentionErasure, RetentionSetting } from "./data-s
 import { PublicPhoto, TicketLocation, WallPhoto } from "./map.entity.js";
 import { RollupApplied, RollupState, TicketPresence, WallRollupDay, WallRollupHour } from "./wall.entity.js";
 import { RoutingModelRow } from "./routing-model.entity.js";
+import { PublicReport, PublicReportBackfill } from "./public-report.entity.js";
 
 export { Calendar, CalendarHoliday, Notification, SlaClock, SlaEvent, SlaPolicyRow };
 export { Call, EarlyDeliveryUpdate, SessionLease, ChannelAccount, InboundReceipt, OutboxItem, ReplyTemplate };
@@ -45,6 +46,7 @@ export { DataSubjectRequest, RetentionErasure, RetentionSetting };
 export { PublicPhoto, TicketLocation, WallPhoto };
 export { RecoveryCode, RoleSecurity };
 export { RoutingModelRow };
+export { PublicReport, PublicReportBackfill };
 export { ContactLinkRequest, ContactMerge };
 export { ReportMonthRollup };
 export { AuditVerification };
@@ -55,6 +57,8 @@ export { Agency, Attachment, AuditAnchor, AuditChainHead, AuditEvent, Category, 
 
 /** Every entity the DataSource knows. Add new ones here. */
 export const entities = [
+  PublicReport,
+  PublicReportBackfill,
   PublicPhoto,
   TicketLocation,
   WallPhoto,

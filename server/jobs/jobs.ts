@@ -20,6 +20,7 @@ import { checkNextYearCalendar } from "../commands/check-next-year-calendar.js";
 import { applyRollups } from "../commands/apply-rollups.js";
 import { runAuditVerification } from "./audit-verify.job.js";
 import { runWebhookSweep } from "./webhook-jobs.js";
+import { backfillPublicReports } from "../commands/backfill-public-reports.js";
 
 /**
  * The job modules of the worker role. Each is thin: it calls one command.
@@ -43,6 +44,8 @@ import { runWebhookSweep } from "./webhook-jobs.js";
  *   audit-verify               every AUDIT_VERIFY_SECONDS: verifies every audit chain, stores and alerts the result
  *   deliver-webhooks           every 30 s and at once after a commit that queued some: due outgoing
  *                              webhook deliveries (retries with backoff for 25 hours; docs/webhooks.md)
+ *   public-reports-backfill    every minute until done: public_reports rows for tickets older than the
+ *                              table (an existing or restored database; docs/public.md)
  */
 export const JOB = {
   slaCheck: "sla-check",
@@ -62,6 +65,7 @@ export const JOB = {
   routingRetrain: "routing-retrain",
   auditVerify: "audit-verify",
   deliverWebhooks: "deliver-webhooks",
+  publicReportsBackfill: "public-reports-backfill",
 } as const;
 
 export interface JobDeps {
@@ -197,6 +201,14 @@ export function defineJobs(s: Scheduler, deps: JobDeps): void {
     { concurrency: 1, lockLifetime: 10 * 60_000 },
   );
   s.define(JOB.deliverWebhooks, async () => void (await runWebhookSweep(deps)), { concurrency: 1, lockLifetime: 10 * 60_000 });
+  s.define(
+    JOB.publicReportsBackfill,
+    async (_data, ctx) => {
+      const r = await backfillPublicReports(db, { at: clock.now(), onBatch: () => void ctx.touch() });
+      if (r.tickets) logger.info({ tickets: r.tickets, written: r.written, done: r.done }, "public report rows backfilled");
+    },
+    { concurrency: 1, lockLifetime: 10 * 60_000 },
+  );
   s.define<{ attachmentId: number }>(JOB.fetchAttachment, async (data) => void (await runFetchAttachment(deps, data.attachmentId)), { concurrency: 4, lockLifetime: 5 * 60_000 });
 }
 
@@ -216,6 +228,7 @@ export async function scheduleRecurring(s: Scheduler, config: Config): Promise<v
   // From 1 November: is next year's holiday calendar there? (also once at start)
   await s.every("1 day", JOB.calendarCheck);
   await s.every("1 minute", JOB.wallRollups);
+  await s.every("1 minute", JOB.publicReportsBackfill);
   // Right away too: a new install answers from the corpus-trained model, a restart picks up new tickets.
   await s.every("1 day", JOB.routingRetrain);
   if (config.auditVerifySeconds > 0) await s.every(`${config.auditVerifySeconds} seconds`, JOB.auditVerify);

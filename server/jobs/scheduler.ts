@@ -68,6 +68,11 @@ export interface SchedulerOptions {
   /** Record job events in job_logs (agenda.getLogs()). */
   logging?: boolean;
   logger?: Logger;
+  /**
+   * Due jobs one lock transaction takes (default 8). The rest wait, locked by this worker, for
+   * agenda's next ask (at most 1 s, then they are let go for other workers).
+   */
+  prefetch?: number;
 }
 
 export interface CancelQuery {
@@ -105,9 +110,10 @@ export interface Scheduler {
 }
 
 const uniqueOf = (uniqueKey: string) => ({ uniqueKey });
+const DEFAULT_PREFETCH = 8;
 
 export function createScheduler(opts: SchedulerOptions): Scheduler {
-  const backend = new SqlBackend(opts.db);
+  const backend = new SqlBackend(opts.db, { prefetch: opts.prefetch ?? DEFAULT_PREFETCH });
   const repo = backend.repository;
   const agenda = new Agenda({
     backend,

@@ -137,6 +137,40 @@ async function watched<T>(m: EntityManager, fn: (m: EntityManager) => Promise<T>
   }
 }
 
+/**
+ * Work a transaction must do at its end, after everything else it wrote and before COMMIT (inside
+ * it, on every engine): per transaction attempt, a state per key and the hook that consumes it.
+ */
+const pendingBeforeCommit = new WeakMap<EntityManager, Map<unknown, { state: unknown; hook: (m: EntityManager, state: never) => Promise<void> }>>();
+
+/**
+ * The state of `key` in the caller's transaction, created (with `create`) and its hook registered
+ * the first time: `hook(m, state)` runs once, after the transaction's function returned and before
+ * its COMMIT, with everything collected in the state meanwhile (a retried transaction starts
+ * afresh). null when m is not the manager of a Db.tx transaction (the caller then does its work at
+ * once).
+ */
+export function beforeCommit<S>(m: EntityManager, key: unknown, create: () => S, hook: (m: EntityManager, state: S) => Promise<void>): S | null {
+  const pending = pendingBeforeCommit.get(m);
+  if (!pending) return null;
+  const found = pending.get(key);
+  if (found) return found.state as S;
+  const state = create();
+  pending.set(key, { state, hook: hook as (m: EntityManager, state: never) => Promise<void> });
+  return state;
+}
+
+/** Runs the transaction's before-commit hooks; a hook may register more (they run too). */
+async function runBeforeCommit(m: EntityManager): Promise<void> {
+  const pending = pendingBeforeCommit.get(m);
+  if (!pending) return;
+  while (pending.size) {
+    const [key, { state, hook }] = pending.entries().next().value!;
+    pending.delete(key);
+    await hook(m, state as never);
+  }
+}
+
 /** Queues an event to be emitted on db.events ("commit") after the caller's transaction commits. */
 export function afterCommit(m: EntityManager, event: CommitEvent): void {
   pendingEvents.get(m)?.push(event);
@@ -183,7 +217,18 @@ export class Db {
       events = [];
       commitSent = false;
       pendingEvents.set(m, events);
-      const out = await (TX_WATCHDOG_MS > 0 ? watched(m, fn) : fn(m));
+      pendingBeforeCommit.set(m, new Map());
+      const work = async (tm: EntityManager) => {
+        const value = await fn(tm);
+        await runBeforeCommit(tm);
+        return value;
+      };
+      let out: T;
+      try {
+        out = await (TX_WATCHDOG_MS > 0 ? watched(m, work) : work(m));
+      } finally {
+        pendingBeforeCommit.delete(m);
+      }
       commitSent = true;
       return out;
     };

@@ -1,6 +1,10 @@
-// Read models of the public side: the published reports (list, one, exports) and what masking
-// needs (the reporter's names). Only rows that pass domain/privacy/publication are ever returned;
-// the SQL below applies the same rule so rahasia tickets never even leave the database.
+// Read models of the public side: the published reports (list, one, exports). Pages read the
+// precomputed, masked rows of `public_reports` (one read by number, or one index range per list
+// page); `buildPublicRows` computes those rows, the one definition of what the public sees of a
+// ticket, for the writers (commands/refresh-public-reports.ts) and for the reads while the table is
+// not filled yet (the backfill of an existing database). Only rows that pass
+// domain/privacy/publication are ever returned; the SQL below applies the same rule so rahasia
+// tickets never even leave the database.
 import { In, type EntityManager, type SelectQueryBuilder } from "typeorm";
 import { maskPublicText } from "../domain/privacy/mask.js";
 import { isPublishable, PUBLISHABLE_PRIVACY, UNPUBLISHED_STATUSES } from "../domain/privacy/publication.js";
@@ -14,6 +18,7 @@ import { Forward } from "../entities/forward.entity.js";
 import { Ticket } from "../entities/ticket.entity.js";
 import { PublicPhoto, type PublicPhotoStage } from "../entities/map.entity.js";
 import { TicketPublication } from "../entities/ticket-publication.entity.js";
+import { PublicReport, PublicReportBackfill } from "../entities/public-report.entity.js";
 import { applyRedactions } from "../domain/privacy/public-preview.js";
 import { approvedAnswers, redactionsOf } from "./publication-preview.js";
 import { matchesAllTerms, searchTerms } from "../domain/search/terms.js";
@@ -40,10 +45,15 @@ export interface PublicAnswer {
   agencyName: string;
   agencyCode: string;
   at: Date;
+  /** Masked. */
   text: string;
 }
 
-/** Everything a public presenter may use of one report; still unmasked (the presenter masks). */
+/**
+ * Everything a public presenter may use of one report. Its free texts (subject, description,
+ * answers, location) are already masked (maskPublicText with the reporter's names, Indonesian
+ * tokens): the reporter's names never leave this module.
+ */
 export interface PublicReportRow {
   id: number;
   number: string;
@@ -62,9 +72,32 @@ export interface PublicReportRow {
   receivedAt: Date;
   updatedAt: Date;
   dueAt: Date | null;
-  /** The reporter's names, for masking only; presenters never print them. */
-  reporterNames: string[];
   /** Photos an operator approved for the public page (their EXIF-free copies), oldest first. */
+  photos: PublicPhotoRow[];
+}
+
+/**
+ * A public row as `public_reports.report` stores it (JSON): masked at write time, categories and
+ * OPDs by id (their names and the category's isPublic are applied at read time, from lookups()).
+ * It holds nothing the mask hides: no reporter name, phone, NIK or e-mail address.
+ */
+export interface StoredPublicReport {
+  number: string;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  privacy: "publik" | "anonim";
+  categoryId: number | null;
+  agencyIds: number[];
+  answers: { agencyId: number; at: string; text: string }[];
+  locationText: string | null;
+  addressId: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  receivedAt: string;
+  updatedAt: string;
+  dueAt: string | null;
+  verifiedAt: string | null;
   photos: PublicPhotoRow[];
 }
 
@@ -85,13 +118,17 @@ export interface Lookups {
   categoriesByCode: Map<string, Category>;
   agencies: Map<number, Agency>;
   agenciesByCode: Map<string, Agency>;
+  /** Every publishable ticket has its row in public_reports (the backfill is done): pages read only that table. */
+  rowsComplete: boolean;
 }
 export function lookups(m: EntityManager, now = Date.now()): Promise<Lookups> {
   if (lookupCache && lookupCache.m === m && now - lookupCache.at < LOOKUP_TTL_MS) return lookupCache.value;
   const value = (async () => {
     const categories = await m.getRepository(Category).find({ order: { name: "ASC" } });
     const agencies = await m.getRepository(Agency).find({ order: { name: "ASC" } });
+    const backfill = await m.getRepository(PublicReportBackfill).findOneBy({ id: 1 });
     return {
+      rowsComplete: backfill != null && backfill.belowTicketId == null,
       categories: new Map(categories.map((c) => [c.id, c])),
       categoriesByCode: new Map(categories.map((c) => [c.code, c])),
       agencies: new Map(agencies.map((a) => [a.id, a])),
@@ -172,12 +209,15 @@ const COLUMNS = [
 ];
 
 /**
- * Answers, OPDs, reporter names and approved public versions of a page of tickets, in four queries.
- * A ticket with an approved public version (publication preview) shows exactly that version; an
- * answer that came after the approval gets the operator's redactions too.
+ * The masked public rows of these tickets (loaded with COLUMNS): answers, OPDs, reporter names,
+ * approved public versions and photos in five queries for the lot. A ticket with an approved
+ * public version (publication preview) shows exactly that version; an answer that came after the
+ * approval gets the operator's redactions too. Every text is masked with the reporter's names
+ * here, the one place that knows them; the names are not returned.
  */
-async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promise<PublicReportRow[]> {
-  if (tickets.length === 0) return [];
+async function storedRows(m: EntityManager, tickets: Ticket[]): Promise<Map<number, StoredPublicReport>> {
+  const out = new Map<number, StoredPublicReport>();
+  if (tickets.length === 0) return out;
   const ids = tickets.map((t) => t.id);
   const forwards = await m.getRepository(Forward).find({
     select: { id: true, ticketId: true, agencyId: true, status: true, response: true, answeredAt: true, createdAt: true },
@@ -213,43 +253,145 @@ async function hydrate(m: EntityManager, lk: Lookups, tickets: Ticket[]): Promis
     where: { ticketId: In(ids) },
     order: { id: "ASC" },
   });
-  return tickets.map((t) => {
+  for (const t of tickets) {
+    const reporterNames = t.contactId != null ? names.get(t.contactId) ?? [] : [];
+    const mask = (text: string) => maskPublicText(text, { names: reporterNames });
     const own = forwards.filter((f) => f.ticketId === t.id && f.status !== "withdrawn");
     const pub = approved.get(t.id);
     const pubAnswers = pub ? approvedAnswers(pub) : null;
     const redactions = pub ? redactionsOf(pub) : [];
     const answerText = (f: Forward) => pubAnswers?.get(f.id) ?? applyRedactions(f.response!, redactions);
-    const agencies = [...new Set(own.map((f) => f.agencyId))].map((id) => lk.agencies.get(id)).filter((a): a is Agency => !!a);
-    const category = t.categoryId != null ? lk.categories.get(t.categoryId) ?? null : null;
-    return {
-      id: t.id,
+    const locationText = pub ? pub.locationText : t.locationText;
+    out.set(t.id, {
       number: t.number,
-      subject: pub ? pub.subject ?? "" : t.subject,
-      description: pub ? pub.description ?? "" : t.description,
+      subject: mask(pub ? pub.subject ?? "" : t.subject),
+      description: mask(pub ? pub.description ?? "" : t.description),
       status: t.status,
       privacy: t.privacy as "publik" | "anonim",
-      category: category ? { code: category.code, name: category.name, nameEn: category.nameEn } : null,
-      agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
+      categoryId: t.categoryId,
+      agencyIds: [...new Set(own.map((f) => f.agencyId))],
       answers: own
         .filter((f) => f.status === "answered" && f.response && f.answeredAt)
-        .map((f) => ({ agencyName: lk.agencies.get(f.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(f.agencyId)?.code ?? "", at: f.answeredAt!, text: answerText(f) })),
-      locationText: pub ? pub.locationText : t.locationText,
+        .map((f) => ({ agencyId: f.agencyId, at: f.answeredAt!.toISOString(), text: mask(answerText(f)) })),
+      locationText: locationText ? mask(locationText) : null,
       addressId: t.addressId,
       latitude: t.latitude,
       longitude: t.longitude,
-      receivedAt: t.receivedAt,
-      updatedAt: t.updatedAt,
-      dueAt: t.dueAt,
-      reporterNames: t.contactId != null ? names.get(t.contactId) ?? [] : [],
+      receivedAt: t.receivedAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+      dueAt: t.dueAt ? t.dueAt.toISOString() : null,
+      verifiedAt: t.verifiedAt ? t.verifiedAt.toISOString() : null,
       photos: photos.filter((p) => p.ticketId === t.id).map((p) => ({ id: p.id, stage: p.stage, width: p.width, height: p.height, thumbWidth: p.thumbWidth, thumbHeight: p.thumbHeight })),
-    };
-  });
+    });
+  }
+  return out;
+}
+
+/**
+ * The masked public rows of these tickets, for public_reports: only the publishable ones
+ * (domain/privacy/publication.ts; the category's isPublic is left to the read, so hiding a
+ * category or showing it again rewrites nothing). A ticket missing from the map has no row.
+ */
+export async function buildPublicRows(m: EntityManager, ticketIds: readonly number[]): Promise<Map<number, StoredPublicReport>> {
+  const ids = [...new Set(ticketIds)];
+  if (ids.length === 0) return new Map();
+  const qb = publishedOnly(m.getRepository(Ticket).createQueryBuilder("t"), []).andWhere("t.id IN (:...ids)", { ids });
+  return storedRows(m, await qb.select(COLUMNS).getMany());
+}
+
+/** A stored row as presenters take it: category and OPD names from the lookups. */
+function rowOf(id: number, s: StoredPublicReport, lk: Lookups): PublicReportRow {
+  const category = s.categoryId != null ? lk.categories.get(s.categoryId) ?? null : null;
+  const agencies = s.agencyIds.map((a) => lk.agencies.get(a)).filter((a): a is Agency => !!a);
+  return {
+    id,
+    number: s.number,
+    subject: s.subject,
+    description: s.description,
+    status: s.status,
+    privacy: s.privacy,
+    category: category ? { code: category.code, name: category.name, nameEn: category.nameEn } : null,
+    agencies: agencies.map((a) => ({ code: a.code, name: a.name })),
+    answers: s.answers.map((a) => ({ agencyName: lk.agencies.get(a.agencyId)?.name ?? "OPD", agencyCode: lk.agencies.get(a.agencyId)?.code ?? "", at: new Date(a.at), text: a.text })),
+    locationText: s.locationText,
+    addressId: s.addressId,
+    latitude: s.latitude,
+    longitude: s.longitude,
+    receivedAt: new Date(s.receivedAt),
+    updatedAt: new Date(s.updatedAt),
+    dueAt: s.dueAt ? new Date(s.dueAt) : null,
+    photos: s.photos,
+  };
+}
+
+/** The domain rule once more on a stored row, with the category's current isPublic (belt and braces). */
+function stillPublishable(s: StoredPublicReport, lk: Lookups): boolean {
+  const category = s.categoryId != null ? lk.categories.get(s.categoryId) : null;
+  return isPublishable({ privacy: s.privacy, status: s.status, verified: s.verifiedAt != null, categoryIsPublic: category ? category.isPublic : null });
 }
 
 /** Whether the published, masked texts of a row still have every search word (searching must not find what masking hides). */
 function matchesMasked(row: PublicReportRow, terms: string[]): boolean {
   if (terms.length === 0) return true;
-  return matchesAllTerms(maskPublicText(`${row.subject}\n${row.description}`, { names: row.reporterNames }), terms);
+  return matchesAllTerms(`${row.subject}\n${row.description}`, terms);
+}
+
+/** The list's conditions on public_reports (alias pr); null when nothing can match. */
+function filteredRows(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<PublicReport> | null {
+  const hidden = [...lk.categories.values()].filter((c) => !c.isPublic).map((c) => c.id);
+  const qb = m.getRepository(PublicReport).createQueryBuilder("pr").where("pr.status NOT IN (:...pubHidden)", { pubHidden: UNPUBLISHED_STATUSES });
+  if (hidden.length) qb.andWhere("(pr.category_id IS NULL OR pr.category_id NOT IN (:...pubCats))", { pubCats: hidden });
+  if (f.categoryCode) {
+    const c = lk.categoriesByCode.get(f.categoryCode);
+    if (!c || !c.isPublic) return null;
+    qb.andWhere("pr.category_id = :cat", { cat: c.id });
+  }
+  if (f.categoryCodes) {
+    const ids = f.categoryCodes.map((code) => lk.categoriesByCode.get(code)).filter((c): c is Category => !!c && c.isPublic).map((c) => c.id);
+    if (ids.length === 0) return null;
+    qb.andWhere("pr.category_id IN (:...cats)", { cats: ids });
+  }
+  if (f.agencyCode) {
+    const a = lk.agenciesByCode.get(f.agencyCode);
+    if (!a) return null;
+    qb.andWhere("EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = pr.ticket_id AND pf.agency_id = :ag AND pf.status <> 'withdrawn')", { ag: a.id });
+  }
+  if (f.status) qb.andWhere("pr.status = :st", { st: f.status });
+  if (f.open === true) qb.andWhere("pr.status NOT IN (:...closedSt)", { closedSt: CLOSED });
+  if (f.open === false) qb.andWhere("pr.status IN (:...closedSt)", { closedSt: CLOSED });
+  if (f.from) qb.andWhere("pr.received_at >= :from", { from: f.from });
+  if (f.to) qb.andWhere("pr.received_at < :to", { to: f.to });
+  if (f.numbers) {
+    if (f.numbers.length === 0) return null;
+    qb.andWhere("pr.number IN (:...nums)", { nums: f.numbers });
+  }
+  // Candidates from the tickets' full-text index; listPublicReports keeps those whose masked text has every word.
+  const terms = searchTerms(f.q);
+  if (terms.length) qb.innerJoin(Ticket, "t", "t.id = pr.ticket_id").andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
+  else if (f.q?.trim()) return null;
+  return qb;
+}
+
+/** One batch of a list, newest first: from public_reports, or (table not filled yet) computed as before. */
+async function batchOf(m: EntityManager, lk: Lookups, f: PublicReportFilter, before: number | undefined, take: number): Promise<{ rows: PublicReportRow[]; scanned: number; last: number | null } | null> {
+  if (lk.rowsComplete) {
+    const qb = filteredRows(m, lk, f);
+    if (!qb) return null;
+    if (before) qb.andWhere("pr.ticket_id < :before", { before });
+    const raw: { id: unknown; report: string }[] = await qb.select(["pr.ticket_id AS id", "pr.report AS report"]).orderBy("pr.ticket_id", "DESC").limit(take).getRawMany();
+    const rows: PublicReportRow[] = [];
+    for (const r of raw) {
+      const s = JSON.parse(r.report) as StoredPublicReport;
+      if (stillPublishable(s, lk)) rows.push(rowOf(Number(r.id), s, lk));
+    }
+    return { rows, scanned: raw.length, last: raw.length ? Number(raw[raw.length - 1]!.id) : null };
+  }
+  const qb = filtered(m, lk, f);
+  if (!qb) return null;
+  if (before) qb.andWhere("t.id < :before", { before });
+  const tickets = await qb.select(COLUMNS).orderBy("t.id", "DESC").take(take).getMany();
+  const stored = await storedRows(m, tickets);
+  return { rows: tickets.map((t) => rowOf(t.id, stored.get(t.id)!, lk)), scanned: tickets.length, last: tickets.length ? tickets[tickets.length - 1]!.id : null };
 }
 
 export interface PublicReportPage {
@@ -269,19 +411,16 @@ export async function listPublicReports(m: EntityManager, f: PublicReportFilter,
   let before = page.before;
   const batch = words.length ? Math.max(page.limit * 3, 60) : page.limit + 1;
   for (let scanned = 0; scanned < 2000; ) {
-    const qb = filtered(m, lk, f);
-    if (!qb) return { rows: [], nextBefore: null };
-    if (before) qb.andWhere("t.id < :before", { before });
-    const tickets = await qb.select(COLUMNS).orderBy("t.id", "DESC").take(batch).getMany();
-    scanned += tickets.length;
-    const hydrated = await hydrate(m, lk, tickets);
-    for (const r of hydrated) {
+    const got = await batchOf(m, lk, f, before, batch);
+    if (!got) return { rows: [], nextBefore: null };
+    scanned += got.scanned;
+    for (const r of got.rows) {
       if (!matchesMasked(r, words)) continue;
       rows.push(r);
       if (rows.length > page.limit) return { rows: rows.slice(0, page.limit), nextBefore: rows[page.limit - 1]!.id };
     }
-    if (tickets.length < batch) break;
-    before = tickets[tickets.length - 1]!.id;
+    if (got.scanned < batch || got.last == null) break;
+    before = got.last;
   }
   return { rows, nextBefore: null };
 }
@@ -289,14 +428,20 @@ export async function listPublicReports(m: EntityManager, f: PublicReportFilter,
 /** One published report by number; null when it does not exist or is not public (the same to the caller). */
 export async function getPublicReport(m: EntityManager, number: string): Promise<PublicReportRow | null> {
   const lk = await lookups(m);
+  if (lk.rowsComplete) {
+    // The page's one read: the stored row by its unique number.
+    const raw: { id: unknown; report: string }[] = await m.query(`SELECT ticket_id AS id, report FROM public_reports WHERE number = ?`, [number.toUpperCase()]);
+    if (raw.length === 0) return null;
+    const s = JSON.parse(raw[0]!.report) as StoredPublicReport;
+    // Belt and braces: the domain rule once more on the loaded row (with the category as it is now).
+    return stillPublishable(s, lk) ? rowOf(Number(raw[0]!.id), s, lk) : null;
+  }
   const qb = filtered(m, lk, { numbers: [number.toUpperCase()] });
   if (!qb) return null;
   const t = await qb.select(COLUMNS).getOne();
   if (!t) return null;
-  const category = t.categoryId != null ? lk.categories.get(t.categoryId) : null;
-  // Belt and braces: the domain rule once more on the loaded row.
-  if (!isPublishable({ privacy: t.privacy, status: t.status, verified: t.verifiedAt != null, categoryIsPublic: category ? category.isPublic : null })) return null;
-  return (await hydrate(m, lk, [t]))[0] ?? null;
+  const s = (await storedRows(m, [t])).get(t.id)!;
+  return stillPublishable(s, lk) ? rowOf(t.id, s, lk) : null;
 }
 
 /** Up to `limit` newest published reports matching f (open data, feeds, Open311 lists). */

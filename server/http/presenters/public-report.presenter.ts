@@ -1,8 +1,9 @@
 // PUBLIC presenters: the only way report data reaches a public page, feed, download or Open311
-// answer. Every free text passes maskPublicText with the reporter's names; the reporter is never
+// answer. Every free text passed maskPublicText with the reporter's names (when its public row was
+// written, queries/public-reports.ts); the reporter is never
 // named (publik and anonim alike); internal fields (ids of people, notes, instructions, contact
 // details, privacy level) have no field here to leak through.
-import { localizeMaskTokens, maskPublicText, type MaskLocale, type MaskOptions } from "../../domain/privacy/mask.js";
+import { localizeMaskTokens, type MaskLocale } from "../../domain/privacy/mask.js";
 import { STATUS_LABELS, type TicketStatus } from "../../domain/ticket/lifecycle.js";
 import type { PublicReportRow } from "../../queries/public-reports.js";
 
@@ -47,26 +48,10 @@ const PHOTO_ALT = {
   after: { id: "Foto hasil penanganan dari OPD", en: "Photo of the result from the agency" },
 } as const;
 
-/**
- * maskPublicText is pure but costs about half a millisecond per paragraph, and public pages show
- * the same texts over and over: a bounded memo keyed by everything the result depends on (text,
- * names, language) makes a page of twenty reports cheap without ever serving a stale masking.
- */
-const MEMO_MAX = 20_000;
-const memo = new Map<string, string>();
-export function maskMemo(text: string, opts: MaskOptions & { names: readonly string[]; locale: MaskLocale }): string {
-  const key = `${opts.locale}\u0000${opts.names.join("\u0001")}\u0000${text}`;
-  const hit = memo.get(key);
-  if (hit !== undefined) return hit;
-  // An approved public version (publication preview) carries Indonesian tokens: English on English pages.
-  const out = localizeMaskTokens(maskPublicText(text, opts), opts.locale);
-  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value as string);
-  memo.set(key, out);
-  return out;
-}
-
 export function presentPublicReport(r: PublicReportRow, lang: MaskLocale = "id"): PublicReport {
-  const mask = (s: string) => maskMemo(s, { names: r.reporterNames, locale: lang });
+  // The row's texts were masked with the reporter's names when it was written (queries/public-reports.ts):
+  // only the tokens follow the page's language here.
+  const mask = (s: string) => localizeMaskTokens(s, lang);
   return {
     number: r.number,
     subject: mask(r.subject),

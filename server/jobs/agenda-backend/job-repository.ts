@@ -53,6 +53,8 @@ const SORT_COLUMNS: Record<keyof JobsSort, string> = {
 };
 
 const CHUNK = 500;
+/** How long a job locked ahead (see `prefetch`) waits for agenda to ask for it before it is let go for other workers. */
+const PREFETCH_HOLD_MS = 1000;
 /** LIMIT for "no limit" with an OFFSET; both dialects accept it. */
 const NO_LIMIT = 9007199254740991;
 
@@ -90,13 +92,25 @@ export class SqlJobRepository implements JobRepository {
   private readonly lastExpiredCheck = new Map<string, number>();
 
   /**
+   * Jobs locked ahead by getNextJobToRun and not handed to agenda yet, per job name, oldest lock
+   * first. They are in `held` too (a shutdown releases them) and are let go after
+   * PREFETCH_HOLD_MS if agenda has not asked for them.
+   */
+  private readonly prefetched = new Map<string, { row: JobRow; at: number }[]>();
+  private prefetchTimer: NodeJS.Timeout | undefined;
+
+  /**
    * @param expiredLockCheckMs how often (per job name) the lock path also looks for expired
    *   locks. Those jobs have waited lockLifetime already; probing on every call would add a
    *   query to every lock.
+   * @param prefetch how many due jobs one lock transaction takes (1: one at a time). agenda
+   *   asks for jobs one call at a time while it fills its queue; with more than one, the lock
+   *   transaction (BEGIN, SELECT … SKIP LOCKED, UPDATE, COMMIT) is paid once per `prefetch` jobs.
    */
   constructor(
     private readonly sql: SqlRunner,
     private readonly expiredLockCheckMs = 1000,
+    private readonly prefetch = 1,
   ) {}
 
   async connect(): Promise<void> {
@@ -481,6 +495,8 @@ export class SqlJobRepository implements JobRepository {
     options: JobRepositoryOptions | undefined,
   ): Promise<JobParameters | undefined> {
     if (this.closing) return undefined;
+    const ready = this.takePrefetched(jobName, nextScanAt);
+    if (ready) return rowToJob(ready, true);
     const lockedAt = now ?? new Date();
     const token = newToken();
     const by = options?.lastModifiedBy ?? null;
@@ -489,37 +505,93 @@ export class SqlJobRepository implements JobRepository {
     if (checkExpired) this.lastExpiredCheck.set(jobName, Date.now());
 
     const work = this.sql.tx(async (q) => {
-      let row: JobRow | undefined;
+      let rows: JobRow[] = [];
       if (checkExpired) {
         // A worker died (or stalled past lockLifetime) holding this job: take it over.
-        [row] = await q.rows<JobRow>(
+        rows = await q.rows<JobRow>(
           `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at <= ? ORDER BY locked_at LIMIT 1${skipLocked(q.dialect)}`,
           [jobName, toSqlTime(lockDeadline)],
         );
       }
-      if (!row) {
-        [row] = await q.rows<JobRow>(
+      if (rows.length === 0) {
+        rows = await q.rows<JobRow>(
           `SELECT * FROM jobs WHERE name = ? AND disabled = 0 AND locked_at IS NULL AND next_run_at <= ?
-           ORDER BY next_run_at, neg_priority, id LIMIT 1${skipLocked(q.dialect)}`,
+           ORDER BY next_run_at, neg_priority, id LIMIT ${Math.max(1, Math.floor(this.prefetch))}${skipLocked(q.dialect)}`,
           [jobName, toSqlTime(nextScanAt)],
         );
       } else {
         this.lastExpiredCheck.set(jobName, 0); // there may be more: keep looking on the next call
       }
-      if (!row) return undefined;
-      await q.run("UPDATE jobs SET locked_at = ?, lock_token = ?, last_modified_by = ? WHERE id = ?", [toSqlTime(lockedAt), token, by, row.id]);
-      return { ...row, locked_at: toSqlTime(lockedAt), lock_token: token, last_modified_by: by };
+      if (rows.length === 0) return [];
+      const ids = rows.map((r) => r.id);
+      await q.run(`UPDATE jobs SET locked_at = ?, lock_token = ?, last_modified_by = ? WHERE id IN (${placeholders(ids.length)})`, [
+        toSqlTime(lockedAt),
+        token,
+        by,
+        ...ids,
+      ]);
+      return rows.map((row) => ({ ...row, locked_at: toSqlTime(lockedAt), lock_token: token, last_modified_by: by }));
     });
-    const row = await this.track(work);
-    if (!row) return undefined;
-    const id = String(row.id);
+    const rows = await this.track(work);
+    if (rows.length === 0) return undefined;
     if (this.closing) {
-      // Locked while shutting down: agenda will not run it any more, so let it go at once.
-      await this.sql.run("UPDATE jobs SET locked_at = NULL, lock_token = NULL WHERE id = ? AND lock_token = ?", [row.id, token]);
+      // Locked while shutting down: agenda will not run them any more, so let them go at once.
+      await this.sql.run(`UPDATE jobs SET locked_at = NULL, lock_token = NULL WHERE id IN (${placeholders(rows.length)}) AND lock_token = ?`, [
+        ...rows.map((r) => r.id),
+        token,
+      ]);
       return undefined;
     }
-    this.held.set(id, token);
-    return rowToJob(row, true);
+    for (const r of rows) this.held.set(String(r.id), token);
+    const [first, ...rest] = rows;
+    if (rest.length) {
+      const queue = this.prefetched.get(jobName) ?? [];
+      const at = Date.now();
+      queue.push(...rest.map((row) => ({ row, at })));
+      this.prefetched.set(jobName, queue);
+      this.armPrefetchTimer();
+    }
+    return rowToJob(first!, true);
+  }
+
+  /** The oldest job locked ahead for this name that is due by nextScanAt and still ours. */
+  private takePrefetched(jobName: string, nextScanAt: Date): JobRow | undefined {
+    const queue = this.prefetched.get(jobName);
+    if (!queue?.length) return undefined;
+    for (let i = 0; i < queue.length; i++) {
+      const { row } = queue[i]!;
+      // Released meanwhile (a shutdown, agenda's unlockJobs) or not due within this scan.
+      if (this.held.get(String(row.id)) !== row.lock_token) {
+        queue.splice(i--, 1);
+        continue;
+      }
+      const due = fromSqlTime(row.next_run_at);
+      if (due && due > nextScanAt) continue;
+      queue.splice(i, 1);
+      if (queue.length === 0) this.prefetched.delete(jobName);
+      return row;
+    }
+    return undefined;
+  }
+
+  private armPrefetchTimer(): void {
+    this.prefetchTimer ??= setTimeout(() => {
+      this.prefetchTimer = undefined;
+      void this.track(this.releasePrefetched(Date.now() - PREFETCH_HOLD_MS)).catch(() => undefined);
+    }, PREFETCH_HOLD_MS).unref();
+  }
+
+  /** Lets go of jobs locked ahead before `before` (ms; all when omitted) that agenda did not ask for. */
+  private async releasePrefetched(before = Infinity): Promise<void> {
+    const ids: string[] = [];
+    for (const [name, queue] of this.prefetched) {
+      const keep = queue.filter((e) => e.at > before);
+      for (const e of queue) if (e.at <= before && this.held.get(String(e.row.id)) === e.row.lock_token) ids.push(String(e.row.id));
+      if (keep.length) this.prefetched.set(name, keep);
+      else this.prefetched.delete(name);
+    }
+    if (this.prefetched.size && !this.closing) this.armPrefetchTimer();
+    if (ids.length) await this.unlockJobs(ids);
   }
 
   async lockJob(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<JobParameters | undefined> {
@@ -655,6 +727,9 @@ export class SqlJobRepository implements JobRepository {
   async quiesce(): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.inflight]);
+    clearTimeout(this.prefetchTimer);
+    this.prefetchTimer = undefined;
+    await this.releasePrefetched();
   }
 
   /** Take locks again (a scheduler started after a stop). */

@@ -360,6 +360,77 @@ for (const target of await testTargets({ cluster: true })) {
       });
     });
 
+    describe("locking ahead (prefetch)", () => {
+      const lockedIds = async (name: string) =>
+        (await repo.queryJobs({ name, sort: { nextRunAt: "asc" } })).jobs.filter((j) => j.lockedAt).map((j) => String(j._id));
+      const seed = async (name: string, n: number) => {
+        const ids: string[] = [];
+        for (let i = 0; i < n; i++) ids.push(String((await repo.saveJob(job({ name, nextRunAt: ago(60_000 - i * 10) }), undefined))._id));
+        return ids;
+      };
+
+      it("locks several due jobs in one transaction and hands them out one by one, in order; other workers take the rest", async () => {
+        const a = new SqlBackend(fx.t.db, { expiredLockCheckMs: 0, prefetch: 4 }).repository;
+        const b = new SqlBackend(fx.t.db, { expiredLockCheckMs: 0, prefetch: 4 }).repository;
+        const ids = await seed("ahead", 6);
+        const w = window();
+        const a1 = await a.getNextJobToRun("ahead", w.nextScanAt, w.lockDeadline, w.now, undefined);
+        assert.equal(String(a1?._id), ids[0]);
+        assert.deepEqual(await lockedIds("ahead"), ids.slice(0, 4), "A holds the first four");
+        const b1 = await b.getNextJobToRun("ahead", w.nextScanAt, w.lockDeadline, w.now, undefined);
+        assert.equal(String(b1?._id), ids[4], "B skips A's four");
+        for (const k of [1, 2, 3]) {
+          const next = await a.getNextJobToRun("ahead", w.nextScanAt, w.lockDeadline, w.now, undefined);
+          assert.equal(String(next?._id), ids[k]);
+          assert.ok(next?.lockedAt, "handed out locked");
+        }
+        // A job handed out from the ones locked ahead runs and finishes like any other.
+        const a4 = (await repo.getJobById(ids[3]!))!;
+        assert.ok(a4.lockedAt);
+        assert.deepEqual([...a.held.keys()].sort(), ids.slice(0, 4).sort());
+        const b2 = await b.getNextJobToRun("ahead", w.nextScanAt, w.lockDeadline, w.now, undefined);
+        assert.equal(String(b2?._id), ids[5]);
+        await a.quiesce();
+        await b.quiesce();
+        await a.unlockJobs(ids.slice(0, 4));
+        await b.unlockJobs(ids.slice(4));
+        assert.deepEqual(await lockedIds("ahead"), []);
+      });
+
+      it("lets go of jobs locked ahead that nobody asked for within a second, so another worker runs them", async () => {
+        const a = new SqlBackend(fx.t.db, { expiredLockCheckMs: 0, prefetch: 4 }).repository;
+        const b = new SqlBackend(fx.t.db, { expiredLockCheckMs: 0 }).repository;
+        const ids = await seed("idle", 4);
+        const w = window();
+        const a1 = await a.getNextJobToRun("idle", w.nextScanAt, w.lockDeadline, w.now, undefined);
+        assert.equal(String(a1?._id), ids[0]);
+        assert.equal(await b.getNextJobToRun("idle", w.nextScanAt, w.lockDeadline, w.now, undefined), undefined, "all four are A's for now");
+        const t0 = Date.now();
+        while ((await lockedIds("idle")).length > 1 && Date.now() - t0 < 5000) await delay(50);
+        assert.deepEqual(await lockedIds("idle"), [ids[0]], "only the job A was asked for stays locked");
+        assert.ok(Date.now() - t0 >= 700, "not before about a second");
+        assert.deepEqual([...a.held.keys()], [ids[0]]);
+        const b1 = await b.getNextJobToRun("idle", w.nextScanAt, w.lockDeadline, new Date(), undefined);
+        assert.equal(String(b1?._id), ids[1]);
+        await a.quiesce();
+        await b.quiesce();
+        await repo.unlockJobs(ids);
+      });
+
+      it("a shutdown lets go at once of the jobs locked ahead; the ones handed out stay held until they end", async () => {
+        const a = new SqlBackend(fx.t.db, { expiredLockCheckMs: 0, prefetch: 8 }).repository;
+        const ids = await seed("stop", 5);
+        const w = window();
+        const a1 = await a.getNextJobToRun("stop", w.nextScanAt, w.lockDeadline, w.now, undefined);
+        assert.equal(await lockedIds("stop").then((l) => l.length), 5);
+        await a.quiesce();
+        assert.deepEqual(await lockedIds("stop"), [String(a1?._id)]);
+        assert.deepEqual([...a.held.keys()], [String(a1?._id)]);
+        assert.equal(await a.getNextJobToRun("stop", w.nextScanAt, w.lockDeadline, w.now, undefined), undefined, "no locks while closing");
+        await a.unlockJobs([String(a1!._id)]);
+      });
+    });
+
     describe("getNextJobToRun", () => {
       it("locks the next due job and records who did", async () => {
         await repo.saveJob(job({ name: "runner-test", priority: 5, nextRunAt: ago(60_000), data: { order: "first" } }), undefined);

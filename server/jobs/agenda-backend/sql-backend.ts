@@ -21,10 +21,11 @@ export class SqlBackend implements AgendaBackend {
   readonly logger: SqlJobLogger;
   readonly ownsConnection = false;
 
-  constructor(db: Db, opts: { expiredLockCheckMs?: number } = {}) {
+  /** prefetch: due jobs per lock transaction (see SqlJobRepository); 1 by default. */
+  constructor(db: Db, opts: { expiredLockCheckMs?: number; prefetch?: number } = {}) {
     const sql = new SqlRunner(db);
     this.name = db.dialect === "mysql" ? "SQL (MySQL/MariaDB)" : "SQL (SQLite)";
-    this.repository = new SqlJobRepository(sql, opts.expiredLockCheckMs);
+    this.repository = new SqlJobRepository(sql, opts.expiredLockCheckMs, opts.prefetch);
     this.logger = new SqlJobLogger(sql);
   }
 
