@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
-import { lazyComponent, lazyResource } from "./lazy";
+import { lazyComponent, lazyResource, loadOnce } from "./lazy";
 import { AdminContext, CoreAdminUI, CustomRoutes, LoadingPage, Notification, Resource, defaultTheme, localStorageStore } from "react-admin";
 import { CssBaseline } from "@mui/material";
 import { Navigate, Route } from "react-router-dom";
@@ -16,7 +16,7 @@ import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
 // The signed-in frame (app bar, menu, live stream) and the queue are not part of the login page:
 // a fresh browser fetches them while the user types, a browser with a session at once (alongside
 // the app's own code and the boot script's API reads).
-const loadLayout = () => import("./layout/Layout");
+const loadLayout = loadOnce(() => import("./layout/Layout"));
 const loadFirstScreen = () => Promise.all([loadLayout(), loadTicketList()]);
 if (hasBootHint()) void loadFirstScreen().catch(() => undefined);
 const LazyLayout = lazyComponent(loadLayout, (m) => m.AduanLayout);

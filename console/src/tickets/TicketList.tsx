@@ -4,6 +4,7 @@ import {
 } from "react-admin";
 import { useEffect, useMemo } from "react";
 import { prefetchWhenIdle } from "../lazy";
+import { loadTicketShow } from ".";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
 import { NAME_LISTS, QUEUE, queueDefaultFilter, queueStoreKey } from "../boot/urls";
 import { UnverifiedBanner, useUnverifiedCount } from "./UnverifiedQueue";
@@ -109,7 +110,7 @@ export function TicketList() {
   // Below 600 px (an OPD head on a phone): cards instead of the table.
   const phone = usePhone();
   // The next screen is most likely a ticket: fetch its code while the operator reads the queue.
-  useEffect(() => prefetchWhenIdle(() => import("./show")), []);
+  useEffect(() => prefetchWhenIdle(loadTicketShow), []);
   return (
     <List
       title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}

@@ -1,14 +1,14 @@
 import InboxIcon from "@mui/icons-material/Inbox";
-import { lazyComponent } from "../lazy";
+import { lazyComponent, loadOnce } from "../lazy";
 
 /**
  * The ticket page with everything only it uses (dialogs, case facts, routing suggestions,
  * clusters, publication preview, contact links): not part of the first screen. The queue
  * prefetches it when the browser is idle (see prefetchTicketShow), so opening a ticket stays fast.
  */
-export const loadTicketShow = () => import("./show");
+export const loadTicketShow = loadOnce(() => import("./show"));
 /** The queue (and the OPD inbox): its own chunk, so that the login page does not carry it. */
-export const loadTicketList = () => import("./TicketList");
+export const loadTicketList = loadOnce(() => import("./TicketList"));
 const TicketList = lazyComponent(loadTicketList, (m) => m.TicketList);
 const PhoneCallCreate = lazyComponent(() => import("./PhoneCallCreate"), (m) => m.PhoneCallCreate);
 const TicketShow = lazyComponent(loadTicketShow, (m) => m.TicketShow);
