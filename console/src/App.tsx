@@ -1,15 +1,54 @@
-import { lazy, Suspense } from "react";
-import { lazyComponent, lazyResource } from "./lazy";
-import { Admin, CustomRoutes, Resource, defaultTheme } from "react-admin";
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
+import { lazyComponent, lazyResource, loadOnce } from "./lazy";
+import { AdminContext, CoreAdminUI, CustomRoutes, LoadingPage, Notification, Resource, defaultTheme, localStorageStore } from "react-admin";
+import { CssBaseline } from "@mui/material";
 import { Navigate, Route } from "react-router-dom";
 import { authProvider } from "./authProvider";
 import { dataProvider } from "./dataProvider";
 import { i18nProvider } from "./i18n";
-import { AduanLayout, AduanLogin } from "./layout/Layout";
-import tickets from "./tickets";
-import contacts from "./contacts";
+import { AduanLogin } from "./layout/Login";
+import { hasBootHint } from "./boot/prefetch";
+import tickets, { loadTicketList } from "./tickets";
+import PeopleIcon from "@mui/icons-material/People";
 import WebhookIcon from "@mui/icons-material/Webhook";
 import ReceiptLongIcon from "@mui/icons-material/ReceiptLong";
+
+// The signed-in frame (app bar, menu, live stream) and the queue are not part of the login page:
+// a fresh browser fetches them while the user types, a browser with a session at once (alongside
+// the app's own code and the boot script's API reads).
+const loadLayout = loadOnce(() => import("./layout/Layout"));
+const loadFirstScreen = () => Promise.all([loadLayout(), loadTicketList()]);
+if (hasBootHint()) void loadFirstScreen().catch(() => undefined);
+const LazyLayout = lazyComponent(loadLayout, (m) => m.AduanLayout);
+function AduanLayout({ children }: { children: ReactNode }) {
+  return (
+    <Suspense fallback={<LoadingPage />}>
+      <LazyLayout>{children}</LazyLayout>
+    </Suspense>
+  );
+}
+const LoginPage = () => <AduanLogin prefetch={loadFirstScreen} />;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function rarePage(pick: (m: typeof import("./layout/rare-pages")) => ComponentType<any>) {
+  const Page = lazyComponent(() => import("./layout/rare-pages"), pick);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (props: any) => (
+    <Suspense fallback={null}>
+      <Page {...props} />
+    </Suspense>
+  );
+}
+const rare = {
+  error: rarePage((m) => m.Error),
+  catchAll: rarePage((m) => m.NotFound),
+  accessDenied: rarePage((m) => m.AccessDenied),
+  authenticationError: rarePage((m) => m.AuthenticationError),
+  authCallbackPage: rarePage((m) => m.AuthCallback),
+};
+// What <Admin> does (react-admin's AdminContext + AdminUI), without AdminUI's static imports of
+// the default layout and pages: the login page's JavaScript stays small.
+const store = localStorageStore();
 
 // Admin screens and supervisor views load on demand: operators never download them.
 const admin = {
@@ -23,6 +62,8 @@ const admin = {
   webhookDeliveries: lazyResource(() => import("./webhooks"), (m) => m.webhookDeliveries, ["list", "show"]),
   channelAccounts: lazyResource(() => import("./channel-accounts"), (m) => m.default, ["list", "edit", "create"]),
 };
+// The citizen pages (contact links, their tickets) are a click away from a ticket, never the first screen.
+const contacts = lazyResource(() => import("./contacts"), (m) => m.default, ["list", "show"]);
 const Overview = lazy(() => import("./supervisor/Overview"));
 const Notifications = lazy(() => import("./supervisor/Notifications"));
 const DeliveryProblems = lazy(() => import("./supervisor/DeliveryProblems"));
@@ -50,23 +91,23 @@ const theme = {
 
 export function App() {
   return (
-    <Admin
-      title="Aduan"
-      dataProvider={dataProvider}
-      authProvider={authProvider}
-      i18nProvider={i18nProvider}
-      layout={AduanLayout}
-      loginPage={AduanLogin}
-      theme={theme}
-      disableTelemetry
-      requireAuth
-    >
+    <AdminContext dataProvider={dataProvider} authProvider={authProvider} i18nProvider={i18nProvider} store={store} theme={theme}>
+      <CssBaseline enableColorScheme>
+      <CoreAdminUI
+        title="Aduan"
+        layout={AduanLayout}
+        loginPage={LoginPage}
+        loading={LoadingPage}
+        {...rare}
+        disableTelemetry
+        requireAuth
+      >
       {(role: string | undefined) => (
         <>
           {role === "operator" || role === "supervisor" ? (
             <>
               <Resource name="tickets" {...tickets} />
-              <Resource name="contacts" {...contacts} create={undefined} />
+              <Resource name="contacts" {...contacts} icon={PeopleIcon} />
               <Resource name="calls" {...calls} />
               <Resource name="agencies" />
               <Resource name="categories" />
@@ -117,6 +158,9 @@ export function App() {
           </CustomRoutes>
         </>
       )}
-    </Admin>
+      </CoreAdminUI>
+      <Notification />
+      </CssBaseline>
+    </AdminContext>
   );
 }

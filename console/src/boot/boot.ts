@@ -29,6 +29,19 @@ declare global {
     hint = null; // storage disabled or garbled: the app boots as it would without this script
   }
   if (!hint || typeof hint.role !== "string") return;
+  // The signed-in screen's code (the frame and the queue, or the ticket page) downloads beside the
+  // app's entry instead of after it: the build lists those chunks in index.html's meta tags.
+  if (hint.role !== "layar") {
+    const route = location.hash.replace(/^#/, "");
+    const which = /^\/tickets\/[^/?]+\/show/.test(route) ? "ticket" : route === "" || route === "/" || route.startsWith("/tickets") ? "queue" : null;
+    const listed = which ? document.querySelector<HTMLMetaElement>(`meta[name="aduan-preload-${which}"]`)?.content : undefined;
+    for (const href of listed?.split(" ").filter(Boolean) ?? []) {
+      const link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.href = href;
+      document.head.appendChild(link);
+    }
+  }
   for (const path of firstScreenPaths(location.hash, hint.role, stored)) {
     state.issued.push(path);
     state.pending[path] = { at: Date.now(), response: fetch(`/api${path}`, { credentials: "same-origin", headers: { Accept: "application/json" } }) };

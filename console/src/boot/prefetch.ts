@@ -23,3 +23,12 @@ export function setBootHint(role: string | null): void {
     /* storage disabled: no prefetch */
   }
 }
+
+/** Whether this browser remembers a session (a hint only: the first screen is then most likely not the login page). */
+export function hasBootHint(): boolean {
+  try {
+    return localStorage.getItem(BOOT_HINT_KEY) !== null;
+  } catch {
+    return false;
+  }
+}

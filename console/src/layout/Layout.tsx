@@ -1,6 +1,7 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
-import { AppBar, type AppBarProps, Layout, LoadingIndicator, Login, LoginForm, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useLocaleState, useTranslate } from "react-admin";
-import { Badge, Box, Button, IconButton, Tooltip, Typography } from "@mui/material";
+// The signed-in console's frame (app bar, menu, live stream): loaded after sign-in, not with the login page.
+import { lazy, Suspense, type ReactNode } from "react";
+import { AppBar, type AppBarProps, Layout, LoadingIndicator, Logout, Menu, TitlePortal, UserMenu, useGetIdentity, useTranslate } from "react-admin";
+import { Badge, IconButton, Tooltip, Typography } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
 import AssessmentIcon from "@mui/icons-material/Assessment";
 import InboxIcon from "@mui/icons-material/Inbox";
@@ -11,12 +12,13 @@ import CallIcon from "@mui/icons-material/Call";
 import SmsFailedIcon from "@mui/icons-material/SmsFailed";
 import PrivacyTipIcon from "@mui/icons-material/PrivacyTip";
 import HistoryToggleOffIcon from "@mui/icons-material/HistoryToggleOff";
-import { Link, useLocation } from "react-router-dom";
+import { Link } from "react-router-dom";
 import LockIcon from "@mui/icons-material/Lock";
 import FactCheckIcon from "@mui/icons-material/FactCheck";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api";
 import { LiveProvider, useLiveRefresh } from "../live";
+import { LanguageSwitch } from "./LanguageSwitch";
 import TvIcon from "@mui/icons-material/Tv";
 import MapIcon from "@mui/icons-material/Map";
 import { Navigate } from "react-router-dom";
@@ -94,17 +96,6 @@ function Who() {
   );
 }
 
-/** The English switch (and back): one button, named in the language it switches to. */
-export function LanguageSwitch({ color = "inherit" }: { color?: "inherit" | "primary" }) {
-  const [locale, setLocale] = useLocaleState();
-  const next = locale === "en" ? { code: "id", name: "Bahasa Indonesia" } : { code: "en", name: "English" };
-  return (
-    <Button color={color} size="small" lang={next.code} onClick={() => setLocale(next.code)} data-testid="language-switch">
-      {next.name}
-    </Button>
-  );
-}
-
 /** The user menu's accessible name is the name it shows (axe: label-content-name-mismatch). */
 function AduanUserMenu() {
   const { data } = useGetIdentity();
@@ -176,42 +167,5 @@ export function AduanLayout({ children }: { children: ReactNode }) {
         {children}
       </Layout>
     </LiveProvider>
-  );
-}
-
-/** The single sign-on button (when configured) and what the provider's return said. */
-function SingleSignOn() {
-  const translate = useTranslate();
-  const location = useLocation();
-  const [sso, setSso] = useState<{ label: string; url: string } | null>(null);
-  useEffect(() => {
-    fetch("/api/auth/options", { headers: { Accept: "application/json" } })
-      .then((r) => (r.ok ? r.json() : null))
-      .then((o) => setSso(o?.sso ?? null), () => undefined);
-  }, []);
-  const reason = new URLSearchParams(location.search).get("sso");
-  return (
-    <Box sx={{ px: 2, pt: 2 }}>
-      {reason ? <Typography role="alert" color="error" variant="body2" sx={{ mb: 1 }}>{translate(`aduan.sso.${reason}`, { _: translate("aduan.sso.failed") })}</Typography> : null}
-      {sso ? (
-        <>
-          <Button variant="outlined" fullWidth href={sso.url}>{translate("aduan.sso.button", { label: sso.label })}</Button>
-          <Typography variant="caption" component="p" sx={{ textAlign: "center", mt: 1 }}>{translate("aduan.sso.or")}</Typography>
-        </>
-      ) : null}
-    </Box>
-  );
-}
-
-/** react-admin's login page with single sign-on above and the language switch under the form. */
-export function AduanLogin() {
-  return (
-    <Login>
-      <SingleSignOn />
-      <LoginForm />
-      <Box sx={{ display: "flex", justifyContent: "center", pb: 2 }}>
-        <LanguageSwitch color="primary" />
-      </Box>
-    </Login>
   );
 }

@@ -1,8 +1,10 @@
 import {
-  Datagrid, FunctionField, Link, List, ReferenceInput, SearchInput, SelectInput, TopToolbar, CreateButton,
+  Datagrid, FunctionField, Link, List, SearchInput, SelectInput, TopToolbar, CreateButton,
   useGetIdentity, useGetList, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
 } from "react-admin";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
+import { prefetchWhenIdle } from "../lazy";
+import { loadTicketShow } from ".";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
 import { NAME_LISTS, QUEUE, queueDefaultFilter, queueStoreKey } from "../boot/urls";
 import { UnverifiedBanner, useUnverifiedCount } from "./UnverifiedQueue";
@@ -90,27 +92,25 @@ export function TicketList() {
   const translate = useTranslate();
   const { permissions: role } = usePermissions();
   const center = role === "operator" || role === "supervisor";
-  // Stable filters and columns: the rows (an optimized Datagrid body) render once per page of data,
-  // not again whenever the list's parent re-renders (permissions, identity, the name lists arriving).
+  // The category and OPD filters choose from the name lists the rows already use (no second
+  // request, and no reference input with its autocomplete in the queue's code).
+  const categoryChoices = useNameChoices("categories");
+  const agencyChoices = useNameChoices("agencies");
+  // Stable columns: the rows (an optimized Datagrid body) render once per page of data, not again
+  // whenever the list's parent re-renders (permissions, identity, the name lists arriving).
   const filters = useMemo(() => [
     <SearchInput key="q" source="q" alwaysOn placeholder={translate("resources.tickets.fields.q")} />,
     <SelectInput key="status" source="status" choices={STATUSES.map((s) => ({ id: s, name: `aduan.status.${s}` }))} />,
     <SelectInput key="channel" source="channel" choices={CHANNELS.map((s) => ({ id: s, name: `aduan.channel.${s}` }))} />,
-    <ReferenceInput key="cat" source="categoryId" reference="categories" perPage={100} sort={{ field: "name", order: "ASC" }}>
-      <SelectInput optionText="name" />
-    </ReferenceInput>,
-    ...(center
-      ? [
-          <ReferenceInput key="opd" source="agencyId" reference="agencies" perPage={100} sort={{ field: "name", order: "ASC" }}>
-            <SelectInput optionText="shortName" />
-          </ReferenceInput>,
-        ]
-      : []),
+    <SelectInput key="cat" source="categoryId" choices={categoryChoices} translateChoice={false} />,
+    ...(center ? [<SelectInput key="opd" source="agencyId" choices={agencyChoices} translateChoice={false} />] : []),
     <SelectInput key="privacy" source="privacy" choices={PRIVACY.map((s) => ({ id: s, name: `aduan.privacy.${s}` }))} />,
-  ], [center, translate]);
+  ], [center, translate, categoryChoices, agencyChoices]);
   const columns = useMemo(() => queueColumns(center, translate), [center, translate]);
   // Below 600 px (an OPD head on a phone): cards instead of the table.
   const phone = usePhone();
+  // The next screen is most likely a ticket: fetch its code while the operator reads the queue.
+  useEffect(() => prefetchWhenIdle(loadTicketShow), []);
   return (
     <List
       title={center ? "aduan.menu.queue" : "aduan.menu.inbox"}
@@ -183,6 +183,12 @@ function AgencyNames({ ids }: { ids: number[] }) {
 function useNameMap(resource: "categories" | "agencies"): Map<number, string> {
   const { data } = useGetList(resource, NAME_LISTS[resource], { staleTime: 5 * 60_000 });
   return useMemo(() => new Map((data ?? []).map((r) => [r.id as number, String(resource === "agencies" ? r.shortName : r.name)])), [data, resource]);
+}
+
+/** The same name lists as choices for the filters, in alphabetical order. */
+function useNameChoices(resource: "categories" | "agencies"): { id: number; name: string }[] {
+  const names = useNameMap(resource);
+  return useMemo(() => [...names].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)), [names]);
 }
 
 /** The queue and the OPD inbox follow the live stream instead of polling. */

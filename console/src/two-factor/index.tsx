@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Alert, Box, Button, Card, CardContent, Checkbox, FormControlLabel, FormGroup, TextField, Typography } from "@mui/material";
 import { Title, useLogout, useNotify, useRecordContext, useTranslate } from "react-admin";
 import { api } from "../api";
-import { LanguageSwitch } from "../layout/Layout";
+import { LanguageSwitch } from "../layout/LanguageSwitch";
 
 const ROLES = ["admin", "supervisor", "operator", "opd_head", "opd_staff", "layar"] as const;
 
