@@ -12,6 +12,7 @@ import { createApp } from "../../server/http/app.js";
 import { Attachment, Forward, Ticket } from "../../server/entities/index.js";
 import { contentDisposition, sanitizeFileName } from "../../server/lib/attachment-files.js";
 import { spreadsheetSafe } from "../../server/lib/spreadsheet-safe.js";
+import { refreshPublicReports } from "../../server/commands/refresh-public-reports.js";
 
 const FORMULA_PREFIXES = ["=", "+", "-", "@", "\t", "\r"];
 /** What an HTML-rendering feed reader does with an HTML-typed field: decode the entities once. */
@@ -72,8 +73,13 @@ for (const target of await testTargets()) {
         const subject = `${p}HYPERLINK("http://contoh.example/x","klik") jalan rusak`;
         const tk = await recordTicket(operator, { description: `Laporan uji rumus nomor ${formulaTickets.length}: jalan rusak di desa Sukamaju.`, subject: `Uji rumus ${formulaTickets.length}` });
         await verifyAndForward(t, operator, tk.id);
-        // What was stored, whatever a channel or an edit let through (trimming would hide tab and CR).
-        await t.database.db.manager.getRepository(Ticket).update({ id: tk.id }, { subject });
+        // What was stored, whatever a channel or an edit let through (trimming would hide tab and CR),
+        // written beside the commands (no audit event), so its public row is rewritten here as a
+        // command's transaction would rewrite it.
+        await t.database.db.tx(async (m) => {
+          await m.getRepository(Ticket).update({ id: tk.id }, { subject });
+          await refreshPublicReports(m, [tk.id], new Date());
+        });
         formulaTickets.push({ number: tk.number, subject });
       }
       const m = await recordTicket(operator, { subject: MARKUP_SUBJECT, description: `Ada <img src=x onerror=alert(1)> dan <a href="javascript:alert(2)">tautan</a> di laporan ini, jalan rusak.` });
