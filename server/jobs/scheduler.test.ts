@@ -248,6 +248,55 @@ for (const target of await testTargets()) {
       assert.equal((await row(s, id)).progress, 80);
     });
 
+    it("touch() not waited for just before the handler returns lands before the run's end: the job completes once, nothing is thrown", async () => {
+      const warnings: unknown[] = [];
+      const logger = { warn: (o: unknown) => warnings.push(o), error: (o: unknown) => warnings.push(o) } as unknown as SchedulerOptions["logger"];
+      const s = make({ logger });
+      let runs = 0;
+      s.define("quick", async (_data, ctx) => {
+        runs++;
+        // As a batch loop reports progress: touch without waiting, then return at once.
+        void ctx.touch(50);
+      });
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push(await s.now("quick"));
+      await s.start();
+      await waitFor(async () => (await rows(s, "quick")).every((j) => j.state === "completed"), "all five completed");
+      await delay(200);
+      assert.equal(runs, 5);
+      for (const id of ids) {
+        const j = await row(s, id);
+        assert.equal(j.lockedAt, undefined, "the run's end was saved last (the lock is released)");
+        assert.equal(j.progress, 50);
+      }
+      assert.deepEqual(warnings, []);
+    });
+
+    it("a touch() after the lock was lost is logged, and does not reject", async () => {
+      const warnings: string[] = [];
+      const logger = { warn: (_o: unknown, msg: string) => warnings.push(msg), error: () => undefined } as unknown as SchedulerOptions["logger"];
+      const s = make({ logger });
+      let touched: "resolved" | "rejected" | undefined;
+      let release!: () => void;
+      const stolen = new Promise<void>((r) => (release = r));
+      s.define("robbed", async (_data, ctx) => {
+        await stolen;
+        await ctx.touch(10).then(
+          () => (touched = "resolved"),
+          () => (touched = "rejected"),
+        );
+      });
+      const id = await s.now("robbed");
+      await s.start();
+      await waitFor(async () => (await row(s, id)).lockedAt !== undefined, "locked");
+      // Another worker took it over (its lock expired): a new token.
+      await t.db.serialized(() => t.db.ds.query("UPDATE jobs SET lock_token = 'someone-else' WHERE id = ?", [Number(id)]));
+      release();
+      await waitFor(() => touched, "the touch settled");
+      assert.equal(touched, "resolved");
+      assert.ok(warnings.includes("job touch failed"), JSON.stringify(warnings));
+    });
+
     it("a worker holds at most twice its concurrency of one job name locked: the rest stay for other workers", async () => {
       const s = make();
       let release!: () => void;

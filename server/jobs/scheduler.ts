@@ -141,13 +141,29 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       agenda.define(
         name,
         async (job: Job) => {
+          // Touches still under way when the handler returns are waited for, so none lands after
+          // the run's end is saved; a touch that fails (the lock was lost) is logged, and never
+          // rejects: handlers call it without waiting (`void ctx.touch()`), and an unhandled
+          // rejection would end the process.
+          const touches = new Set<Promise<void>>();
           const ctx: JobContext = {
             id: id(job),
             name,
             attempt: (job.attrs.failCount ?? 0) + 1,
-            touch: (progress) => job.touch(progress),
+            touch: (progress) => {
+              const p = job.touch(progress).catch((err: unknown) => {
+                opts.logger?.warn({ err, job: name, id: id(job) }, "job touch failed");
+              });
+              touches.add(p);
+              void p.finally(() => touches.delete(p));
+              return p;
+            },
           };
-          await handler(job.attrs.data as Parameters<typeof handler>[0], ctx);
+          try {
+            await handler(job.attrs.data as Parameters<typeof handler>[0], ctx);
+          } finally {
+            await Promise.allSettled([...touches]);
+          }
         },
         {
           concurrency: o.concurrency,
