@@ -18,9 +18,11 @@ export async function openFixture(target: TestTarget, opts: { expiredLockCheckMs
     t,
     backend,
     async clear() {
-      await t.db.serialized(async () => {
-        await t.db.ds.query("DELETE FROM jobs");
-        await t.db.ds.query("DELETE FROM job_logs");
+      // In a transaction, so that it is retried like every write: on Galera a run the previous test
+      // released may still be recording its end on another node (a certification conflict).
+      await t.db.tx(async (m) => {
+        await m.query("DELETE FROM jobs");
+        await m.query("DELETE FROM job_logs");
       });
     },
   };
