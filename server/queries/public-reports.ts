@@ -5,7 +5,7 @@
 // not filled yet (the backfill of an existing database). Only rows that pass
 // domain/privacy/publication are ever returned; the SQL below applies the same rule so rahasia
 // tickets never even leave the database.
-import { In, type EntityManager, type SelectQueryBuilder } from "typeorm";
+import { In, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from "typeorm";
 import { maskPublicText } from "../domain/privacy/mask.js";
 import { isPublishable, PUBLISHABLE_PRIVACY, UNPUBLISHED_STATUSES } from "../domain/privacy/publication.js";
 import type { TicketStatus } from "../domain/ticket/lifecycle.js";
@@ -154,39 +154,51 @@ export function publishedOnly(qb: SelectQueryBuilder<Ticket>, hiddenCategoryIds:
 
 const CLOSED: TicketStatus[] = ["resolved", "closed"];
 
-function filtered(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<Ticket> | null {
-  const hidden = [...lk.categories.values()].filter((c) => !c.isPublic).map((c) => c.id);
-  const qb = publishedOnly(m.getRepository(Ticket).createQueryBuilder("t"), hidden);
+/**
+ * The filters of a public list on either read model: `a` is the alias whose category_id, status,
+ * received_at and number are filtered, `ticketId` the column holding the ticket's id. null when
+ * nothing can match.
+ */
+function withFilters<T extends ObjectLiteral>(m: EntityManager, lk: Lookups, qb: SelectQueryBuilder<T>, a: string, ticketId: string, f: PublicReportFilter): SelectQueryBuilder<T> | null {
   if (f.categoryCode) {
     const c = lk.categoriesByCode.get(f.categoryCode);
     if (!c || !c.isPublic) return null;
-    qb.andWhere("t.category_id = :cat", { cat: c.id });
+    qb.andWhere(`${a}.category_id = :cat`, { cat: c.id });
   }
   if (f.categoryCodes) {
     const ids = f.categoryCodes.map((code) => lk.categoriesByCode.get(code)).filter((c): c is Category => !!c && c.isPublic).map((c) => c.id);
     if (ids.length === 0) return null;
-    qb.andWhere("t.category_id IN (:...cats)", { cats: ids });
+    qb.andWhere(`${a}.category_id IN (:...cats)`, { cats: ids });
   }
   if (f.agencyCode) {
-    const a = lk.agenciesByCode.get(f.agencyCode);
-    if (!a) return null;
-    qb.andWhere("EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = t.id AND pf.agency_id = :ag AND pf.status <> 'withdrawn')", { ag: a.id });
+    const ag = lk.agenciesByCode.get(f.agencyCode);
+    if (!ag) return null;
+    qb.andWhere(`EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = ${ticketId} AND pf.agency_id = :ag AND pf.status <> 'withdrawn')`, { ag: ag.id });
   }
-  if (f.status) qb.andWhere("t.status = :st", { st: f.status });
-  if (f.open === true) qb.andWhere("t.status NOT IN (:...closedSt)", { closedSt: CLOSED });
-  if (f.open === false) qb.andWhere("t.status IN (:...closedSt)", { closedSt: CLOSED });
-  if (f.from) qb.andWhere("t.received_at >= :from", { from: f.from });
-  if (f.to) qb.andWhere("t.received_at < :to", { to: f.to });
+  if (f.status) qb.andWhere(`${a}.status = :st`, { st: f.status });
+  if (f.open === true) qb.andWhere(`${a}.status NOT IN (:...closedSt)`, { closedSt: CLOSED });
+  if (f.open === false) qb.andWhere(`${a}.status IN (:...closedSt)`, { closedSt: CLOSED });
+  if (f.from) qb.andWhere(`${a}.received_at >= :from`, { from: f.from });
+  if (f.to) qb.andWhere(`${a}.received_at < :to`, { to: f.to });
   if (f.numbers) {
     if (f.numbers.length === 0) return null;
-    qb.andWhere("t.number IN (:...nums)", { nums: f.numbers });
+    qb.andWhere(`${a}.number IN (:...nums)`, { nums: f.numbers });
   }
-  // The full-text index proposes candidates from the stored text; listPublicReports keeps only
-  // those whose published, masked text has every word (what masking hides is never found).
+  // The full-text index on the tickets proposes candidates from the stored text; listPublicReports
+  // keeps only those whose published, masked text has every word (what masking hides is never found).
   const terms = searchTerms(f.q);
-  if (terms.length) qb.andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
-  else if (f.q?.trim()) return null;
+  if (terms.length) {
+    if (a !== "t") qb.innerJoin(Ticket, "t", `t.id = ${ticketId}`);
+    qb.andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
+  } else if (f.q?.trim()) return null;
   return qb;
+}
+
+const hiddenCategoryIds = (lk: Lookups) => [...lk.categories.values()].filter((c) => !c.isPublic).map((c) => c.id);
+
+/** Published tickets matching f, computed from the tickets (while public_reports is being filled). */
+function filtered(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<Ticket> | null {
+  return withFilters(m, lk, publishedOnly(m.getRepository(Ticket).createQueryBuilder("t"), hiddenCategoryIds(lk)), "t", "t.id", f);
 }
 
 const COLUMNS = [
@@ -338,38 +350,10 @@ function matchesMasked(row: PublicReportRow, terms: string[]): boolean {
 
 /** The list's conditions on public_reports (alias pr); null when nothing can match. */
 function filteredRows(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<PublicReport> | null {
-  const hidden = [...lk.categories.values()].filter((c) => !c.isPublic).map((c) => c.id);
+  const hidden = hiddenCategoryIds(lk);
   const qb = m.getRepository(PublicReport).createQueryBuilder("pr").where("pr.status NOT IN (:...pubHidden)", { pubHidden: UNPUBLISHED_STATUSES });
   if (hidden.length) qb.andWhere("(pr.category_id IS NULL OR pr.category_id NOT IN (:...pubCats))", { pubCats: hidden });
-  if (f.categoryCode) {
-    const c = lk.categoriesByCode.get(f.categoryCode);
-    if (!c || !c.isPublic) return null;
-    qb.andWhere("pr.category_id = :cat", { cat: c.id });
-  }
-  if (f.categoryCodes) {
-    const ids = f.categoryCodes.map((code) => lk.categoriesByCode.get(code)).filter((c): c is Category => !!c && c.isPublic).map((c) => c.id);
-    if (ids.length === 0) return null;
-    qb.andWhere("pr.category_id IN (:...cats)", { cats: ids });
-  }
-  if (f.agencyCode) {
-    const a = lk.agenciesByCode.get(f.agencyCode);
-    if (!a) return null;
-    qb.andWhere("EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = pr.ticket_id AND pf.agency_id = :ag AND pf.status <> 'withdrawn')", { ag: a.id });
-  }
-  if (f.status) qb.andWhere("pr.status = :st", { st: f.status });
-  if (f.open === true) qb.andWhere("pr.status NOT IN (:...closedSt)", { closedSt: CLOSED });
-  if (f.open === false) qb.andWhere("pr.status IN (:...closedSt)", { closedSt: CLOSED });
-  if (f.from) qb.andWhere("pr.received_at >= :from", { from: f.from });
-  if (f.to) qb.andWhere("pr.received_at < :to", { to: f.to });
-  if (f.numbers) {
-    if (f.numbers.length === 0) return null;
-    qb.andWhere("pr.number IN (:...nums)", { nums: f.numbers });
-  }
-  // Candidates from the tickets' full-text index; listPublicReports keeps those whose masked text has every word.
-  const terms = searchTerms(f.q);
-  if (terms.length) qb.innerJoin(Ticket, "t", "t.id = pr.ticket_id").andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
-  else if (f.q?.trim()) return null;
-  return qb;
+  return withFilters(m, lk, qb, "pr", "pr.ticket_id", f);
 }
 
 /** One batch of a list, newest first: from public_reports, or (table not filled yet) computed as before. */
