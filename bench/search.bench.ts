@@ -9,7 +9,8 @@
  *   baseline: a primary-key read of one ticket, SELECT * FROM tickets WHERE id = ?
  *   GET /api/tickets?filter={"q":…} through the real HTTP app as the seeded supervisor (the access
  *   gate, the COUNT behind Content-Range, the highlighted snippets, the presenter, JSON), for
- *   one- and two-word queries of common and rare words, first page of 25, newest first.
+ *   one- and two-word queries of common and rare words, first page of 25, newest first; and a
+ *   word in 1% of the tickets, the newest-first scan's worst case (docs/search.md).
  * Prints p50/p95/p99 and the ratio of each p95 to the baseline's. Target: p95 <= 50 ms.
  */
 import type { Server } from "node:http";
@@ -24,14 +25,22 @@ const TARGET_P95_MS = 50;
 const RARE = "wonokromo";
 /** Tickets (1 in RARE_EVERY) whose description gets the rare word, after seeding. */
 const RARE_EVERY = 10_000;
+/**
+ * A word in 1 ticket in 100: the worst case of the newest-first scan (docs/search.md), too rare for
+ * the scan to reach the cap within its budget at 1M tickets, common enough for the index to have
+ * 10,000 matches. Measured beside the others, not part of the acceptance's common/rare pairs.
+ */
+const MID = "ciliwung";
+const MID_EVERY = 100;
 
 /** The queries measured: one and two words, common and rare (the rare word planted, the rest from the seed's texts). */
-const QUERIES: { label: string; q: string }[] = [
+const QUERIES: { label: string; q: string; untargeted?: true }[] = [
   { label: "1 word, common", q: "mohon" },
   { label: "2 words, common", q: "mohon segera" },
   { label: "1 word prefix, common", q: "perbai" },
   { label: "1 word, rare", q: RARE },
   { label: "2 words, rare + common", q: `${RARE} mohon` },
+  { label: "1 word in 1% (worst case)", q: MID, untargeted: true },
 ];
 
 export default async function searchBench(argv: string[]): Promise<void> {
@@ -63,6 +72,11 @@ async function runEngine(engine: BenchEngine, args: ReturnType<typeof parseSeede
       // The rare word, written as any edit is: an UPDATE, which the index follows.
       const planted = await timed(() => ds.query(`UPDATE tickets SET description = ${engine === "mariadb" ? "CONCAT(description, ?)" : "description || ?"} WHERE id % ${RARE_EVERY} = 7`, [` Saluran air di Kelurahan ${RARE[0]!.toUpperCase()}${RARE.slice(1)} tersumbat.`]));
       console.log(`rare word    planted in 1 of ${fmtInt(RARE_EVERY)} tickets (${fmtDuration(planted)})`);
+    }
+    // The 1% word (also into a database seeded before it was added).
+    if (!((await ds.query(`SELECT id FROM tickets WHERE id % ${MID_EVERY} = 3 AND description LIKE ? LIMIT 1`, [`%${MID}%`])) as unknown[]).length) {
+      const planted = await timed(() => ds.query(`UPDATE tickets SET description = ${engine === "mariadb" ? "CONCAT(description, ?)" : "description || ?"} WHERE id % ${MID_EVERY} = 3`, [` Dekat bantaran Sungai ${MID[0]!.toUpperCase()}${MID.slice(1)}.`]));
+      console.log(`1% word      planted in 1 of ${fmtInt(MID_EVERY)} tickets (${fmtDuration(planted)})`);
     }
     if (engine === "mariadb") await ds.query("ANALYZE TABLE contacts, tickets, forwards, messages");
     const count = async (sql: string) => Number(((await ds.query(sql)) as { n: number | string }[])[0]?.n ?? 0);
@@ -101,7 +115,7 @@ async function runEngine(engine: BenchEngine, args: ReturnType<typeof parseSeede
     const rows: string[][] = [[bdb.version, "baseline: primary-key read", "1", fmtMs(pk.p50), fmtMs(pk.p95), fmtMs(pk.p99), "1.0×", ""]];
     for (const x of QUERIES) {
       const s = summarize(samples[x.q]!);
-      rows.push([bdb.version, `${x.label}: "${x.q}"`, fmtInt(hits.get(x.q) ?? NaN), fmtMs(s.p50), fmtMs(s.p95), fmtMs(s.p99), fmtRatio(s.p95 / pk.p95), s.p95 <= TARGET_P95_MS ? "met" : "MISSED"]);
+      rows.push([bdb.version, `${x.label}: "${x.q}"`, fmtInt(hits.get(x.q) ?? NaN), fmtMs(s.p50), fmtMs(s.p95), fmtMs(s.p99), fmtRatio(s.p95 / pk.p95), x.untargeted ? "(no target)" : s.p95 <= TARGET_P95_MS ? "met" : "MISSED"]);
     }
     console.log(table([["", "query", "hits", "p50", "p95", "p99", "p95/PK", `p95 <= ${TARGET_P95_MS} ms`], ...rows]));
     return rows;

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
+import { sqliteRegexp } from "../domain/search/terms.js";
 import { entities } from "../entities/index.js";
 import { migrations } from "../../migrations/index.js";
 
@@ -45,10 +46,12 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     // set-based writes have one text per row count (multi-row INSERTs, IN lists), several hundred
     // in all; with 100 the ingest path prepared most statements again (3.5% of its CPU).
     statementCacheSize: 2000,
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+    prepareDatabase: (db: { pragma(sql: string): unknown; function(name: string, options: { deterministic: boolean }, fn: (a: unknown, b: unknown) => number): unknown }) => {
       db.pragma("busy_timeout = 10000");
       db.pragma("foreign_keys = ON");
       db.pragma("synchronous = NORMAL");
+      // `text REGEXP pattern`, for the newest-first scans of the full-text search (queries/ticket-search.ts).
+      db.function("regexp", { deterministic: true }, sqliteRegexp);
     },
   };
 }

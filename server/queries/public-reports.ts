@@ -22,7 +22,7 @@ import { PublicReport, PublicReportBackfill } from "../entities/public-report.en
 import { applyRedactions } from "../domain/privacy/public-preview.js";
 import { approvedAnswers, redactionsOf } from "./publication-preview.js";
 import { matchesAllTerms, searchTerms } from "../domain/search/terms.js";
-import { fullTextParam, ticketTextMatch } from "./ticket-search.js";
+import { fullTextParam, isMariaDb, regexpAllTerms, SCAN_SAMPLE_ROWS, ticketText, ticketTextMatch, withRowsExamined } from "./ticket-search.js";
 
 export interface PublicReportFilter {
   /** Words to find in the (masked) subject and description. */
@@ -157,9 +157,18 @@ const CLOSED: TicketStatus[] = ["resolved", "closed"];
 /**
  * The filters of a public list on either read model: `a` is the alias whose category_id, status,
  * received_at and number are filtered, `ticketId` the column holding the ticket's id. null when
- * nothing can match.
+ * nothing can match. `text`: the search words through the full-text index, or (MariaDB's
+ * newest-first scan, batchOf) as regular expressions.
  */
-function withFilters<T extends ObjectLiteral>(m: EntityManager, lk: Lookups, qb: SelectQueryBuilder<T>, a: string, ticketId: string, f: PublicReportFilter): SelectQueryBuilder<T> | null {
+function withFilters<T extends ObjectLiteral>(
+  m: EntityManager,
+  lk: Lookups,
+  qb: SelectQueryBuilder<T>,
+  a: string,
+  ticketId: string,
+  f: PublicReportFilter,
+  text: "index" | "scan" = "index",
+): SelectQueryBuilder<T> | null {
   if (f.categoryCode) {
     const c = lk.categoriesByCode.get(f.categoryCode);
     if (!c || !c.isPublic) return null;
@@ -189,7 +198,10 @@ function withFilters<T extends ObjectLiteral>(m: EntityManager, lk: Lookups, qb:
   const terms = searchTerms(f.q);
   if (terms.length) {
     if (a !== "t") qb.innerJoin(Ticket, "t", `t.id = ${ticketId}`);
-    qb.andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
+    if (text === "scan") {
+      const rx = regexpAllTerms(m, ticketText("t"), terms);
+      qb.andWhere(rx.where, rx.params);
+    } else qb.andWhere(ticketTextMatch(m, "t"), { ftq: fullTextParam(m, terms) });
   } else if (f.q?.trim()) return null;
   return qb;
 }
@@ -349,20 +361,36 @@ function matchesMasked(row: PublicReportRow, terms: string[]): boolean {
 }
 
 /** The list's conditions on public_reports (alias pr); null when nothing can match. */
-function filteredRows(m: EntityManager, lk: Lookups, f: PublicReportFilter): SelectQueryBuilder<PublicReport> | null {
+function filteredRows(m: EntityManager, lk: Lookups, f: PublicReportFilter, text: "index" | "scan" = "index"): SelectQueryBuilder<PublicReport> | null {
   const hidden = hiddenCategoryIds(lk);
   const qb = m.getRepository(PublicReport).createQueryBuilder("pr").where("pr.status NOT IN (:...pubHidden)", { pubHidden: UNPUBLISHED_STATUSES });
   if (hidden.length) qb.andWhere("(pr.category_id IS NULL OR pr.category_id NOT IN (:...pubCats))", { pubCats: hidden });
-  return withFilters(m, lk, qb, "pr", "pr.ticket_id", f);
+  return withFilters(m, lk, qb, "pr", "pr.ticket_id", f, text);
 }
 
 /** One batch of a list, newest first: from public_reports, or (table not filled yet) computed as before. */
 async function batchOf(m: EntityManager, lk: Lookups, f: PublicReportFilter, before: number | undefined, take: number): Promise<{ rows: PublicReportRow[]; scanned: number; last: number | null } | null> {
   if (lk.rowsComplete) {
-    const qb = filteredRows(m, lk, f);
-    if (!qb) return null;
-    if (before) qb.andWhere("pr.ticket_id < :before", { before });
-    const raw: { id: unknown; report: string }[] = await qb.select(["pr.ticket_id AS id", "pr.report AS report"]).orderBy("pr.ticket_id", "DESC").limit(take).getRawMany();
+    const query = (text: "index" | "scan") => {
+      const qb = filteredRows(m, lk, f, text);
+      if (before) qb?.andWhere("pr.ticket_id < :before", { before });
+      return qb?.select(["pr.ticket_id AS id", "pr.report AS report"]).orderBy("pr.ticket_id", "DESC").limit(take) ?? null;
+    };
+    let raw: { id: unknown; report: string }[] | null = null;
+    // A search on MariaDB: first the newest rows in id order with the words as regular expressions
+    // (InnoDB's FULLTEXT search has no early stop: a common word costs every match). A full batch
+    // is certainly the newest matches; otherwise (a rarer word) the index answers.
+    if (searchTerms(f.q).length && (await isMariaDb(m))) {
+      const scan = query("scan");
+      if (!scan) return null;
+      const scanned = await withRowsExamined<{ id: unknown; report: string }>(m, scan, SCAN_SAMPLE_ROWS);
+      if (scanned.length >= take) raw = scanned;
+    }
+    if (!raw) {
+      const qb = query("index");
+      if (!qb) return null;
+      raw = await qb.getRawMany();
+    }
     const rows: PublicReportRow[] = [];
     for (const r of raw) {
       const s = JSON.parse(r.report) as StoredPublicReport;

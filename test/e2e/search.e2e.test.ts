@@ -1,11 +1,14 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import supertest from "supertest";
-import { AuditEvent } from "../../server/entities/index.js";
+import { AuditEvent, Ticket, User } from "../../server/entities/index.js";
+import { searchTicketIds } from "../../server/queries/ticket-search.js";
+import { scopeTickets } from "../../server/queries/tickets.js";
+import type { Viewer } from "../../server/queries/viewer.js";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, TWILIO } from "../support/channels.js";
-import { recordTicket, verifyAndForward } from "../support/public.js";
+import { recordTicket, unescapeHtml, verifyAndForward } from "../support/public.js";
 
 /** Issue 18 item 2: full-text search for staff (through the access gate) and on /laporan (published, masked text only). */
 interface Hit {
@@ -129,6 +132,63 @@ for (const target of await testTargets()) {
       assert.equal(contact[0]!.searchHit?.source, "reporter");
     });
 
+    it("a word in more tickets than the cap: the newest matches, whether the newest-first scan or the index answers", async () => {
+      // The same search with a cap of 3: first as a scan of the newest rows (which answers when it
+      // reaches the cap within its row budget), then by the full-text index alone.
+      // Both must give the newest three tickets whose text has the words at the start of a word.
+      const banjir: number[] = [];
+      for (const [i, d] of ["Banjir setinggi lutut di Jalan Kaliurang.", "Jalan tergenang, BANJIRNYA belum surut.", "Genangan air (banjir) di depan pasar.", "Rumah warga kebanjiran sejak pagi.", "Banjir kiriman melanda RW 04."].entries()) {
+        banjir.push((await recordTicket(agents.operator, { subject: `Genangan ${i}`, description: d, caller: { phone: `08127777${String(1100 + i)}` } })).id);
+      }
+      // Newest: a ticket with "banjir" only inside a word (not a hit), one anonim, and one found by a message.
+      await recordTicket(agents.operator, { subject: "Pembanjiran sawah", description: "Irigasi pembanjiran sawah rusak.", caller: { phone: "081277771200" } });
+      const anonimBanjir = (await recordTicket(agents.operator, { privacy: "anonim", description: "Banjir di gang sempit, saluran tertutup.", caller: { phone: "081277771201" } })).id;
+      const byMessage = (await recordTicket(agents.operator, { subject: "Saluran tersumbat", description: "Saluran di Jalan Kaliurang tersumbat sampah.", caller: { phone: "081277771202" } })).id;
+      await agents.operator.post("/api/messages").send({ ticketId: byMessage, direction: "note", body: "Warga melapor banjir lagi pagi ini." }).expect(201);
+      for (const id of [...banjir, anonimBanjir, byMessage]) await verifyAndForward(t, agents.operator, id);
+
+      const m = t.database.db.manager;
+      const viewerOf = async (email: string): Promise<Viewer> => {
+        const u = await m.getRepository(User).findOneByOrFail({ email });
+        return { id: u.id, email: u.email, name: u.name, role: u.role, agencyId: u.agencyId ?? null };
+      };
+      const run = async (viewer: Viewer, q: string, scanRows: number) => {
+        const base = scopeTickets(m.getRepository(Ticket).createQueryBuilder("t"), viewer);
+        const r = await searchTicketIds(m, viewer, q, base, { cap: 3, scanRows });
+        assert.ok(r);
+        return r;
+      };
+      const newest = (xs: number[]) => [...xs].sort((a, b) => b - a);
+
+      const supervisor = await viewerOf(DEMO.supervisor);
+      // Own text: the newest three with a word starting "banjir" (anonim included for the center).
+      const scanned = await run(supervisor, "banjir", 1000);
+      const indexed = await run(supervisor, "banjir", 0);
+      assert.ok(scanned.answeredByScan > 0, "the scan answers a word that reaches the cap");
+      assert.equal(indexed.answeredByScan, 0);
+      assert.equal(scanned.capped, true);
+      assert.deepEqual(newest(scanned.ids), newest(indexed.ids));
+      const ownText = newest([...banjir.filter((_, i) => i !== 3), anonimBanjir]).slice(0, 3);
+      for (const id of ownText) assert.ok(scanned.ids.includes(id), `ticket ${id} is among the newest hits`);
+      assert.ok(scanned.ids.includes(byMessage), "found by its note");
+      // Two words, in any order, as prefixes.
+      assert.deepEqual(newest((await run(supervisor, "kaliur banjir", 1000)).ids), newest((await run(supervisor, "kaliur banjir", 0)).ids));
+      assert.ok((await run(supervisor, "kaliur banjir", 1000)).ids.includes(banjir[0]!));
+      // A word too rare to reach the cap within the scan's budget: the index answers.
+      const rare = await run(supervisor, "kiriman", 2);
+      assert.equal(rare.answeredByScan, 0);
+      assert.deepEqual(rare.ids, [banjir[4]]);
+      // An OPD: publik tickets only, by either path; never the anonim one.
+      const head = await viewerOf(DEMO.headPU);
+      const opdScan = await run(head, "banjir", 1000);
+      assert.deepEqual(newest(opdScan.ids), newest((await run(head, "banjir", 0)).ids));
+      assert.ok(!opdScan.ids.includes(anonimBanjir), "the OPD never finds an anonim ticket by its text");
+      // Through the API the console gets the same tickets.
+      const api = ids(await search("supervisor", "banjir"));
+      for (const id of [...banjir.filter((x) => x !== banjir[3]), anonimBanjir, byMessage]) assert.ok(api.includes(id), `ticket ${id} in the console's search`);
+      assert.ok(!api.includes(banjir[3]!), "kebanjiran: banjir inside a word is not a hit");
+    });
+
     it("/laporan searches the published, masked text only", async () => {
       const page = async (q: string) => (await http().get("/laporan").query({ q }).expect(200)).text;
       const kenari = await page("kenari");
@@ -139,6 +199,36 @@ for (const target of await testTargets()) {
         const html = await page(q);
         assert.ok(![publik.number, anonim.number, rahasia.number].some((n) => html.includes(n)), `${q} finds no report`);
       }
+    });
+
+    it("/laporan pages through a word found in many reports, newest first, on masked text only", async () => {
+      // More matching reports than a batch of the list (60): on MariaDB the newest-first scan
+      // answers the first batches, the index the last one.
+      const made: string[] = [];
+      for (let i = 0; i < 64; i++) {
+        const r = await recordTicket(agents.operator, { subject: `Rob ${i}`, description: `Air rob menggenangi permukiman Tambakrejo blok ${i}.`, caller: { phone: `0812777713${String(i).padStart(2, "0")}` } });
+        await agents.operator.post(`/api/tickets/${r.id}/transitions`).send({ action: "verify" }).expect(200);
+        made.push(r.number);
+      }
+      // The newest: the word only in the reporter's name, which the public text masks.
+      const named = await recordTicket(agents.operator, { subject: "Sampah menumpuk", description: "Saya Wagiman Tambakrejo melapor sampah menumpuk.", caller: { name: "Wagiman Tambakrejo", phone: "081277771399" } });
+      await agents.operator.post(`/api/tickets/${named.id}/transitions`).send({ action: "verify" }).expect(200);
+
+      const seen: string[] = [];
+      let path = "/laporan?q=tambakrejo";
+      for (let pageNo = 0; pageNo < 6 && path; pageNo++) {
+        const html = (await http().get(path).expect(200)).text;
+        const numbers = made.filter((n) => html.includes(n));
+        assert.ok(!html.includes(named.number), "a word found only in the masked reporter's name finds nothing");
+        seen.push(...numbers);
+        // The pager's "older" link (the language switch also carries the cursor).
+        const pager = /<nav class="pager"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? "";
+        const older = /href="(\/laporan\?[^"]*sebelum=\d+[^"]*)"[^>]*>[^<]*(?:lama|Older)/.exec(pager)?.[1];
+        path = older ? unescapeHtml(older) : "";
+      }
+      assert.deepEqual(seen.slice().sort(), made.slice().sort(), "every report with the word, each once, over the pages");
+      const first = (await http().get("/laporan?q=tambakrejo").expect(200)).text;
+      assert.deepEqual(made.filter((n) => first.includes(n)).sort(), made.slice(-20).sort(), "the first page: the newest twenty");
     });
   });
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { booleanModeQuery, fts5Query, matchesAllTerms, searchTerms, snippet } from "./terms.js";
+import { booleanModeQuery, fts5Query, matchesAllTerms, searchTerms, snippet, sqliteRegexp, termRegexp } from "./terms.js";
 
 describe("search terms", () => {
   it("keeps words of three letters or more, lower case, once, without InnoDB's stopwords", () => {
@@ -29,5 +29,15 @@ describe("search terms", () => {
     assert.equal(parts.at(-1)!.text, " …");
     assert.ok(parts.map((p) => p.text).join("").length <= 170);
     assert.equal(snippet("tidak ada", ["jalan"]), null);
+  });
+
+  it("the scan's regular expression: a word's beginning, case ignored, each engine's word characters", () => {
+    const on = (term: string, text: string) => sqliteRegexp(termRegexp(term, "sqlite"), text);
+    assert.equal(on("jalan", "Lampu JALANAN padam"), 1);
+    assert.equal(on("jalan", "perjalanan dinas"), 0, "not inside a word");
+    assert.equal(on("raya", "jalan_raya"), 1, "FTS5's unicode61 splits on _");
+    assert.equal(on("jalan", null), 0);
+    // MariaDB's pattern is PCRE2 with the flag inline; InnoDB keeps _ inside a word.
+    assert.equal(termRegexp("raya", "mariadb"), "(?i)(?<![\\p{L}\\p{N}_])raya");
   });
 });

@@ -41,6 +41,36 @@ export const booleanModeQuery = (terms: string[]): string => terms.map((t) => `+
 /** SQLite FTS5 `MATCH ?`: every word as a quoted prefix (quoting keeps FTS5's own syntax out). */
 export const fts5Query = (terms: string[]): string => terms.map((t) => `"${t}"*`).join(" AND ");
 
+/**
+ * The regular expression of "the term begins a word, case ignored", for the newest-first scans of
+ * server/queries/ticket-search.ts (`text REGEXP pattern`); a text has every term when it matches
+ * each term's pattern. Each engine's word start follows its own full-text tokenizer, so the scan
+ * finds what the index finds: InnoDB's parser counts `_` as part of a word, SQLite's unicode61
+ * does not. One simple pattern per term: PCRE2 skips ahead to the term's letters, about 15 times
+ * faster than one pattern with a lookahead per term. Terms are letters and digits only.
+ *  - mariadb: PCRE2, as MariaDB's REGEXP runs it;
+ *  - sqlite: a JavaScript pattern for sqliteRegexp (flags `iu`).
+ */
+export function termRegexp(term: string, engine: "mariadb" | "sqlite"): string {
+  return engine === "mariadb" ? `(?i)(?<![\\p{L}\\p{N}_])${term}` : `(?<![\\p{L}\\p{N}])${term}`;
+}
+
+const compiled = new Map<string, RegExp>();
+/**
+ * SQLite's `REGEXP` (`text REGEXP pattern` calls regexp(pattern, text)), registered on every
+ * SQLite connection (config/data-source.ts): 1 when the text matches the termRegexp pattern.
+ */
+export function sqliteRegexp(pattern: unknown, text: unknown): 0 | 1 {
+  if (typeof text !== "string" || typeof pattern !== "string") return 0;
+  let re = compiled.get(pattern);
+  if (!re) {
+    if (compiled.size > 500) compiled.clear();
+    re = new RegExp(pattern, "iu");
+    compiled.set(pattern, re);
+  }
+  return re.test(text) ? 1 : 0;
+}
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Words of a text that begin with one of the terms (a word starts after a non-letter, non-digit). */
