@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
+import type { QueryClient } from "@tanstack/react-query";
 import { lazyComponent, lazyResource, loadOnce } from "./lazy";
 import { AdminContext, CoreAdminUI, CustomRoutes, LoadingPage, Notification, Resource, defaultTheme, localStorageStore } from "react-admin";
 import { CssBaseline } from "@mui/material";
@@ -89,9 +90,9 @@ const theme = {
   },
 };
 
-export function App() {
+export function App({ queryClient }: { queryClient?: QueryClient }) {
   return (
-    <AdminContext dataProvider={dataProvider} authProvider={authProvider} i18nProvider={i18nProvider} store={store} theme={theme}>
+    <AdminContext dataProvider={dataProvider} authProvider={authProvider} i18nProvider={i18nProvider} store={store} theme={theme} queryClient={queryClient}>
       <CssBaseline enableColorScheme>
       <CoreAdminUI
         title="Aduan"

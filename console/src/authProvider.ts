@@ -1,6 +1,9 @@
+import type { QueryClient } from "@tanstack/react-query";
 import type { AuthProvider } from "react-admin";
 import { api } from "./api";
-import { setBootHint } from "./boot/prefetch";
+import { PREFETCH_FRESH_MS, setBootHint } from "./boot/prefetch";
+import { firstScreenLists, queueStoreKey } from "./boot/urls";
+import { dataProvider } from "./dataProvider";
 
 export type Role = "admin" | "supervisor" | "operator" | "opd_head" | "opd_staff" | "layar";
 export interface Me {
@@ -61,8 +64,7 @@ export const authProvider: AuthProvider = {
     }
   },
   async getIdentity() {
-    const u = await me();
-    return { id: u.id, fullName: u.name, email: u.email, role: u.role, agencyId: u.agencyId, secondFactor: u.secondFactor };
+    return identityOf(await me());
   },
   async getPermissions() {
     try {
@@ -72,3 +74,40 @@ export const authProvider: AuthProvider = {
     }
   },
 };
+
+const identityOf = (u: Me) => ({ id: u.id, fullName: u.name, email: u.email, role: u.role, agencyId: u.agencyId, secondFactor: u.secondFactor });
+
+/**
+ * Before the first render, when this browser remembers a session (boot.ts has already asked
+ * /auth/me): puts what the authProvider would answer into react-admin's query cache, under the keys
+ * of react-admin's own auth hooks (useAuthState, usePermissions, useGetIdentity). Without it every
+ * screen renders once per answer: a loading page, then the frame, then the list, each a full
+ * render pass of the signed-in UI. The cache is only a head start: react-admin asks the
+ * authProvider again in the background, and the server checks the session on every read.
+ */
+export async function seedSession(queryClient: QueryClient): Promise<void> {
+  const who = await me().catch(() => null);
+  if (!who || who.secondFactor !== "none") return;
+  queryClient.setQueryData(["auth", "checkAuth", {}], true);
+  queryClient.setQueryData(["auth", "getPermissions", {}], who.role);
+  queryClient.setQueryData(["auth", "getIdentity"], identityOf(who));
+  // The queue's lists too (boot.ts has requested them: dataProvider takes those responses), under
+  // useGetList's key, so that the first render of the queue has its rows.
+  let stored: unknown;
+  try {
+    stored = JSON.parse(localStorage.getItem(`RaStore.${queueStoreKey(who.role)}`) ?? "null");
+  } catch {
+    stored = null;
+  }
+  await Promise.all(
+    firstScreenLists(location.hash, who.role, stored).map(async ({ resource, ...params }) => {
+      const r = await dataProvider.getList(resource, params).catch(() => null);
+      if (!r) return;
+      const key = [resource, "getList", params];
+      queryClient.setQueryData(key, { data: r.data, total: r.total, pageInfo: r.pageInfo, meta: r.meta });
+      // Fresh for as long as boot.ts's responses count as fresh: the list does not read it again
+      // when it mounts a moment later (live updates still refetch it).
+      queryClient.setQueryDefaults(key, { staleTime: PREFETCH_FRESH_MS });
+    }),
+  );
+}

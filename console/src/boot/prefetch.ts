@@ -1,7 +1,7 @@
 import { BOOT_HINT_KEY } from "./urls";
 
 /** How old a prefetched response may be when the app asks for it. */
-const FRESH_MS = 10_000;
+export const PREFETCH_FRESH_MS = 10_000;
 
 /** The response boot.ts already requested for exactly this path, at most once and only while fresh. */
 export function takePrefetched(path: string): Promise<Response> | null {
@@ -9,7 +9,7 @@ export function takePrefetched(path: string): Promise<Response> | null {
   const hit = state?.pending[path];
   if (!state || !hit) return null;
   delete state.pending[path];
-  if (Date.now() - hit.at > FRESH_MS) return null;
+  if (Date.now() - hit.at > PREFETCH_FRESH_MS) return null;
   state.taken.push(path);
   return hit.response;
 }

@@ -87,19 +87,37 @@ export function firstScreenPaths(hash: string, role: string, stored: unknown): s
     paths.push(`/tickets/${id}`, listPath("messages", { ...c.pagination, sort: c.sort, filter: c.filter }), listPath("attachments", { ...a.pagination, sort: a.sort, filter: a.filter }));
     return paths;
   }
-  // The queue, when the route carries no list parameters of its own (those come from the store).
-  if (route === "" || route === "/" || route === "/tickets" || route === "/tickets/") {
-    const s = (stored && typeof stored === "object" ? stored : {}) as { sort?: unknown; order?: unknown; page?: unknown; perPage?: unknown; filter?: unknown };
-    const params: ListParams = {
-      page: typeof s.page === "number" ? s.page : 1,
-      perPage: typeof s.perPage === "number" ? s.perPage : QUEUE.perPage,
-      sort: typeof s.sort === "string" ? { field: s.sort, order: typeof s.order === "string" ? s.order : "ASC" } : QUEUE.sort,
-      filter: s.filter && typeof s.filter === "object" ? (s.filter as Record<string, unknown>) : queueDefaultFilter(role),
-    };
-    paths.push(listPath("tickets", params));
-    // New, unverified tickets have no forwards yet: that view shows no OPD names, so they are not fetched.
-    const unverifiedOnly = params.filter?.status === "received";
-    for (const [resource, l] of Object.entries(NAME_LISTS)) if (!(unverifiedOnly && resource === "agencies")) paths.push(listPath(resource, { ...l.pagination, sort: l.sort }));
-  }
+  for (const l of firstScreenLists(hash, role, stored)) paths.push(listPath(l.resource, { ...l.pagination, sort: l.sort, filter: l.filter }));
   return paths;
+}
+
+/** A list the first screen reads, with react-admin's getList parameters (as its query key holds them). */
+export interface FirstScreenList {
+  resource: string;
+  pagination: { page: number; perPage: number };
+  sort: { field: string; order: "ASC" | "DESC" };
+  filter: Record<string, unknown>;
+}
+
+/**
+ * The lists the queue reads first (the page of tickets, and the name lists its rows use), when the
+ * route carries no list parameters of its own (those come from the store), for a desk role.
+ */
+export function firstScreenLists(hash: string, role: string, stored: unknown): FirstScreenList[] {
+  const desk = role === "operator" || role === "supervisor" || role === "opd_head" || role === "opd_staff";
+  const route = hash.replace(/^#/, "");
+  if (!desk || !(route === "" || route === "/" || route === "/tickets" || route === "/tickets/")) return [];
+  const s = (stored && typeof stored === "object" ? stored : {}) as { sort?: unknown; order?: unknown; page?: unknown; perPage?: unknown; filter?: unknown };
+  const tickets: FirstScreenList = {
+    resource: "tickets",
+    pagination: { page: typeof s.page === "number" ? s.page : 1, perPage: typeof s.perPage === "number" ? s.perPage : QUEUE.perPage },
+    sort: typeof s.sort === "string" ? { field: s.sort, order: s.order === "DESC" ? "DESC" : "ASC" } : QUEUE.sort,
+    filter: s.filter && typeof s.filter === "object" ? (s.filter as Record<string, unknown>) : queueDefaultFilter(role),
+  };
+  // New, unverified tickets have no forwards yet: that view shows no OPD names, so they are not fetched.
+  const unverifiedOnly = tickets.filter.status === "received";
+  const names = Object.entries(NAME_LISTS)
+    .filter(([resource]) => !(unverifiedOnly && resource === "agencies"))
+    .map(([resource, l]) => ({ resource, pagination: l.pagination, sort: l.sort, filter: {} }));
+  return [tickets, ...names];
 }

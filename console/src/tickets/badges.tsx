@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { useTranslate } from "react-admin";
 
 type Translate = ReturnType<typeof useTranslate>;
-import { Box, Chip } from "@mui/material";
+import type { CSSProperties } from "react";
 import SmsIcon from "@mui/icons-material/Sms";
 import PhoneIcon from "@mui/icons-material/Phone";
 import WhatsAppIcon from "@mui/icons-material/WhatsApp";
@@ -30,10 +30,10 @@ export function ChannelIcon({ channel }: { channel: string }) {
   const Icon = ICONS[channel] ?? LanguageIcon;
   const label = translate(`aduan.channel.${channel}`);
   return (
-    <Box component="span" sx={{ display: "inline-flex", alignItems: "center", gap: 0.5 }} title={label}>
+    <span style={CHANNEL_STYLE} title={label}>
       <Icon fontSize="small" aria-hidden />
       <span className="channel-label">{label}</span>
-    </Box>
+    </span>
   );
 }
 
@@ -45,10 +45,20 @@ const STATUS_COLOURS: Record<string, [string, string]> = {
   in_review: ["#fff8e1", "#6d4c00"],
 };
 
+// These badges are in every row of the queue: plain elements with inline styles render several times
+// faster than MUI's Chip and Box (each a styled component whose styles are serialized per render).
+const CHANNEL_STYLE: CSSProperties = { display: "inline-flex", alignItems: "center", gap: 4 };
+/** The look of MUI's small Chip. */
+const CHIP_STYLE: CSSProperties = { display: "inline-flex", alignItems: "center", height: 24, padding: "0 8px", borderRadius: 16, fontSize: "0.8125rem", fontWeight: 600, whiteSpace: "nowrap", verticalAlign: "middle" };
+
 export function StatusChip({ status }: { status: string }) {
   const translate = useTranslate();
   const [bg, fg] = STATUS_COLOURS[status] ?? ["#eceff1", "#37474f"];
-  return <Chip size="small" label={translate(`aduan.status.${status}`)} sx={{ bgcolor: bg, color: fg, fontWeight: 600 }} data-status={status} />;
+  return (
+    <span style={{ ...CHIP_STYLE, background: bg, color: fg }} data-status={status}>
+      {translate(`aduan.status.${status}`)}
+    </span>
+  );
 }
 
 /** A clock that re-renders every 30 s, so countdowns move without reloading. */
@@ -87,14 +97,13 @@ export function SlaCountdown({ dueAt, open = true }: { dueAt: string | null | un
   const bg = level === "breached" ? "#ffebee" : level === "warning" ? "#fff3e0" : "#e8f5e9";
   const text = left < 0 ? translate("aduan.sla.overdue", { time: humanDuration(left, translate) }) : translate("aduan.sla.left", { time: humanDuration(left, translate) });
   return (
-    <Box
-      component="span"
+    <span
       data-sla={level}
       title={new Date(dueAt).toLocaleString()}
-      sx={{ color: colour, bgcolor: bg, px: 0.75, py: 0.25, borderRadius: 1, fontWeight: 600, whiteSpace: "nowrap", fontSize: "0.8125rem" }}
+      style={{ color: colour, background: bg, padding: "2px 6px", borderRadius: 4, fontWeight: 600, whiteSpace: "nowrap", fontSize: "0.8125rem" }}
     >
       {text}
-    </Box>
+    </span>
   );
 }
 
