@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { get } from "node:http";
 import { fileURLToPath } from "node:url";
 import type { MicroCacheStats } from "../../server/http/public/micro-cache.js";
 
@@ -83,5 +84,35 @@ describe("public micro-cache bounds", () => {
     const bypassed = (await stats()).bypassed;
     await getAll(["/laporan?q=jalan&status=closed&junk=1"], 1);
     assert.equal((await stats()).bypassed, bypassed + 1, "an unknown parameter is not cached");
+  });
+
+  it("a cached answer is the first one byte for byte, with its ETag; a matching If-None-Match gets 304", async () => {
+    for (const url of ["/laporan?q=banjir", "/laporan/feed.atom", "/kinerja", "/laporan/ADU-2026-999999"]) {
+      const first = await fetch(base + url);
+      const body = Buffer.from(await first.arrayBuffer());
+      const hits = (await stats()).hits;
+      const again = await fetch(base + url);
+      const cached = Buffer.from(await again.arrayBuffer());
+      assert.equal((await stats()).hits, hits + 1, `${url}: served from the cache`);
+      assert.equal(again.status, first.status, url);
+      assert.ok(cached.equals(body), `${url}: the same bytes`);
+      assert.equal(again.headers.get("content-type"), first.headers.get("content-type"), url);
+      assert.equal(again.headers.get("content-length"), String(body.length), url);
+      const etag = first.headers.get("etag");
+      assert.ok(etag, `${url}: an ETag`);
+      assert.equal(again.headers.get("etag"), etag, `${url}: the same ETag from the cache`);
+      if (first.status === 200) {
+        // node:http, not fetch: fetch adds "Cache-Control: no-cache" to a conditional request (as
+        // the Fetch standard says), and a server must then answer in full.
+        const conditional = await new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+          get(base + url, { headers: { "if-none-match": etag } }, (res) => {
+            let bytes = 0;
+            res.on("data", (c: Buffer) => (bytes += c.length));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
+          }).on("error", reject);
+        });
+        assert.deepEqual(conditional, { status: 304, bytes: 0 }, `${url}: not modified`);
+      }
+    }
   });
 });

@@ -32,7 +32,7 @@ describe("search terms", () => {
   });
 
   it("the scan's regular expression: a word's beginning, case ignored, each engine's word characters", () => {
-    const on = (term: string, text: string) => sqliteRegexp(termRegexp(term, "sqlite"), text);
+    const on = (term: string, text: string | null) => sqliteRegexp(termRegexp(term, "sqlite"), text);
     assert.equal(on("jalan", "Lampu JALANAN padam"), 1);
     assert.equal(on("jalan", "perjalanan dinas"), 0, "not inside a word");
     assert.equal(on("raya", "jalan_raya"), 1, "FTS5's unicode61 splits on _");

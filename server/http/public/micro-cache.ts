@@ -34,7 +34,9 @@ interface Cached {
   type: string;
   cacheControl: string;
   extra: [string, string][];
-  body: string | Buffer;
+  /** The body as sent, encoded once, and its ETag (express's own etag function, computed once). */
+  body: Buffer;
+  etag: string | undefined;
   bytes: number;
   /** One request is rendering a fresh copy; the others get this one meanwhile (no stampede). */
   refreshing: boolean;
@@ -105,6 +107,9 @@ export function microCache(opts: MicroCacheOptions) {
       res.setHeader("Cache-Control", hit.cacheControl);
       res.setHeader("Vary", "Cookie, Accept-Encoding");
       for (const [k, v] of hit.extra) res.setHeader(k, v);
+      // The stored bytes and ETag: express neither encodes the body nor hashes it again per hit,
+      // and still answers a matching If-None-Match with 304.
+      if (hit.etag) res.setHeader("ETag", hit.etag);
       res.status(hit.status).type(hit.type).send(hit.body);
       return;
     }
@@ -117,12 +122,14 @@ export function microCache(opts: MicroCacheOptions) {
     res.send = (body?: unknown) => {
       const cc = String(res.getHeader("Cache-Control") ?? "");
       if ((res.statusCode === 200 || res.statusCode === 404) && cc.startsWith("public") && (typeof body === "string" || Buffer.isBuffer(body))) {
-        const bytes = (typeof body === "string" ? Buffer.byteLength(body) : body.length) + Buffer.byteLength(key) + ENTRY_OVERHEAD;
+        const buf = typeof body === "string" ? Buffer.from(body) : body;
+        const bytes = buf.length + Buffer.byteLength(key) + ENTRY_OVERHEAD;
         if (bytes <= opts.maxBytes / 4) {
+          const etagFn = req.app.get("etag fn") as ((body: Buffer) => string | undefined) | undefined;
           drop(key);
           while (entries.size > 0 && (entries.size >= opts.maxEntries || stats.bytes + bytes > opts.maxBytes)) drop(entries.keys().next().value as string);
           const disposition = res.getHeader("Content-Disposition");
-          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body, bytes, refreshing: false });
+          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body: buf, etag: etagFn?.(buf), bytes, refreshing: false });
           stats.bytes += bytes;
         }
       }
