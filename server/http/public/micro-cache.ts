@@ -120,6 +120,7 @@ export function microCache(opts: MicroCacheOptions) {
     }
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
+      let out = body;
       const cc = String(res.getHeader("Cache-Control") ?? "");
       if ((res.statusCode === 200 || res.statusCode === 404) && cc.startsWith("public") && (typeof body === "string" || Buffer.isBuffer(body))) {
         const buf = typeof body === "string" ? Buffer.from(body) : body;
@@ -129,12 +130,18 @@ export function microCache(opts: MicroCacheOptions) {
           drop(key);
           while (entries.size > 0 && (entries.size >= opts.maxEntries || stats.bytes + bytes > opts.maxBytes)) drop(entries.keys().next().value as string);
           const disposition = res.getHeader("Content-Disposition");
-          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body: buf, etag: etagFn?.(buf), bytes, refreshing: false });
+          const etag = etagFn?.(buf);
+          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body: buf, etag, bytes, refreshing: false });
           stats.bytes += bytes;
+          // The same ETag on this first answer, and express does not hash the body a second time.
+          if (etag && !res.getHeader("ETag")) res.setHeader("ETag", etag);
+          // And the bytes just encoded, when the type already names its charset (express would add
+          // it to a string's type only), so the body is not encoded twice either.
+          if (typeof body === "string" && /charset=/i.test(String(res.getHeader("Content-Type") ?? ""))) out = buf;
         }
       }
       stats.entries = entries.size;
-      return send(body);
+      return send(out);
     };
     next();
   };
