@@ -107,12 +107,15 @@ interface Scan {
   table: "tickets" | "messages";
 }
 
+/** The highest id of a table (SQLite's windows of the newest rows). */
+const maxId = async (m: EntityManager, table: string): Promise<number> => Number(((await m.query(`SELECT MAX(id) AS n FROM ${table}`)) as { n: number | null }[])[0]?.n ?? 0);
+
 /** Up to `limit` rows of a scan below the id `below` (or from the newest), reading about `budget` rows. */
 async function scanRows(m: EntityManager, scan: Scan, limit: number, budget: number, below: number | null): Promise<ScanRow[]> {
   const qb = scan.qb.clone().limit(limit);
   if (below != null) qb.andWhere(`${scan.key} < :ftBelow`, { ftBelow: below });
   if (isMysql(m)) return withRowsExamined<ScanRow>(m, qb, budget);
-  const top = below ?? Number(((await m.query(`SELECT MAX(id) AS n FROM ${scan.table}`)) as { n: number | null }[])[0]?.n ?? 0) + 1;
+  const top = below ?? (await maxId(m, scan.table)) + 1;
   return qb.andWhere(`${scan.key} >= :ftBottom`, { ftBottom: top - Math.max(1, Math.trunc(budget)) }).getRawMany<ScanRow>();
 }
 
@@ -152,17 +155,24 @@ interface SearchSource {
    * row, so a common word in an AND costs its whole posting list even when the AND is rare).
    */
   indexed: (lead?: string) => SelectQueryBuilder<Ticket>;
-  scan?: Scan & { count: { from: string; text: string; key: string } };
+  scan?: Scan & { count: WordCount };
+}
+
+/** Where rarestTerm counts a kind of text's words: the table, its alias and the text. */
+interface WordCount {
+  table: "tickets" | "messages" | "contacts";
+  alias: string;
+  text: string;
 }
 
 /**
  * SQLite: the search word found in the fewest of the newest SCAN_SAMPLE_ROWS rows of a kind of text
  * (a LIKE count: an estimate), to lead the index query when the scan did not answer.
  */
-async function rarestTerm(m: EntityManager, count: { from: string; text: string; key: string }, table: string, terms: string[]): Promise<string> {
-  const top = Number(((await m.query(`SELECT MAX(id) AS n FROM ${table}`)) as { n: number | null }[])[0]?.n ?? 0);
+async function rarestTerm(m: EntityManager, count: WordCount, terms: string[]): Promise<string> {
+  const top = await maxId(m, count.table);
   const sums = terms.map((_, i) => `SUM(CASE WHEN ${count.text} LIKE ? ESCAPE '!' THEN 1 ELSE 0 END) AS c${i}`).join(", ");
-  const row = ((await m.query(`SELECT ${sums} FROM ${count.from} WHERE ${count.key} > ?`, [...terms.map(likeContaining), top - SCAN_SAMPLE_ROWS])) as Record<string, number | null>[])[0] ?? {};
+  const row = ((await m.query(`SELECT ${sums} FROM ${count.table} ${count.alias} WHERE ${count.alias}.id > ?`, [...terms.map(likeContaining), top - SCAN_SAMPLE_ROWS])) as Record<string, number | null>[])[0] ?? {};
   let best = terms[0]!;
   let least = Infinity;
   terms.forEach((t, i) => {
@@ -232,7 +242,7 @@ export async function searchTicketIds(
             : fts(from().innerJoin("tickets_fts", "fts", "fts.rowid = t.id"), "tickets_fts", "fts", ticketText("t"), lead).orderBy("fts.rowid", "DESC"),
         ),
       scan: scans
-        ? { qb: publik(from().addSelect("t.id", "k").andWhere(ownRx.where, ownRx.params).orderBy("t.id", "DESC")), key: "t.id", table: "tickets", count: { from: "tickets t", text: ticketText("t"), key: "t.id" } }
+        ? { qb: publik(from().addSelect("t.id", "k").andWhere(ownRx.where, ownRx.params).orderBy("t.id", "DESC")), key: "t.id", table: "tickets", count: { table: "tickets", alias: "t", text: ticketText("t") } }
         : undefined,
     });
     // Any message of the ticket the viewer may read (an OPD: not other OPDs' or the center's notes).
@@ -246,7 +256,7 @@ export async function searchTicketIds(
         mysql
           ? msg().andWhere("MATCH (sm.body) AGAINST (:ftq IN BOOLEAN MODE)", { ftq }).orderBy("sm.id", "DESC")
           : fts(msg().innerJoin("messages_fts", "mf", "mf.rowid = sm.id"), "messages_fts", "mf", "sm.body", lead).orderBy("mf.rowid", "DESC"),
-      scan: scans ? { qb: msg().addSelect("sm.id", "k").andWhere(msgRx.where, msgRx.params).orderBy("sm.id", "DESC"), key: "sm.id", table: "messages", count: { from: "messages sm", text: "sm.body", key: "sm.id" } } : undefined,
+      scan: scans ? { qb: msg().addSelect("sm.id", "k").andWhere(msgRx.where, msgRx.params).orderBy("sm.id", "DESC"), key: "sm.id", table: "messages", count: { table: "messages", alias: "sm", text: "sm.body" } } : undefined,
     });
     // The reporter's name (an OPD knows it on publik tickets only).
     const name = () => from().orderBy("t.id", "DESC");
@@ -262,7 +272,7 @@ export async function searchTicketIds(
             qb: publik(name().addSelect("t.id", "k").innerJoin("contacts", "sc", "sc.id = t.contact_id").andWhere(nameRx.where, nameRx.params)),
             key: "t.id",
             table: "tickets",
-            count: { from: "contacts sc", text: "sc.name", key: "sc.id" },
+            count: { table: "contacts", alias: "sc", text: "sc.name" },
           }
         : undefined,
     });
@@ -273,7 +283,7 @@ export async function searchTicketIds(
       const scanned = source.scan ? await scanToCap(m, source.scan, limit, scanRows) : null;
       if (scanned) return { rows: scanned, byScan: true };
       // SQLite, several words the scan did not find enough of: the rarest leads the index query.
-      const lead = !mysql && source.scan && terms.length > 1 ? await rarestTerm(m, source.scan.count, source.scan.count.from.split(" ")[0]!, terms) : undefined;
+      const lead = !mysql && source.scan && terms.length > 1 ? await rarestTerm(m, source.scan.count, terms) : undefined;
       return { rows: await source.indexed(lead).getRawMany<{ id: number | string }>(), byScan: false };
     }),
   );
