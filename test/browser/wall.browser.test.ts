@@ -123,7 +123,9 @@ describe("the command center's wall (layar)", { skip: browserSkip }, () => {
   it("rotating mode, in English, shows one panel at a time", async () => {
     await page.goto(`${c.url}/console/#/pusat-kendali?mode=rotate&interval=5&panels=agencies,charts&lang=en`);
     await page.locator('[data-testid="wall"][data-mode="rotate"]').waitFor();
-    await page.getByRole("heading", { name: "SLA status per agency" }).waitFor();
+    // Exactly the English title: the Indonesian heading also carries it in a second line, and
+    // react-admin remounts the whole app when the language changes (a loading page for a moment).
+    await page.getByRole("heading", { name: "SLA status per agency", exact: true }).waitFor();
     assert.equal(await page.locator("section[data-testid^='wall-panel-']").count(), 1);
     await screenshot(page, "wall-1920x1080-rotate-en");
     await page.getByTestId("wall-panel-charts").waitFor({ timeout: 8000 });
