@@ -95,6 +95,50 @@ describe("console: sessions (acceptance 5)", { skip: browserSkip }, () => {
     await page.close();
   });
 
+  it("the queue's sortable headers sort it and say which way; a click anywhere on a row opens that ticket", async () => {
+    const page = await c.page();
+    await page.goto(`${c.url}/console/#/login`);
+    await signIn(page, DEMO.operator);
+    await page.getByRole("button", { name: "Semua terbuka" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length > 2);
+    const numbers = () => page.locator("tbody td.column-number").allInnerTexts();
+    // The queue's own order (the SLA clock, soonest first) is the one the table says it has.
+    assert.equal(await page.locator("th.column-dueAt").getAttribute("aria-sort"), "ascending");
+    assert.equal(await page.locator("th.column-number").getAttribute("aria-sort"), "none");
+    assert.equal(await page.locator("th.column-subject button").count(), 0, "a column the API cannot sort has no sort button");
+
+    await page.locator("th.column-number").getByRole("button", { name: "Nomor" }).click();
+    await page.waitForFunction(() => document.querySelector("th.column-number")?.getAttribute("aria-sort") === "ascending");
+    await page.waitForURL((u) => u.hash.includes("sort=number"));
+    // The header says so at once; the rows follow when the sorted page arrives.
+    const sortedRows = (order: "asc" | "desc") =>
+      page.waitForFunction((o) => {
+        const n = [...document.querySelectorAll("tbody td.column-number")].map((td) => td.textContent ?? "");
+        const s = [...n].sort();
+        if (o === "desc") s.reverse();
+        return n.length > 2 && n.every((x, i) => x === s[i]);
+      }, order, { timeout: 10_000 });
+    await sortedRows("asc");
+    const ascending = await numbers();
+    assert.ok(ascending.length > 2);
+    assert.deepEqual(ascending, [...ascending].sort(), "ascending by number");
+    assert.equal(await page.locator("th.column-dueAt").getAttribute("aria-sort"), "none");
+
+    await page.locator("th.column-number").getByRole("button", { name: "Nomor" }).click();
+    await page.waitForFunction(() => document.querySelector("th.column-number")?.getAttribute("aria-sort") === "descending");
+    await sortedRows("desc");
+    const descending = await numbers();
+    assert.deepEqual(descending, [...descending].sort().reverse(), "descending by number");
+
+    // A click on the subject (not the link) opens the row's ticket.
+    const id = await page.locator("tbody tr").first().locator("td.column-number a").getAttribute("href");
+    await page.locator("tbody tr").first().locator("td.column-subject").click();
+    assert.match(id ?? "", /^#\/tickets\/\d+\/show$/);
+    await page.waitForURL((u) => u.hash === id);
+    await page.getByRole("heading", { level: 1, name: descending[0], exact: true }).waitFor();
+    await page.close();
+  });
+
   it("a signed-in browser fetches the first screen's data while the console loads, and uses exactly that; a signed-out one fetches nothing", async () => {
     const ctx = await c.browser.context();
     const signInPage = await ctx.newPage();

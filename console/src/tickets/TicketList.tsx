@@ -1,8 +1,8 @@
 import {
-  Datagrid, Link, List, useRecordContext, SearchInput, SelectInput, TopToolbar, CreateButton,
+  Link, List, SearchInput, SelectInput, TopToolbar, CreateButton,
   useGetIdentity, useGetList, useListContext, usePermissions, useTranslate, type RaRecord, FilterButton,
 } from "react-admin";
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useEffect, useMemo } from "react";
 import { prefetchWhenIdle } from "../lazy";
 import { loadTicketShow } from ".";
 import { Box, Button, ButtonGroup, Typography } from "@mui/material";
@@ -12,6 +12,7 @@ import { CHANNELS, ChannelIcon, PRIVACY, STATUSES, SlaCountdown, StatusChip } fr
 import { ListLive } from "../live/TicketLive";
 import { TicketCards, usePhone } from "./mobile";
 import { SearchSnippet } from "./SearchSnippet";
+import { QueueTable, type QueueColumn } from "./QueueTable";
 
 function endOfToday() {
   const d = new Date();
@@ -128,51 +129,33 @@ export function TicketList() {
       {phone ? (
         <TicketCards reporter={(r) => reporterText(r, translate)} category={(r) => (r.categoryId ? <CategoryName id={r.categoryId} /> : null)} />
       ) : (
-        <Datagrid rowClick="show" bulkActionButtons={false} optimized empty={<Empty />} aria-label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")}>
-          {columns}
-        </Datagrid>
+        <QueueTable columns={columns} empty={<Empty />} label={translate(center ? "aduan.menu.queue" : "aduan.menu.inbox")} />
       )}
     </List>
   );
 }
 
-/**
- * A queue cell: what `render` returns for the row's record, as it is. react-admin's FunctionField
- * wraps every cell in a Typography (a styled component: its styles serialized on each render), and
- * the table cell already sets the same text style; the queue has about 200 cells.
- */
-function QueueField({ render }: { source?: string; label?: string; sortBy?: string; sortable?: boolean; render: (r: RaRecord) => ReactNode }) {
-  const record = useRecordContext();
-  return record ? <>{render(record)}</> : null;
-}
-
-/** The queue's columns (the Datagrid's children), built once per role and language. */
-function queueColumns(center: boolean, translate: (k: string) => string) {
-  const columns = [
+/** The queue's columns, built once per role and language. */
+function queueColumns(center: boolean, translate: (k: string) => string): QueueColumn[] {
+  const columns: QueueColumn[] = [
     // A real link, so that keyboard users can Tab to each ticket (row clicks are mouse-only).
-    <QueueField key="number" source="number" sortBy="number" render={(r: RaRecord) => <Link to={`/tickets/${r.id}/show`} onClick={(e: React.MouseEvent) => e.stopPropagation()}>{r.number}</Link>} />,
-    <QueueField key="channel" source="channel" sortable={false} render={(r: RaRecord) => <ChannelIcon channel={r.channel} />} />,
-    <QueueField key="reporter" label="resources.tickets.fields.reporter" sortable={false} render={(r: RaRecord) => reporterText(r, translate)} />,
-    <QueueField
-      key="subject"
-      source="subject"
-      sortable={false}
-      render={(r: RaRecord) => {
+    { key: "number", sortBy: "number", render: (r) => <Link to={`/tickets/${r.id}/show`} onClick={(e: React.MouseEvent) => e.stopPropagation()}>{r.number}</Link> },
+    { key: "channel", render: (r) => <ChannelIcon channel={r.channel} /> },
+    { key: "reporter", render: (r) => reporterText(r, translate) },
+    {
+      key: "subject",
+      render: (r) => {
         const text = r.subject || r.description || "";
         const short = <span title={text}>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span>;
         return r.searchHit ? <>{short}<SearchSnippet hit={r.searchHit} /></> : short;
-      }}
-    />,
-    <QueueField key="category" source="categoryId" sortable={false} render={(r: RaRecord) => (r.categoryId ? <CategoryName id={r.categoryId} /> : "—")} />,
+      },
+    },
+    { key: "categoryId", render: (r) => (r.categoryId ? <CategoryName id={r.categoryId} /> : "—") },
   ];
-  if (center) {
-    columns.push(
-      <QueueField key="agency" label="resources.tickets.fields.agencyId" sortable={false} render={(r: RaRecord) => (r.agencyIds?.length ? <AgencyNames ids={r.agencyIds as number[]} /> : "—")} />,
-    );
-  }
+  if (center) columns.push({ key: "agencyId", render: (r) => (r.agencyIds?.length ? <AgencyNames ids={r.agencyIds as number[]} /> : "—") });
   columns.push(
-    <QueueField key="status" source="status" sortable render={(r: RaRecord) => <StatusChip status={r.status} />} />,
-    <QueueField key="dueAt" source="dueAt" sortable render={(r: RaRecord) => <SlaCountdown dueAt={r.dueAt} open={r.isOpen} />} />,
+    { key: "status", sortBy: "status", render: (r) => <StatusChip status={r.status} /> },
+    { key: "dueAt", sortBy: "dueAt", render: (r) => <SlaCountdown dueAt={r.dueAt} open={r.isOpen} /> },
   );
   return columns;
 }
