@@ -32,6 +32,8 @@ import { fmtBytes, fmtDuration, fmtInt, fmtMs, fmtRatio, summarize, table } from
 import { parseCount } from "./support/args.js";
 // @ts-expect-error plain ESM script without types
 import { INITIAL_JS_BUDGET_KB } from "../scripts/build-console.mjs";
+// @ts-expect-error plain ESM script without types
+import { ensureChromium } from "../scripts/ensure-chromium.mjs";
 
 const BUDGET_KB = INITIAL_JS_BUDGET_KB as number;
 
@@ -51,6 +53,8 @@ export default async function consoleBench(argv: string[]): Promise<void> {
     else throw new Error(`unknown option ${arg} (--tickets=N --db=mariadb|sqlite --rounds=N --keep --reuse --profile=disk|memory|both)`);
   }
 
+  // Debian's Chromium, installed as the browser tests install it (scripts/test.mjs).
+  if (!ensureChromium()) throw new Error("the console benchmark needs Chromium");
   const build = spawnSync(process.execPath, ["scripts/build-console.mjs"], { stdio: "inherit" });
   if (build.status !== 0) throw new Error("console build failed");
   const size = JSON.parse(readFileSync("console/dist/.build-stamp.json", "utf8")).size as { files: number; raw: number; gzip: number; queue?: { files: number; gzip: number } };

@@ -116,6 +116,31 @@ async function load(port: number, path: string, seconds: number, concurrency: nu
   return r;
 }
 
+interface ServerHeap {
+  usedMb: number;
+  totalMb: number;
+  externalMb: number;
+}
+
+/**
+ * The server's V8 heap as its own /metrics reports it (prom-client's default metrics; loopback may
+ * read them without the token). Summed over the API processes when there are several. Null when the
+ * scrape fails: the soak goes on, printing RSS alone.
+ */
+async function serverHeap(port: number): Promise<ServerHeap | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const sum = (name: string) => {
+      let total = 0;
+      for (const m of text.matchAll(new RegExp(`^(?:aduan_)?${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, "gm"))) total += Number(m[1]);
+      return total / 2 ** 20;
+    };
+    return { usedMb: sum("nodejs_heap_size_used_bytes"), totalMb: sum("nodejs_heap_size_total_bytes"), externalMb: sum("nodejs_external_memory_bytes") };
+  } catch {
+    return null;
+  }
+}
+
 async function benchEngine(engine: BenchEngine, a: Args) {
   const bench = await openBenchDatabase(engine, { poolSize: 4 });
   const rows: string[][] = [];
@@ -155,7 +180,7 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const bareResult: LoadResult = { ok: 0, failed: 0, seconds: 0, latencies: [], okSids: new Set() };
     let appProcesses = 1;
     let appRssMb = NaN;
-    const soak: { minute: number; rate: number; p99: number; failed: number; rssMb: number }[] = [];
+    const soak: { minute: number; rate: number; p99: number; failed: number; rssMb: number; heap: ServerHeap | null }[] = [];
     const soakSids = new Set<string>();
     let appCpu = 0;
     let bareCpu = 0;
@@ -230,14 +255,17 @@ async function benchEngine(engine: BenchEngine, a: Args) {
       appProcesses = tree > 1 ? tree - 1 : 1;
       if (a.soakMinutes > 0) {
         const rate = (appResult.ok / appResult.seconds) / 2;
-        console.log(`soak: ${a.soakMinutes} min at ${fmtInt(rate)} messages/s (half the measured run)`);
+        const h0 = await serverHeap(port);
+        console.log(`soak: ${a.soakMinutes} min at ${fmtInt(rate)} messages/s (half the measured run); entering it at server RSS ${appRssMb.toFixed(0)} MB${h0 ? `, V8 heap ${h0.usedMb.toFixed(0)} MB used of ${h0.totalMb.toFixed(0)} MB` : ""}`);
         for (let minute = 1; minute <= a.soakMinutes; minute++) {
           run = 20 + minute;
           const r = await load(port, path, 60, a.concurrency, make, rate);
           for (const sid of r.okSids) soakSids.add(sid);
           const rssMb = treeRssBytes(server.pid!) / 2 ** 20;
-          soak.push({ minute, rate: r.ok / r.seconds, p99: summarize(r.latencies).p99, failed: r.failed, rssMb });
-          console.log(`  minute ${minute}: ${fmtInt(r.ok / r.seconds)}/s, p99 ${fmtMs(summarize(r.latencies).p99)}, ${r.failed} failed, server RSS ${rssMb.toFixed(0)} MB`);
+          const heap = await serverHeap(port);
+          soak.push({ minute, rate: r.ok / r.seconds, p99: summarize(r.latencies).p99, failed: r.failed, rssMb, heap });
+          const heapText = heap ? `; V8 heap ${heap.usedMb.toFixed(0)} MB used of ${heap.totalMb.toFixed(0)} MB, external ${heap.externalMb.toFixed(0)} MB` : "";
+          console.log(`  minute ${minute}: ${fmtInt(r.ok / r.seconds)}/s, p99 ${fmtMs(summarize(r.latencies).p99)}, ${r.failed} failed, server RSS ${rssMb.toFixed(0)} MB${heapText}`);
         }
       }
     } finally {

@@ -13,7 +13,7 @@
  * QUERY PLAN). Target: queue p95 <= 25 ms on both engines.
  *
  * Default: fresh databases, dropped at the end. --keep keeps them (MariaDB aduan_bench_queue_<N>,
- * SQLite <tmp>/aduan-bench/queue_<N>.sqlite); --reuse measures a kept one without seeding again.
+ * SQLite <tmp>/aduan-bench/queue_<N>/aduan.sqlite); --reuse measures a kept one without seeding again.
  */
 import type { DataSource, EntityManager, Logger } from "typeorm";
 import { Forward } from "../server/entities/forward.entity.js";

@@ -29,7 +29,7 @@
  *    of the bare loop. See support/job-throughput.ts and support/job-worker.ts.
  *
  * Default: fresh databases, dropped at the end. --keep keeps the seeded ones (MariaDB
- * aduan_bench_sla_<N>, SQLite <tmp>/aduan-bench/sla_<N>.sqlite); --reuse measures kept ones without
+ * aduan_bench_sla_<N>, SQLite <tmp>/aduan-bench/sla_<N>/aduan.sqlite); --reuse measures kept ones without
  * seeding tickets again (the SLA clocks are always seeded afresh for this run's `now`).
  */
 import type { Logger } from "typeorm";

@@ -12,7 +12,7 @@ export type BenchEngine = "mariadb" | "sqlite";
 export interface BenchDatabaseOptions {
   /**
    * Without a name: a fresh database, deleted by drop(). With a name: a fixed database
-   * (MariaDB `aduan_bench_<name>`, SQLite `<tmp>/aduan-bench/<name>.sqlite`) that survives the run;
+   * (MariaDB `aduan_bench_<name>`, SQLite `<tmp>/aduan-bench/<name>/aduan.sqlite`, the file a server on that DATA_DIR opens) that survives the run;
    * `reuse` keeps its contents if it has any, otherwise it is recreated empty.
    */
   name?: string;
@@ -61,10 +61,13 @@ export async function openBenchDatabase(engine: BenchEngine, o: BenchDatabaseOpt
       drop = () => m.drop();
     }
   } else if (o.name) {
-    mkdirSync(KEEP_DIR, { recursive: true });
-    const path = join(KEEP_DIR, `${o.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.sqlite`);
+    // A folder per kept database, its file named as the server names it (DATA_DIR/aduan.sqlite), so a
+    // server started on DATA_DIR=dataDir opens this database and not another one beside it.
+    const dir = join(KEEP_DIR, o.name.replace(/[^A-Za-z0-9_.-]/g, "_"));
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "aduan.sqlite");
     if (!o.reuse) for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
-    settings = { sqlitePath: path, dataDir: KEEP_DIR };
+    settings = { sqlitePath: path, dataDir: dir };
     location = path;
   } else {
     const f = freshSqliteFile();
