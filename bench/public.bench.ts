@@ -23,7 +23,7 @@ import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { seedProgressBar } from "./support/progress.js";
 import { benchTrackingSecret, seedBulk } from "./support/seed-bulk.js";
 import { fmtBytes, fmtDuration, fmtInt, fmtMs, summarize, table } from "./support/stats.js";
-import { freePort, waitHealthy, stop } from "./support/server-process.js";
+import { freePort, waitHealthy, stop, treeCpuMs } from "./support/server-process.js";
 
 const PUBLIC_URL = "http://aduan.bench";
 const KEY = Buffer.alloc(32, 3);
@@ -170,12 +170,19 @@ export default async function main(argv: string[]): Promise<void> {
       { name: `report pages, ${numbers.length} rotating`, path: (i) => `/laporan/${numbers[i % numbers.length]}` },
     ];
     const results = new Map<string, LoadResult>();
+    // CPU per request of the server and of this process (the load generator, on the same cores).
+    const cpu = new Map<string, { server: number; client: number }>();
     for (const t of targets) {
       await load(port, 2, a.concurrency, t.path); // warm-up
-      results.set(t.name, await load(port, a.seconds, a.concurrency, t.path));
+      const s0 = treeCpuMs(server.pid!);
+      const c0 = process.cpuUsage();
+      const r = await load(port, a.seconds, a.concurrency, t.path);
+      const c1 = process.cpuUsage(c0);
+      results.set(t.name, r);
+      cpu.set(t.name, { server: (treeCpuMs(server.pid!) - s0) / Math.max(1, r.ok + r.failed), client: (c1.user + c1.system) / 1000 / Math.max(1, r.ok + r.failed) });
     }
     const staticRps = results.get(targets[0]!.name)!.ok / results.get(targets[0]!.name)!.seconds;
-    const rows = [["", "requests/s", "p50", "p99", "of static", "failed", "target"]];
+    const rows = [["", "requests/s", "p50", "p99", "of static", "failed", "CPU/req server", "CPU/req client", "bytes/req", "target"]];
     let pass = true;
     for (const [i, t] of targets.entries()) {
       const r = results.get(t.name)!;
@@ -185,7 +192,8 @@ export default async function main(argv: string[]): Promise<void> {
       const informational = i === 3;
       const ok = i === 0 || (share >= TARGETS.throughputShare && s.p99 <= TARGETS.p99Ms && r.failed === 0);
       if (!ok && !informational) pass = false;
-      rows.push([t.name, fmtInt(rps), fmtMs(s.p50), fmtMs(s.p99), i === 0 ? "—" : `${(share * 100).toFixed(0)}%`, fmtInt(r.failed), i === 0 ? "baseline" : informational ? "(worst case, no target)" : ok ? "ok" : `MISSED (≥ ${TARGETS.throughputShare * 100}%, p99 ≤ ${TARGETS.p99Ms} ms)`]);
+      const c = cpu.get(t.name)!;
+      rows.push([t.name, fmtInt(rps), fmtMs(s.p50), fmtMs(s.p99), i === 0 ? "—" : `${(share * 100).toFixed(0)}%`, fmtInt(r.failed), `${(c.server * 1000).toFixed(0)} µs`, `${(c.client * 1000).toFixed(0)} µs`, fmtInt(r.bytes / Math.max(1, r.ok + r.failed)), i === 0 ? "baseline" : informational ? "(worst case, no target)" : ok ? "ok" : `MISSED (≥ ${TARGETS.throughputShare * 100}%, p99 ≤ ${TARGETS.p99Ms} ms)`]);
     }
     console.log(`\n${table(rows)}`);
     for (const r of results.values()) for (const f of r.failures) console.log(`failed: ${f}`);
