@@ -13,7 +13,7 @@ import { Ticket } from "../entities/ticket.entity.js";
 import { afterCommit, isDuplicateKey, RetryableConflict, sqlTime } from "../lib/db.js";
 import { randomToken } from "../lib/crypto.js";
 import { insertMany } from "../lib/insert-many.js";
-import { placeholders, selectEntities } from "../lib/select-entities.js";
+import { placeholders, selectEntities, unindexed } from "../lib/select-entities.js";
 import { newTicketClocks, type NewTicketClocks } from "../clocks/ticket-clocks.js";
 import { slaSettingsFor } from "../clocks/sla-settings.js";
 import { caseTextDigests } from "../audit/case-texts.js";
@@ -228,14 +228,14 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const channels = [...new Set(live.map((p) => p.input.message.channelKind))];
   for (const channel of channels) {
     const ids = [...new Set(live.filter((p) => p.input.message.channelKind === channel).map((p) => contactId(p.contact)))];
-    const tickets = await selectEntities(m, Ticket, `contact_id IN (${placeholders(ids.length)}) AND channel = ? AND is_open = 1`, [...ids, channel], "ORDER BY id DESC");
+    const tickets = await selectEntities(m, Ticket, `contact_id IN (${placeholders(ids.length)}) AND channel = ? AND ${unindexed("is_open")} = 1`, [...ids, channel], "ORDER BY id DESC");
     for (const t of tickets) if (!open.has(`${t.contactId}\u0000${channel}`)) open.set(`${t.contactId}\u0000${channel}`, t);
     // A citizen whose report on this channel joined a case (a case cluster) still open continues the case.
     const missing = ids.filter((id) => id != null && !open.has(`${id}\u0000${channel}`));
     if (missing.length) {
       const joined: { contactId: unknown; id: unknown }[] = await m.query(
         `SELECT c.contact_id AS contactId, p.id AS id FROM tickets c JOIN tickets p ON p.id = c.merged_into_id
-          WHERE c.contact_id IN (${placeholders(missing.length)}) AND c.channel = ? AND c.status = 'merged' AND p.is_open = 1 ORDER BY c.id DESC`,
+          WHERE c.contact_id IN (${placeholders(missing.length)}) AND c.channel = ? AND ${unindexed("c.status")} = 'merged' AND ${unindexed("p.is_open")} = 1 ORDER BY c.id DESC`,
         [...missing, channel],
       );
       const cases = joined.length ? await selectEntities(m, Ticket, `id IN (${placeholders(joined.length)})`, joined.map((r) => Number(r.id))) : [];
@@ -249,7 +249,7 @@ async function ingestPlainRun(m: EntityManager, ctx: CommandContext, inputs: Ing
   const lacking = live.filter((p) => typeof p.contact === "number" && !open.has(threadKey(p)));
   const linked = await contactsWithLinks(m, lacking.map((p) => contactId(p.contact)));
   if (linked.size) {
-    const anyChannel = await selectEntities(m, Ticket, `contact_id IN (${placeholders(linked.size)}) AND is_open = 1`, [...linked], "ORDER BY id DESC");
+    const anyChannel = await selectEntities(m, Ticket, `contact_id IN (${placeholders(linked.size)}) AND ${unindexed("is_open")} = 1`, [...linked], "ORDER BY id DESC");
     for (const p of lacking) {
       const t = anyChannel.find((x) => x.contactId === contactId(p.contact));
       if (t && !open.has(threadKey(p))) open.set(threadKey(p), t);
