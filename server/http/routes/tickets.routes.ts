@@ -26,9 +26,12 @@ import { idList, raListQuery } from "../middleware/ra-list.js";
 import { presentDuplicateSuggestion, presentTicket } from "../presenters/ticket.presenter.js";
 import { commandContext, unwrap } from "../command-context.js";
 import { addRoute, idParams } from "../route.js";
+import { unindexed } from "../../lib/select-entities.js";
 import type { AppDeps } from "../types.js";
 
 const CENTER = ["operator", "supervisor"] as const;
+/** Open tickets weighed as a ticket's likely duplicates (the newest of its window and its citizen's). */
+const DUPLICATE_CANDIDATES = 300;
 const TICKET_READERS = ["operator", "supervisor", "opd_head", "opd_staff"] as const;
 const id = z.number().int().positive();
 
@@ -180,17 +183,26 @@ export function ticketRoutes(router: Router, deps: AppDeps) {
       if (!o) throw notFound(`ticket ${params.id}`);
       const t = o.ticket;
       const day = 24 * 3600_000;
-      const qb = deps.db.manager
-        .getRepository(TicketEntity)
-        .createQueryBuilder("t")
-        .where("t.is_open = :open AND t.id <> :id", { open: true, id: t.id })
-        .andWhere(
-          t.contactId != null ? "(t.contact_id = :contactId OR t.received_at BETWEEN :from AND :to)" : "t.received_at BETWEEN :from AND :to",
-          { contactId: t.contactId, from: new Date(t.receivedAt.getTime() - 30 * day), to: new Date(t.receivedAt.getTime() + 30 * day) },
-        )
-        .orderBy("t.received_at", "DESC")
-        .limit(300);
-      const candidates = await qb.getMany();
+      // The 300 newest open tickets of the same citizen or received within 30 days either side.
+      // Two reads, each bounded by its own index: the window newest first through received_at
+      // (stopping at 300 open ones), and the citizen's through contact_id. One read with an OR
+      // was planned on the is_open index on SQLite (every open ticket: 390 ms at 1M tickets).
+      const newestOpen = (where: string, params: Record<string, unknown>) =>
+        deps.db.manager
+          .getRepository(TicketEntity)
+          .createQueryBuilder("t")
+          .where(where, params)
+          .andWhere(`${unindexed("t.is_open")} = :open AND t.id <> :id`, { open: true, id: t.id })
+          .orderBy("t.received_at", "DESC")
+          .limit(DUPLICATE_CANDIDATES)
+          .getMany();
+      const [near, same] = await Promise.all([
+        newestOpen("t.received_at BETWEEN :from AND :to", { from: new Date(t.receivedAt.getTime() - 30 * day), to: new Date(t.receivedAt.getTime() + 30 * day) }),
+        t.contactId != null ? newestOpen("t.contact_id = :contactId", { contactId: t.contactId }) : Promise.resolve([]),
+      ]);
+      const candidates = [...new Map([...near, ...same].map((x) => [x.id, x])).values()]
+        .sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || b.id - a.id)
+        .slice(0, DUPLICATE_CANDIDATES);
       const asCandidate = (x: Ticket): DuplicateCandidate => ({ id: x.id, contactId: x.contactId, categoryId: x.categoryId, subject: x.subject, description: x.description, receivedAt: x.receivedAt, locationText: x.locationText, latitude: x.latitude, longitude: x.longitude });
       const best = suggestDuplicates(asCandidate(t), candidates.map(asCandidate), { limit: 5 });
       // The candidates' texts are other tickets' content: through the gate too (and audited when rahasia).
