@@ -11,6 +11,7 @@ import type { EntityManager } from "typeorm";
 import type { TicketStatus } from "../domain/ticket/lifecycle.js";
 import { sqlTime } from "../lib/db.js";
 import { isOpdViewer, type Viewer } from "./viewer.js";
+import { forwardedToAgencySql } from "./tickets.js";
 
 /** Newest geolocated tickets received within this many days… */
 export const MAP_DEFAULT_DAYS = 30;
@@ -36,7 +37,7 @@ const coarse = (v: number) => Math.round(v * 100) / 100;
 /** The row rule in SQL for a viewer whose scope is one OPD (the wall and center roles see all). */
 function scope(viewer: Viewer): { sql: string; params: unknown[] } {
   if (isOpdViewer(viewer)) {
-    return { sql: " AND EXISTS (SELECT 1 FROM forwards sf WHERE sf.ticket_id = t.id AND sf.agency_id = ? AND sf.status <> 'withdrawn')", params: [viewer.agencyId ?? -1] };
+    return { sql: ` AND ${forwardedToAgencySql("t.id", "?")}`, params: [viewer.agencyId ?? -1] };
   }
   return { sql: "", params: [] };
 }

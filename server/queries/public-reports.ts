@@ -23,6 +23,7 @@ import { applyRedactions } from "../domain/privacy/public-preview.js";
 import { approvedAnswers, redactionsOf } from "./publication-preview.js";
 import { matchesAllTerms, searchTerms } from "../domain/search/terms.js";
 import { fullTextParam, isMariaDb, regexpAllTerms, SCAN_SAMPLE_ROWS, ticketText, ticketTextMatch, withRowsExamined } from "./ticket-search.js";
+import { forwardedToAgencySql } from "./tickets.js";
 
 export interface PublicReportFilter {
   /** Words to find in the (masked) subject and description. */
@@ -182,7 +183,7 @@ function withFilters<T extends ObjectLiteral>(
   if (f.agencyCode) {
     const ag = lk.agenciesByCode.get(f.agencyCode);
     if (!ag) return null;
-    qb.andWhere(`EXISTS (SELECT 1 FROM forwards pf WHERE pf.ticket_id = ${ticketId} AND pf.agency_id = :ag AND pf.status <> 'withdrawn')`, { ag: ag.id });
+    qb.andWhere(forwardedToAgencySql(ticketId, ":ag", "pf"), { ag: ag.id });
   }
   if (f.status) qb.andWhere(`${a}.status = :st`, { st: f.status });
   if (f.open === true) qb.andWhere(`${a}.status NOT IN (:...closedSt)`, { closedSt: CLOSED });

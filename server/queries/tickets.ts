@@ -7,6 +7,7 @@ import type { Privacy } from "../domain/privacy/levels.js";
 import { isOpdViewer, seesAllTickets, type Viewer } from "./viewer.js";
 import { parseTicketNumber } from "../../channels/rules/ticket-number.js";
 import { searchTicketIds } from "./ticket-search.js";
+import { unindexed } from "../lib/select-entities.js";
 
 export interface TicketFilter {
   id?: number[];
@@ -50,13 +51,19 @@ const COLUMN: Record<TicketSortField, string> = {
 };
 
 /** The tickets a viewer may see at all: everything for the command center, forwarded ones for an OPD. */
+/**
+ * "Forwarded to this OPD and not withdrawn", for the ticket whose id is `ticketId` (a column, as
+ * "t.id"; `agency`: the placeholder of the OPD's id). The forwards are found by the ticket, never by the OPD: with the agency's index
+ * SQLite read every forward of the OPD for each ticket (268 s for one page of an OPD's closed
+ * tickets at 1M tickets; 1.5 ms by the ticket).
+ */
+export const forwardedToAgencySql = (ticketId: string, agency: string, forwardAlias = "sf") =>
+  `EXISTS (SELECT 1 FROM forwards ${forwardAlias} WHERE ${forwardAlias}.ticket_id = ${ticketId} AND ${unindexed(`${forwardAlias}.agency_id`)} = ${agency} AND ${forwardAlias}.status <> 'withdrawn')`;
+
 export function scopeTickets(qb: SelectQueryBuilder<Ticket>, viewer: Viewer): SelectQueryBuilder<Ticket> {
   if (seesAllTickets(viewer)) return qb;
   if (isOpdViewer(viewer) && viewer.agencyId != null) {
-    return qb.andWhere(
-      "EXISTS (SELECT 1 FROM forwards sf WHERE sf.ticket_id = t.id AND sf.agency_id = :scopeAgency AND sf.status <> 'withdrawn')",
-      { scopeAgency: viewer.agencyId },
-    );
+    return qb.andWhere(forwardedToAgencySql("t.id", ":scopeAgency"), { scopeAgency: viewer.agencyId });
   }
   return qb.andWhere("1 = 0"); // admins manage configuration, not complaints
 }
@@ -83,7 +90,7 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
   } else {
     scopeTickets(qb, viewer);
     if (agencyId != null) {
-      qb.andWhere("EXISTS (SELECT 1 FROM forwards af WHERE af.ticket_id = t.id AND af.agency_id = :agencyId AND af.status <> 'withdrawn')", { agencyId });
+      qb.andWhere(forwardedToAgencySql("t.id", ":agencyId", "af"), { agencyId });
     }
     if (f.isOpen !== undefined) qb.andWhere("t.is_open = :isOpen", { isOpen: f.isOpen });
   }
