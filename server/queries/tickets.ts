@@ -89,7 +89,8 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
     qb.innerJoin(Forward, "f", "f.ticket_id = t.id AND f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true });
   } else {
     scopeTickets(qb, viewer);
-    if (agencyId != null) {
+    // An OPD's own scope already is "forwarded to this OPD": the filter would check it twice per ticket.
+    if (agencyId != null && !isOpdViewer(viewer)) {
       qb.andWhere(forwardedToAgencySql("t.id", ":agencyId", "af"), { agencyId });
     }
     if (f.isOpen !== undefined) qb.andWhere("t.is_open = :isOpen", { isOpen: f.isOpen });
