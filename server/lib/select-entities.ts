@@ -31,6 +31,6 @@ export const placeholders = (n: number) => Array.from({ length: n }, () => "?").
  * `contact_id IN (…) AND is_open = 1` was read through the (is_open, due_at) index, that is every
  * open ticket of the province (8 s for one ingest batch at 1M tickets, 150,000 of them open). The
  * unary plus is SQLite's documented way to keep a term out of the index choice; MySQL and MariaDB
- * parse it away. Use it on flags and statuses beside a selective key (test/e2e/ingest-plans).
+ * parse it away. Use it on flags and statuses beside a selective key (test/e2e/sqlite-plans).
  */
 export const unindexed = (column: string) => `+${column}`;
