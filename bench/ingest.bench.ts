@@ -128,18 +128,34 @@ interface ServerHeap {
  * scrape fails: the soak goes on, printing RSS alone.
  */
 async function serverHeap(port: number): Promise<ServerHeap | null> {
+  const m = await serverMetrics(port, ["nodejs_heap_size_used_bytes", "nodejs_heap_size_total_bytes", "nodejs_external_memory_bytes"]);
+  if (!m) return null;
+  const mb = (v: number) => v / 2 ** 20;
+  return { usedMb: mb(m[0]!), totalMb: mb(m[1]!), externalMb: mb(m[2]!) };
+}
+
+/**
+ * Values of the server's own /metrics (`aduan_` prefix optional), each summed over its labels and
+ * over the API processes; null when the scrape fails.
+ */
+async function serverMetrics(port: number, names: string[]): Promise<number[] | null> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const sum = (name: string) => {
+    return names.map((name) => {
       let total = 0;
       for (const m of text.matchAll(new RegExp(`^(?:aduan_)?${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, "gm"))) total += Number(m[1]);
-      return total / 2 ** 20;
-    };
-    return { usedMb: sum("nodejs_heap_size_used_bytes"), totalMb: sum("nodejs_heap_size_total_bytes"), externalMb: sum("nodejs_external_memory_bytes") };
+      return total;
+    });
   } catch {
     return null;
   }
 }
+
+/** Messages and committed ingest batches so far (the server's batch-size histogram). */
+const batchCounts = async (port: number) => {
+  const m = await serverMetrics(port, ["ingest_batch_size_sum", "ingest_batch_size_count"]);
+  return m ? { messages: m[0]!, batches: m[1]! } : null;
+};
 
 async function benchEngine(engine: BenchEngine, a: Args) {
   const bench = await openBenchDatabase(engine, { poolSize: 4 });
@@ -191,6 +207,8 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     const bport = await freePort();
     let bare: ReturnType<typeof fork> | undefined;
     const perRound: string[] = [];
+    /** Mean messages per committed batch in the measured rounds (group commit; fixed costs per batch). */
+    let perBatch = NaN;
     try {
       await waitHealthy(`http://127.0.0.1:${port}/healthz`, server);
       let run = 0;
@@ -230,6 +248,7 @@ async function benchEngine(engine: BenchEngine, a: Args) {
         return { cpu: cpuOf() - cpu0, db: db0 != null && db1 != null ? db1 - db0 : null, q };
       };
       const each = a.seconds / a.rounds;
+      const batches0 = await batchCounts(port);
       for (let round = 0; round < a.rounds; round++) {
         const before = { a: appResult.ok, as: appResult.seconds, b: bareResult.ok, bs: bareResult.seconds };
         run = 10 + round;
@@ -246,6 +265,10 @@ async function benchEngine(engine: BenchEngine, a: Args) {
         const ra = (appResult.ok - before.a) / (appResult.seconds - before.as);
         const rb = (bareResult.ok - before.b) / (bareResult.seconds - before.bs);
         perRound.push(`${fmtInt(ra)}/${fmtInt(rb)} (${fmtRatio(ra / rb)})`);
+      }
+      const batches1 = await batchCounts(port);
+      if (batches0 && batches1 && batches1.batches > batches0.batches) {
+        perBatch = (batches1.messages - batches0.messages) / (batches1.batches - batches0.batches);
       }
       await stop(bare);
       bare = undefined;
@@ -293,7 +316,7 @@ async function benchEngine(engine: BenchEngine, a: Args) {
     rows.push(["", "messages/s", "p50", "p99", "non-2xx", "CPU/msg server", "CPU/msg database", "SQL/msg", "bytes to db/msg"]);
     rows.push([`Aduan webhook (${bench.version})`, fmtInt(rateA), fmtMs(sA.p50), fmtMs(sA.p99), fmtInt(appResult.failed), perMsg(appCpu, appResult.ok), perMsg(appDbCpu, appResult.ok), sqlPerMsg(appQuestions.q, appResult.ok), bytesPerMsg(appQuestions.bytes, appResult.ok)]);
     rows.push(["bare node:http, 1 tx of 4 inserts", fmtInt(rateB), fmtMs(sB.p50), fmtMs(sB.p99), fmtInt(bareResult.failed), perMsg(bareCpu, bareResult.ok), perMsg(bareDbCpu, bareResult.ok), sqlPerMsg(bareQuestions.q, bareResult.ok), bytesPerMsg(bareQuestions.bytes, bareResult.ok)]);
-    console.log(`\n${engine}: ${a.seconds} s each in ${a.rounds} alternating rounds at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all); server: ${appProcesses} API process${appProcesses === 1 ? "" : "es"}, RSS ${appRssMb.toFixed(0)} MB after the run`);
+    console.log(`\n${engine}: ${a.seconds} s each in ${a.rounds} alternating rounds at concurrency ${a.concurrency}, ${a.senders} distinct senders (${tickets[0]?.n} tickets opened in all); server: ${appProcesses} API process${appProcesses === 1 ? "" : "es"}, RSS ${appRssMb.toFixed(0)} MB after the run; ${Number.isFinite(perBatch) ? perBatch.toFixed(1) : "n/a"} messages per committed batch`);
     console.log(table(rows));
     console.log(`per round, Aduan/bare messages/s: ${perRound.join(", ")}`);
     const ratio = rateA / rateB;

@@ -11,6 +11,7 @@ import { Db } from "./lib/db.js";
 import { runMigrationsLocked } from "./lib/migration-lock.js";
 import { systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
+import { startSqliteCheckpointer } from "./lib/sqlite-checkpointer.js";
 import { createJobScheduler, followOutbox, followSlaDeadlines, startWorker } from "./worker.js";
 import { seedDemoChannels } from "./demo/seed-demo-channels.js";
 import { startSessions } from "./sessions/supervisor.js";
@@ -61,6 +62,9 @@ async function main() {
   // The provider sandbox: never on in production or on a database the demo did not seed, unless forced.
   const sandboxDecision = await decideSandbox(config, db);
   const stops: (() => Promise<void>)[] = [];
+  // SQLite: checkpoints of the write-ahead log on a thread of their own, not in the requests' commits.
+  const checkpointer = startSqliteCheckpointer(ds, logger);
+  if (checkpointer) stops.push(() => checkpointer.stop());
   let sandbox: DemoSandbox | undefined;
   if (sandboxDecision.on) {
     // A newcomer sees the citizen's acknowledgement within a second: the demo's worker polls the
