@@ -132,12 +132,14 @@ export interface ProviderRoute {
 }
 
 export function connectorContext<C>(deps: ContextDeps, account: ChannelAccount, config: C): ConnectorContext<C> {
-  const child = deps.logger.child({ channelAccountId: account.id, connector: account.connector });
+  // Made on the first line logged: a context is built for every webhook call, most log nothing.
+  let child: ReturnType<Logger["child"]> | undefined;
+  const logger = () => (child ??= deps.logger.child({ channelAccountId: account.id, connector: account.connector }));
   const log: ConnectorLog = {
-    debug: (o, m) => child.debug(o, m),
-    info: (o, m) => child.info(o, m),
-    warn: (o, m) => child.warn(o, m),
-    error: (o, m) => child.error(o, m),
+    debug: (o, m) => logger().debug(o, m),
+    info: (o, m) => logger().info(o, m),
+    warn: (o, m) => logger().warn(o, m),
+    error: (o, m) => logger().error(o, m),
   };
   return {
     config: deps.providerRoute ? deps.providerRoute.configFor(account.connector, account.id, config) : config,

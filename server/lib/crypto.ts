@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hash, randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, keylen: number, opts: object) => Promise<Buffer>;
@@ -40,7 +40,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 export const DUMMY_PASSWORD_HASH = `scrypt$${SCRYPT.N}$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
-export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+/** SHA-256 in hex (one-shot: no Hash object per call; strings as UTF-8, as createHash's update takes them). */
+export const sha256Hex = (data: string | Buffer) => hash("sha256", data, "hex");
 export const hmacHex = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest("hex");
 
 export function safeEqualStrings(a: string, b: string): boolean {
@@ -65,13 +66,28 @@ export function decryptSecret(key: Buffer, sealed: string): string {
   return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
 }
 
-/** Deterministic JSON (sorted keys) so a hash over it is stable. */
+/**
+ * Deterministic JSON (sorted keys) so a hash over it is stable. Every audit link is hashed over
+ * this text: its output must never change (crypto.test.ts holds it against the first version).
+ * Written as loops that append to one string: it runs several times per audit event.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    // A hole of a sparse array is written as nothing, as Array.prototype.join writes it.
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + (i in value ? canonicalJson(value[i]) : "");
+    return out + "]";
+  }
+  const keys = Object.keys(value).sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += (first ? "" : ",") + JSON.stringify(k) + ":" + canonicalJson(v);
+    first = false;
+  }
+  return out + "}";
 }
