@@ -15,6 +15,12 @@ import type { Logger } from "../lib/logger.js";
 
 /** How long a second batch beside one being written waits to fill (see IngestBatcher.kick). */
 const SECOND_BATCH_WAIT_MS = 2;
+/**
+ * One writer (SQLite): how long the next batch waits to fill once batches are busy (the last one
+ * held at least BUSY_BATCH messages), and that threshold (see IngestBatcher.start).
+ */
+export const SINGLE_WRITER_FILL_WAIT_MS = 2;
+export const BUSY_BATCH = 8;
 
 /** Who a message is from, as far as can be told before it is stored (one citizen, one key). */
 const senderKey = (input: IngestInput) => `${input.message.channelKind}:${senderAddress(input.message)}`;
@@ -46,6 +52,8 @@ export class IngestBatcher {
   onBatch: ((size: number) => void) | undefined;
   private readonly maxInFlight: number;
   private secondBatchTimer: NodeJS.Timeout | undefined;
+  /** Messages in the last batch taken (one writer: whether batches are busy). */
+  private lastBatchSize = 0;
 
   /**
    * `maxInFlight`: batches written at once. On MySQL/MariaDB two overlap, so one is built and sent
@@ -95,9 +103,18 @@ export class IngestBatcher {
       this.secondBatchTimer = undefined;
     }
     this.inFlight++;
-    // One turn of the event loop lets requests already read join this batch.
-    setImmediate(() => {
+    // One turn of the event loop lets requests already read join this batch. With one writer
+    // (SQLite) and busy batches, the batch waits SINGLE_WRITER_FILL_WAIT_MS instead, unless it is
+    // already half full: its writing blocks the thread, so the requests of the citizens just
+    // answered arrive while it is written and make the next batch, and batches settle at about
+    // half the deliveries in flight, each paying a batch's fixed cost (about 13 statements and a
+    // commit). Measured with 32 deliveries in flight: 16 messages per batch, 20 with the wait,
+    // and about 13% more messages/s (4 ms: 28 per batch, but fewer messages/s). A lone message on
+    // a quiet server never waits.
+    const wait = this.maxInFlight === 1 && this.lastBatchSize >= BUSY_BATCH && this.waiting.length < this.maxBatch / 2;
+    const run = () => {
       const batch = this.take();
+      this.lastBatchSize = batch.length;
       if (batch.length === 0) {
         // Everything waiting is from citizens whose batch is still being written.
         this.inFlight--;
@@ -111,7 +128,9 @@ export class IngestBatcher {
         this.kick();
         this.kick();
       });
-    });
+    };
+    if (wait) setTimeout(run, SINGLE_WRITER_FILL_WAIT_MS);
+    else setImmediate(run);
   }
 
   /**

@@ -5,8 +5,9 @@ import supertest from "supertest";
 import { testTargets } from "../support/databases.js";
 import { DEMO, startTestApp, type TestApp } from "../support/app.js";
 import { inboundSms, newSid, postTwilio, TWILIO } from "../support/channels.js";
-import { AuditEvent, Contact, InboundReceipt, Message, OutboxItem, SlaClock, Ticket } from "../../server/entities/index.js";
-import type { IngestBatcher } from "../../server/ingest/ingest-batcher.js";
+import { AuditEvent, ChannelAccount, Contact, InboundReceipt, Message, OutboxItem, SlaClock, Ticket } from "../../server/entities/index.js";
+import { BUSY_BATCH, type IngestBatcher } from "../../server/ingest/ingest-batcher.js";
+import type { InboundMessage } from "../../channels/connector.js";
 import { verifyAudit } from "../../server/queries/verify-audit.js";
 
 /**
@@ -101,6 +102,32 @@ for (const target of await testTargets({ cluster: true })) {
       assert.equal(replies.length, outboxBefore + 1, "the status answer, no second acknowledgement");
       assert.match(replies.at(-1)!.body, new RegExp(ticket.number));
       assert.equal(await m().getRepository(Ticket).countBy({ contactId: ticket.contactId! }), 1);
+    });
+
+    // One writer: once batches are busy the next one waits a moment to fill; a quiet server never waits.
+    if (target.name === "sqlite") it("on SQLite a message right behind a busy batch's next one joins it; on a quiet server it goes alone", async () => {
+      const entity = await m().getRepository(ChannelAccount).findOneByOrFail({ id: account.id });
+      const sms = (i: number): InboundMessage => {
+        const phone = `+6281299${String(i).padStart(6, "0")}`;
+        return { channelKind: "sms", externalId: newSid(), externalThreadId: phone, sender: { externalId: phone, phone }, sentAt: new Date(), text: `Pesan ${i}: saluran tersumbat`, attachments: [], raw: {} };
+      };
+      const ingest = (i: number) => batcher().ingest(entity, sms(i));
+      /** Two messages, the second one event-loop turn behind the first; how many batches wrote them. */
+      const pair = async (i: number) => {
+        const before = batcher().stats.batches;
+        const first = ingest(i);
+        const second = new Promise((resolve, reject) => setImmediate(() => ingest(i + 1).then(resolve, reject)));
+        await Promise.all([first, second]);
+        return batcher().stats.batches - before;
+      };
+      // A busy batch (BUSY_BATCH messages at once)…
+      const before = batcher().stats.batches;
+      await Promise.all(Array.from({ length: BUSY_BATCH }, (_, i) => ingest(100 + i)));
+      assert.equal(batcher().stats.batches - before, 1);
+      // …so the next batch waits for the message a turn behind: one batch for both.
+      assert.equal(await pair(200), 1);
+      // That batch held two: not busy, so the next one starts at once, alone.
+      assert.equal(await pair(300), 2);
     });
   });
 }
