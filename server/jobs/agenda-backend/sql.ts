@@ -52,9 +52,8 @@ export function forUpdate(dialect: Dialect): string {
   return dialect === "mysql" ? " FOR UPDATE" : "";
 }
 
-export function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
-}
+/** One definition of `?, ?, …` for the whole server (lib/select-entities.ts), re-exported for the backend's modules. */
+export { placeholders } from "../../lib/select-entities.js";
 
 // Times: UTC "YYYY-MM-DD HH:MM:SS.mmm" in both dialects. SQLite compares them as text, which
 // orders correctly because the format is fixed; MySQL converts the literal once to datetime(3).
