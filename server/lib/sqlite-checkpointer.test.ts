@@ -45,8 +45,10 @@ describe("SQLite checkpoint thread", () => {
         for (let i = 0; i < 50; i++) await m.query("INSERT INTO checkpoint_probe (body) VALUES (randomblob(4000))");
       });
     }
+    // The thread reports each checkpoint by message, after the file has grown: wait for both.
+    const grown = () => statSync(file).size - sizeBefore >= rows * 4000;
     const deadline = Date.now() + 10_000;
-    while (statSync(file).size - sizeBefore < rows * 4000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!(grown() && cp.stats.runs > 0 && cp.stats.lastCheckpointed > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(statSync(file).size - sizeBefore >= rows * 4000, `the database file grew by ${statSync(file).size - sizeBefore} bytes, expected at least ${rows * 4000}`);
     assert.ok(cp.stats.runs > 0 && cp.stats.lastCheckpointed > 0, `checkpoints run: ${JSON.stringify(cp.stats)}`);
     assert.equal(cp.stats.errors, 0);
