@@ -13,13 +13,12 @@ import type { Clock } from "../lib/clock.js";
 import type { Db } from "../lib/db.js";
 import type { Logger } from "../lib/logger.js";
 
-/** How long a second batch beside one being written waits to fill (see IngestBatcher.kick). */
-const SECOND_BATCH_WAIT_MS = 2;
 /**
- * One writer (SQLite): how long the next batch waits to fill once batches are busy (the last one
- * held at least BUSY_BATCH messages), and that threshold (see IngestBatcher.start).
+ * How long a batch that is not yet half full waits to fill: a second batch beside one being
+ * written (IngestBatcher.kick), and with one writer the next batch once batches are busy, the last
+ * one having held at least BUSY_BATCH messages (IngestBatcher.start).
  */
-export const SINGLE_WRITER_FILL_WAIT_MS = 2;
+const FILL_WAIT_MS = 2;
 export const BUSY_BATCH = 8;
 
 /** Who a message is from, as far as can be told before it is stored (one citizen, one key). */
@@ -80,20 +79,25 @@ export class IngestBatcher {
   /**
    * Starts a batch when a slot is free. The first batch starts at once (a lone message waits for
    * nothing). A second one beside it starts at once only when it would be at least half full;
-   * otherwise it waits up to SECOND_BATCH_WAIT_MS for more messages (or for the first to commit):
+   * otherwise it waits up to FILL_WAIT_MS for more messages (or for the first to commit):
    * a batch costs about 13 statements whatever its size, and small second batches made most of
    * the ingest benchmark's statements (1.38 per message; 0.9 with the wait, and more messages/s).
    */
   private kick(): void {
     if (this.inFlight >= this.maxInFlight || this.waiting.length === 0) return;
-    if (this.inFlight > 0 && this.waiting.length < this.maxBatch / 2) {
+    if (this.inFlight > 0 && !this.halfFull()) {
       this.secondBatchTimer ??= setTimeout(() => {
         this.secondBatchTimer = undefined;
         this.start();
-      }, SECOND_BATCH_WAIT_MS);
+      }, FILL_WAIT_MS);
       return;
     }
     this.start();
+  }
+
+  /** Enough messages wait to make a batch at least half full: it starts without waiting to fill. */
+  private halfFull(): boolean {
+    return this.waiting.length >= this.maxBatch / 2;
   }
 
   private start(): void {
@@ -104,14 +108,14 @@ export class IngestBatcher {
     }
     this.inFlight++;
     // One turn of the event loop lets requests already read join this batch. With one writer
-    // (SQLite) and busy batches, the batch waits SINGLE_WRITER_FILL_WAIT_MS instead, unless it is
+    // (SQLite) and busy batches, the batch waits FILL_WAIT_MS instead, unless it is
     // already half full: its writing blocks the thread, so the requests of the citizens just
     // answered arrive while it is written and make the next batch, and batches settle at about
     // half the deliveries in flight, each paying a batch's fixed cost (about 13 statements and a
     // commit). Measured with 32 deliveries in flight: 16 messages per batch, 20 with the wait,
     // and about 13% more messages/s (4 ms: 28 per batch, but fewer messages/s). A lone message on
     // a quiet server never waits.
-    const wait = this.maxInFlight === 1 && this.lastBatchSize >= BUSY_BATCH && this.waiting.length < this.maxBatch / 2;
+    const wait = this.maxInFlight === 1 && this.lastBatchSize >= BUSY_BATCH && !this.halfFull();
     const run = () => {
       const batch = this.take();
       this.lastBatchSize = batch.length;
@@ -129,7 +133,7 @@ export class IngestBatcher {
         this.kick();
       });
     };
-    if (wait) setTimeout(run, SINGLE_WRITER_FILL_WAIT_MS);
+    if (wait) setTimeout(run, FILL_WAIT_MS);
     else setImmediate(run);
   }
 
