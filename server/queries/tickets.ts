@@ -50,16 +50,16 @@ const COLUMN: Record<TicketSortField, string> = {
   subject: "t.subject",
 };
 
-/** The tickets a viewer may see at all: everything for the command center, forwarded ones for an OPD. */
 /**
  * "Forwarded to this OPD and not withdrawn", for the ticket whose id is `ticketId` (a column, as
- * "t.id"; `agency`: the placeholder of the OPD's id). The forwards are found by the ticket, never by the OPD: with the agency's index
- * SQLite read every forward of the OPD for each ticket (268 s for one page of an OPD's closed
- * tickets at 1M tickets; 1.5 ms by the ticket).
+ * "t.id"; `agency`: the placeholder of the OPD's id). The forwards are found by the ticket, never
+ * by the OPD: with the agency's index SQLite read every forward of the OPD for each ticket (268 s
+ * for one page of an OPD's closed tickets at 1M tickets; 1.5 ms by the ticket).
  */
 export const forwardedToAgencySql = (ticketId: string, agency: string, forwardAlias = "sf") =>
   `EXISTS (SELECT 1 FROM forwards ${forwardAlias} WHERE ${forwardAlias}.ticket_id = ${ticketId} AND ${unindexed(`${forwardAlias}.agency_id`)} = ${agency} AND ${forwardAlias}.status <> 'withdrawn')`;
 
+/** The tickets a viewer may see at all: everything for the command center, forwarded ones for an OPD. */
 export function scopeTickets(qb: SelectQueryBuilder<Ticket>, viewer: Viewer): SelectQueryBuilder<Ticket> {
   if (seesAllTickets(viewer)) return qb;
   if (isOpdViewer(viewer) && viewer.agencyId != null) {
@@ -89,7 +89,8 @@ export async function listTickets(m: EntityManager, viewer: Viewer, p: ListParam
     qb.innerJoin(Forward, "f", "f.ticket_id = t.id AND f.agency_id = :agencyId AND f.is_open = :open", { agencyId, open: true });
   } else {
     scopeTickets(qb, viewer);
-    // An OPD's own scope already is "forwarded to this OPD": the filter would check it twice per ticket.
+    // An OPD's own scope already is "forwarded to this OPD" (its agencyId is always its own, see
+    // above): the filter would check it twice per ticket.
     if (agencyId != null && !isOpdViewer(viewer)) {
       qb.andWhere(forwardedToAgencySql("t.id", ":agencyId", "af"), { agencyId });
     }
