@@ -5,6 +5,8 @@
  * database (bench/support/seed-bulk.ts; MariaDB by default), serves the real app with the built
  * console, logs an operator in with headless Chromium and measures, round by round:
  *   (c) baseline: navigation to the login page (the shell and its JavaScript, no data)
+ *   (f) the browser's own floor: a new tab, navigation and paint of /lacak, a 2 kB server-rendered
+ *       page of the same server without script (what no console change can go below)
  *   (a) navigation to #/tickets until the first queue page's rows are visible
  *   (b) navigation to #/tickets/<id>/show until the ticket's heading and conversation are visible
  * Every navigation is a full page load in a fresh tab (HTTP cache warm, as on a working shift; the
@@ -13,8 +15,9 @@
  * the queue, gzipped (budget 230 kB for the former, enforced by scripts/build-console.mjs).
  *
  * Two browsers are measured, one after the other: a profile on disk, as an operator's own browser
- * (the target applies here), and an off-the-record context, which has no V8 code cache, so every
- * load compiles the console's JavaScript again (shown for comparison; `--profile=disk|memory|both`).
+ * (the target applies here), and an off-the-record context, which keeps no cache on disk (shown for
+ * comparison; `--profile=disk|memory|both`). Chromium 156 reads a V8 code cache for classic scripts
+ * only: the console's modules are compiled again on every load in both (docs/console.md).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -38,6 +41,8 @@ import { ensureChromium } from "../scripts/ensure-chromium.mjs";
 const BUDGET_KB = INITIAL_JS_BUDGET_KB as number;
 
 const TARGET_MS = 1500;
+/** Issue 18's bars: queue and ticket page visible at p95 ≤ 400 ms with a profile on disk, ≤ 500 ms in a fresh (off-the-record) one. */
+const LATER_TARGET_MS: Record<Profile, number> = { disk: 400, memory: 500 };
 
 
 export default async function consoleBench(argv: string[]): Promise<void> {
@@ -95,8 +100,9 @@ export default async function consoleBench(argv: string[]): Promise<void> {
     console.log(`\n== ${bdb.version} · ${fmtInt(tickets)} tickets · headless Chromium ==`);
     for (const profile of a.profiles) {
       const measured = await measure(profile, base, operator.email, pick, a.rounds);
-      console.log(`\n${profile === "disk" ? "Profile on disk, as an operator's browser (V8 code cache kept between loads): the target applies" : "Off-the-record context (no V8 code cache: every load compiles the JavaScript again), for comparison"}`);
-      console.log(table(measured));
+      console.log(`\n${profile === "disk" ? "Profile on disk, as an operator's browser (caches kept on disk): the target applies" : "Off-the-record context (no cache on disk), for comparison"}`);
+      console.log(table(measured.rows));
+      console.log(measured.bar);
     }
     console.log(`initial JS   ${fmtBytes(size.gzip)} gzipped (${size.files} files, ${fmtBytes(size.raw)} raw): ${size.gzip <= BUDGET_KB * 1024 ? "within" : "OVER"} the ${BUDGET_KB} kB budget`);
     if (size.queue) console.log(`queue JS     ${fmtBytes(size.queue.gzip)} gzipped (${size.queue.files} files): the entry, the signed-in frame and the queue`);
@@ -110,7 +116,7 @@ export default async function consoleBench(argv: string[]): Promise<void> {
 type Profile = "disk" | "memory";
 
 /** Logs the operator in and measures the three navigations `rounds` times in one browser of the given kind. */
-async function measure(profile: Profile, base: string, email: string, pick: (i: number) => number, rounds: number): Promise<string[][]> {
+async function measure(profile: Profile, base: string, email: string, pick: (i: number) => number, rounds: number): Promise<{ rows: string[][]; bar: string }> {
   const dir = profile === "disk" ? mkdtempSync(join(tmpdir(), "aduan-bench-profile-")) : null;
   const browser = dir ? null : await launchBrowser();
   const ctx = dir ? await launchPersistentContext(dir, { viewport: { width: 1440, height: 900 } }) : await browser!.context({ viewport: { width: 1440, height: 900 } });
@@ -130,6 +136,17 @@ async function measure(profile: Profile, base: string, email: string, pick: (i: 
       await page.goto(`${base}/console/#/login`);
       // Logged in: the login route sends the user on; wait for the app to have booted.
       await page.locator("#react-admin-title, button[type=submit]").first().waitFor({ timeout: 30_000 });
+      const ms = Date.now() - t0;
+      await page.close();
+      return ms;
+    };
+    // What the browser itself costs: a new tab, a navigation and a paint of a small server-rendered
+    // page of the same server (/lacak: about 2 kB of HTML and the public stylesheet, no script).
+    const floor = async () => {
+      const page = await ctx.newPage();
+      const t0 = Date.now();
+      await page.goto(`${base}/lacak`);
+      await page.locator("h1").first().waitFor({ timeout: 30_000 });
       const ms = Date.now() - t0;
       await page.close();
       return ms;
@@ -154,21 +171,25 @@ async function measure(profile: Profile, base: string, email: string, pick: (i: 
       return ms;
     };
 
-    const cold = { shell: await shell(), queue: await queue(), ticket: await ticket(pick(0)) };
-    const samples = { shell: [] as number[], queue: [] as number[], ticket: [] as number[] };
+    const cold = { floor: await floor(), shell: await shell(), queue: await queue(), ticket: await ticket(pick(0)) };
+    const samples = { floor: [] as number[], shell: [] as number[], queue: [] as number[], ticket: [] as number[] };
     for (let i = 1; i <= rounds; i++) {
       // Alternate the order, so that neither measurement always follows the other.
-      const order = i % 2 ? (["shell", "queue", "ticket"] as const) : (["ticket", "queue", "shell"] as const);
-      for (const k of order) samples[k].push(k === "shell" ? await shell() : k === "queue" ? await queue() : await ticket(pick(i)));
+      const order = i % 2 ? (["floor", "shell", "queue", "ticket"] as const) : (["ticket", "queue", "shell", "floor"] as const);
+      for (const k of order) samples[k].push(k === "floor" ? await floor() : k === "shell" ? await shell() : k === "queue" ? await queue() : await ticket(pick(i)));
       process.stdout.write(`\rround ${i}/${rounds}`);
     }
     process.stdout.write("\n");
-    const s = { shell: summarize(samples.shell), queue: summarize(samples.queue), ticket: summarize(samples.ticket) };
+    const s = { floor: summarize(samples.floor), shell: summarize(samples.shell), queue: summarize(samples.queue), ticket: summarize(samples.ticket) };
     const rows = [["", "first (cold cache)", "p50", "p95", "max", "p95 / baseline", `p95 <= ${TARGET_MS} ms`]];
+    rows.push(["browser floor: /lacak (2 kB HTML, no script)", fmtMs(cold.floor), fmtMs(s.floor.p50), fmtMs(s.floor.p95), fmtMs(s.floor.max), fmtRatio(s.floor.p95 / s.shell.p95), ""]);
     rows.push(["baseline: login page (shell + JS)", fmtMs(cold.shell), fmtMs(s.shell.p50), fmtMs(s.shell.p95), fmtMs(s.shell.max), "1.0×", ""]);
     rows.push(["queue: first page visible", fmtMs(cold.queue), fmtMs(s.queue.p50), fmtMs(s.queue.p95), fmtMs(s.queue.max), fmtRatio(s.queue.p95 / s.shell.p95), s.queue.p95 <= TARGET_MS ? "met" : "MISSED"]);
     rows.push(["ticket page visible", fmtMs(cold.ticket), fmtMs(s.ticket.p50), fmtMs(s.ticket.p95), fmtMs(s.ticket.max), fmtRatio(s.ticket.p95 / s.shell.p95), s.ticket.p95 <= TARGET_MS ? "met" : "MISSED"]);
-    return rows;
+    const want = LATER_TARGET_MS[profile];
+    const met = s.queue.p95 <= want && s.ticket.p95 <= want;
+    const bar = `issue 18's bar (${profile === "disk" ? "profile on disk" : "off the record"}): queue p95 ${fmtMs(s.queue.p95)}, ticket page p95 ${fmtMs(s.ticket.p95)} (≤ ${want} ms): ${met ? "met" : "not met"}; browser floor p50 ${fmtMs(s.floor.p50)}`;
+    return { rows, bar };
   } finally {
     await ctx.close();
     await browser?.close();
