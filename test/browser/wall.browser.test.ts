@@ -123,10 +123,15 @@ describe("the command center's wall (layar)", { skip: browserSkip }, () => {
   it("rotating mode, in English, shows one panel at a time", async () => {
     await page.goto(`${c.url}/console/#/pusat-kendali?mode=rotate&interval=5&panels=agencies,charts&lang=en`);
     await page.locator('[data-testid="wall"][data-mode="rotate"]').waitFor();
-    // Exactly the English title: the Indonesian heading also carries it in a second line, and
-    // react-admin remounts the whole app when the language changes (a loading page for a moment).
-    await page.getByRole("heading", { name: "SLA status per agency", exact: true }).waitFor();
-    assert.equal(await page.locator("section[data-testid^='wall-panel-']").count(), 1);
+    // Exactly the English title: the Indonesian heading also carries it in a second line. And
+    // react-admin remounts the whole app when the language changes, a moment after the title has
+    // turned English (a loading page in between): so wait for the settled screen, one panel with
+    // that title, rather than counting panels the moment the title shows.
+    const heading = page.getByRole("heading", { name: "SLA status per agency", exact: true });
+    const panels = page.locator("section[data-testid^='wall-panel-']");
+    await heading.waitFor();
+    await waitFor("one English panel in rotate mode", 5000, async () => (await panels.count()) === 1 && (await heading.count()) === 1);
+    assert.equal(await panels.count(), 1);
     await screenshot(page, "wall-1920x1080-rotate-en");
     await page.getByTestId("wall-panel-charts").waitFor({ timeout: 8000 });
     await page.getByTestId("wall-chart-days").waitFor();
