@@ -24,6 +24,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:http";
+import type { Locator, Page } from "playwright-core";
 import { ensureSlaDefaults } from "../server/commands/ensure-sla-defaults.js";
 import { systemClock } from "../server/lib/clock.js";
 import { listenBenchApp } from "./support/bench-app.js";
@@ -130,53 +131,32 @@ async function measure(profile: Profile, base: string, email: string, pick: (i: 
     await login.close();
 
 
-    const shell = async () => {
+    /** Milliseconds from a new tab's navigation to `path` until every locator of `ready` is visible. */
+    const timedLoad = async (path: string, ready: (page: Page) => Locator[]) => {
       const page = await ctx.newPage();
       const t0 = Date.now();
-      await page.goto(`${base}/console/#/login`);
+      await page.goto(`${base}${path}`);
+      for (const l of ready(page)) await l.waitFor({ timeout: 30_000 });
+      const ms = Date.now() - t0;
+      await page.close();
+      return ms;
+    };
+    const loads = {
+      // What the browser itself costs: a new tab, a navigation and a paint of a small server-rendered
+      // page of the same server (/lacak: about 2 kB of HTML and the public stylesheet, no script).
+      floor: () => timedLoad("/lacak", (p) => [p.locator("h1").first()]),
       // Logged in: the login route sends the user on; wait for the app to have booted.
-      await page.locator("#react-admin-title, button[type=submit]").first().waitFor({ timeout: 30_000 });
-      const ms = Date.now() - t0;
-      await page.close();
-      return ms;
-    };
-    // What the browser itself costs: a new tab, a navigation and a paint of a small server-rendered
-    // page of the same server (/lacak: about 2 kB of HTML and the public stylesheet, no script).
-    const floor = async () => {
-      const page = await ctx.newPage();
-      const t0 = Date.now();
-      await page.goto(`${base}/lacak`);
-      await page.locator("h1").first().waitFor({ timeout: 30_000 });
-      const ms = Date.now() - t0;
-      await page.close();
-      return ms;
-    };
-    const queue = async () => {
-      const page = await ctx.newPage();
-      const t0 = Date.now();
-      await page.goto(`${base}/console/#/tickets`);
-      await page.locator("tbody tr td.column-number").first().waitFor({ timeout: 30_000 });
-      const ms = Date.now() - t0;
-      await page.close();
-      return ms;
-    };
-    const ticket = async (id: number) => {
-      const page = await ctx.newPage();
-      const t0 = Date.now();
-      await page.goto(`${base}/console/#/tickets/${id}/show`);
-      await page.locator("#ticket-heading").waitFor({ timeout: 30_000 });
-      await page.locator('[data-testid="conversation"] li').first().waitFor({ timeout: 30_000 });
-      const ms = Date.now() - t0;
-      await page.close();
-      return ms;
+      shell: () => timedLoad("/console/#/login", (p) => [p.locator("#react-admin-title, button[type=submit]").first()]),
+      queue: () => timedLoad("/console/#/tickets", (p) => [p.locator("tbody tr td.column-number").first()]),
+      ticket: (i: number) => timedLoad(`/console/#/tickets/${pick(i)}/show`, (p) => [p.locator("#ticket-heading"), p.locator('[data-testid="conversation"] li').first()]),
     };
 
-    const cold = { floor: await floor(), shell: await shell(), queue: await queue(), ticket: await ticket(pick(0)) };
+    const cold = { floor: await loads.floor(), shell: await loads.shell(), queue: await loads.queue(), ticket: await loads.ticket(0) };
     const samples = { floor: [] as number[], shell: [] as number[], queue: [] as number[], ticket: [] as number[] };
     for (let i = 1; i <= rounds; i++) {
       // Alternate the order, so that neither measurement always follows the other.
       const order = i % 2 ? (["floor", "shell", "queue", "ticket"] as const) : (["ticket", "queue", "shell", "floor"] as const);
-      for (const k of order) samples[k].push(k === "floor" ? await floor() : k === "shell" ? await shell() : k === "queue" ? await queue() : await ticket(pick(i)));
+      for (const k of order) samples[k].push(await loads[k](i));
       process.stdout.write(`\rround ${i}/${rounds}`);
     }
     process.stdout.write("\n");
