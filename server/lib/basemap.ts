@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { contentEtag } from "./content-etag.js";
 import { createRequire } from "node:module";
 
 /**
@@ -93,6 +93,6 @@ export function provinceBasemap(): { body: string; etag: string } {
     if (kept.length) features.push({ type: "Feature", properties: { name: f.properties.name }, geometry: { type: "MultiPolygon", coordinates: kept } });
   }
   const body = JSON.stringify({ type: "FeatureCollection", source: BASEMAP_SOURCE, features });
-  cached = { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 16)}"` };
+  cached = { body, etag: contentEtag(body) };
   return cached;
 }

@@ -5,7 +5,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { get } from "node:http";
+import { request, type IncomingHttpHeaders } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import type { MicroCacheStats } from "../../server/http/public/micro-cache.js";
 
@@ -86,33 +87,96 @@ describe("public micro-cache bounds", () => {
     assert.equal((await stats()).bypassed, bypassed + 1, "an unknown parameter is not cached");
   });
 
+  /** One GET (or HEAD) through node:http with exactly these headers: no decompression, no added Cache-Control. */
+  const raw = (url: string, headers: Record<string, string>, method = "GET") =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      request(base + url, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+        .on("error", reject)
+        .end();
+    });
+  const BROWSER = { "accept-encoding": "gzip, deflate, br, zstd" };
+
   it("a cached answer is the first one byte for byte, with its ETag; a matching If-None-Match gets 304", async () => {
     for (const url of ["/laporan?q=banjir", "/laporan/feed.atom", "/kinerja", "/laporan/ADU-2026-999999"]) {
-      const first = await fetch(base + url);
-      const body = Buffer.from(await first.arrayBuffer());
+      const first = await raw(url, {});
       const hits = (await stats()).hits;
-      const again = await fetch(base + url);
-      const cached = Buffer.from(await again.arrayBuffer());
+      const again = await raw(url, {});
       assert.equal((await stats()).hits, hits + 1, `${url}: served from the cache`);
       assert.equal(again.status, first.status, url);
-      assert.ok(cached.equals(body), `${url}: the same bytes`);
-      assert.equal(again.headers.get("content-type"), first.headers.get("content-type"), url);
-      assert.equal(again.headers.get("content-length"), String(body.length), url);
-      const etag = first.headers.get("etag");
+      assert.ok(again.body.equals(first.body), `${url}: the same bytes`);
+      assert.equal(again.headers["content-type"], first.headers["content-type"], url);
+      assert.equal(again.headers["content-length"], String(first.body.length), url);
+      assert.equal(again.headers["content-encoding"], undefined, `${url}: not compressed for a client that did not ask`);
+      const etag = first.headers.etag;
       assert.ok(etag, `${url}: an ETag`);
-      assert.equal(again.headers.get("etag"), etag, `${url}: the same ETag from the cache`);
+      assert.equal(again.headers.etag, etag, `${url}: the same ETag from the cache`);
       if (first.status === 200) {
-        // node:http, not fetch: fetch adds "Cache-Control: no-cache" to a conditional request (as
-        // the Fetch standard says), and a server must then answer in full.
-        const conditional = await new Promise<{ status: number; bytes: number }>((resolve, reject) => {
-          get(base + url, { headers: { "if-none-match": etag } }, (res) => {
-            let bytes = 0;
-            res.on("data", (c: Buffer) => (bytes += c.length));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
-          }).on("error", reject);
-        });
-        assert.deepEqual(conditional, { status: 304, bytes: 0 }, `${url}: not modified`);
+        const conditional = await raw(url, { "if-none-match": etag });
+        assert.deepEqual([conditional.status, conditional.body.length], [304, 0], `${url}: not modified`);
       }
+    }
+  });
+
+  it("a cached answer goes out gzipped to a browser, compressed once; the uncompressed copy still revalidates", async () => {
+    for (const url of ["/laporan?q=jalan", "/laporan/feed.rss", "/open311/v2/services.xml"]) {
+      const first = await raw(url, BROWSER);
+      assert.equal(first.status, 200, url);
+      assert.equal(first.headers["content-encoding"], undefined, `${url}: the first answer (rendered, not yet reused) is sent as it is`);
+      assert.ok(first.body.length >= 1024, `${url}: large enough to compress (${first.body.length} bytes)`);
+      const again = await raw(url, BROWSER);
+      assert.equal(again.headers["content-encoding"], "gzip", `${url}: gzipped from the cache`);
+      assert.match(String(again.headers.vary), /Accept-Encoding/, url);
+      assert.equal(again.headers["content-length"], String(again.body.length), url);
+      assert.ok(again.body.length < first.body.length / 2, `${url}: ${again.body.length} of ${first.body.length} bytes on the wire`);
+      assert.ok(gunzipSync(again.body).equals(first.body), `${url}: the same page once unpacked`);
+      assert.equal(again.headers["content-type"], first.headers["content-type"], url);
+      const gzEtag = again.headers.etag;
+      assert.ok(gzEtag && gzEtag !== first.headers.etag, `${url}: the gzip variant has its own ETag (${gzEtag})`);
+      // Compressed once: the next browser gets the very same bytes, as does any client that takes gzip.
+      for (const ae of [BROWSER["accept-encoding"], "*", "GZIP", "deflate, gzip;q=0.8", "gzip;q=1, identity;q=0.5"]) {
+        const res = await raw(url, { "accept-encoding": ae });
+        assert.equal(res.headers["content-encoding"], "gzip", `${url} with Accept-Encoding ${ae}`);
+        assert.ok(res.body.equals(again.body), `${url} with Accept-Encoding ${ae}: the stored gzip bytes`);
+      }
+      // Who does not accept gzip gets the page as it is, from the same entry.
+      for (const ae of ["identity", "gzip;q=0, identity", "br", "br, zstd", "gzip;q=0.5, identity"]) {
+        const plain = await raw(url, { "accept-encoding": ae });
+        assert.equal(plain.headers["content-encoding"], undefined, `${url} with Accept-Encoding ${ae}`);
+        assert.ok(plain.body.equals(first.body), `${url} with Accept-Encoding ${ae}: the page`);
+        assert.equal(plain.headers.etag, first.headers.etag, `${url} with Accept-Encoding ${ae}: its ETag`);
+      }
+      // Either copy revalidates: the browser holding the uncompressed one is not sent the page again.
+      assert.equal((await raw(url, { ...BROWSER, "if-none-match": String(first.headers.etag) })).status, 304, `${url}: uncompressed copy still fresh`);
+      assert.equal((await raw(url, { ...BROWSER, "if-none-match": String(gzEtag) })).status, 304, `${url}: gzip copy still fresh`);
+      const head = await raw(url, BROWSER, "HEAD");
+      assert.deepEqual([head.status, head.headers["content-encoding"], head.body.length], [200, "gzip", 0], `${url}: HEAD`);
+    }
+  });
+
+  it("stored files (stylesheet, map script and basemap) go out gzipped to a browser and as they are to others, each with its own ETag", async () => {
+    for (const url of ["/publik/aduan.css", "/publik/peta/leaflet.js", "/publik/peta/leaflet.css", "/publik/peta/provinsi.json"]) {
+      const plain = await raw(url, {});
+      const gz = await raw(url, BROWSER);
+      assert.equal(plain.status, 200, url);
+      assert.equal(plain.headers["content-encoding"], undefined, url);
+      assert.equal(gz.headers["content-encoding"], "gzip", url);
+      assert.match(String(gz.headers.vary), /Accept-Encoding/, url);
+      assert.equal(gz.headers["content-type"], plain.headers["content-type"], url);
+      assert.ok(gunzipSync(gz.body).equals(plain.body), `${url}: the same file once unpacked`);
+      assert.ok(gz.body.length < plain.body.length / 2, `${url}: ${gz.body.length} of ${plain.body.length} bytes`);
+      assert.notEqual(gz.headers.etag, plain.headers.etag, url);
+      assert.equal((await raw(url, { ...BROWSER, "if-none-match": String(gz.headers.etag) })).status, 304, url);
+      assert.equal((await raw(url, { ...BROWSER, "if-none-match": String(plain.headers.etag) })).status, 304, url);
+      assert.equal((await raw(url, { "if-none-match": String(plain.headers.etag) })).status, 304, url);
+    }
+    // Images are sent as they are: compressing a PNG or an icon gains nothing.
+    for (const url of ["/favicon.ico", "/publik/peta/images/marker-icon.png"]) {
+      const res = await raw(url, BROWSER);
+      assert.deepEqual([res.status, res.headers["content-encoding"]], [200, undefined], url);
     }
   });
 });

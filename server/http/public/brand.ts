@@ -1,11 +1,11 @@
 // The look of the public pages: whose service this is (the province's name), its logo and its
 // colour. Set once per deployment through PUBLIC_* environment variables (docs/configuration.md);
 // the demo has its own fictional province so a newcomer sees what a configured service looks like.
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { deflateSync } from "node:zlib";
 import type { Config } from "../../config/env.js";
+import { storedAsset, type StoredAsset } from "./stored-asset.js";
 
 export interface Brand {
   /** The government the service belongs to, per language; null when not configured. */
@@ -15,8 +15,8 @@ export interface Brand {
   color: string;
   dark: string;
   tint: string;
-  logo: { type: string; body: Buffer; etag: string };
-  favicon: { body: Buffer; etag: string };
+  logo: StoredAsset;
+  favicon: StoredAsset;
   demo: boolean;
 }
 
@@ -32,8 +32,6 @@ const defaultLogo = (color: string) =>
 /** The demo province's emblem: a shield with a mountain (Parahyangan, "the abode of the gods"). */
 const demoLogo = (color: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48"><path d="M24 2 44 8v16c0 12-9 19-20 22C13 43 4 36 4 24V8z" fill="#f2b705"/><path d="M24 6 40 11v13c0 10-7 16-16 18.6C15 40 8 34 8 24V11z" fill="#fff"/><path d="M10 31 19 18l5 6 4-5 10 12c-3 5-8 8-14 10-6-2-11-5-14-10z" fill="${color}"/><circle cx="31" cy="14" r="3" fill="#f2b705"/></svg>`;
-
-const etagOf = (body: Buffer | string) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 16)}"`;
 
 /** Mixes a #rrggbb colour with black (amount < 0) or white (amount > 0). */
 function mix(hex: string, amount: number): string {
@@ -134,8 +132,8 @@ export function brandOf(config: Config): Brand {
     color,
     dark: mix(color, -0.3),
     tint: mix(color, 0.9),
-    logo: { ...logo, etag: etagOf(logo.body) },
-    favicon: { body: favicon, etag: etagOf(favicon) },
+    logo: storedAsset(logo.type, logo.body),
+    favicon: storedAsset("image/x-icon", favicon),
     demo,
   };
   brands.set(config, brand);

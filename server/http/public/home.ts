@@ -4,6 +4,7 @@
 import express, { type Router } from "express";
 import { DEMO_PASSWORD, DEMO_USERS } from "../../demo/demo-data.js";
 import type { AppDeps } from "../types.js";
+import { sendStored } from "./stored-asset.js";
 import { brandOf, cachePublic, esc, label, langOf, page, publicSecurityHeaders, selfOf, sendHtml, type Lang } from "./layout.js";
 
 /** Every label of the front door, [Bahasa Indonesia, English]. */
@@ -96,14 +97,7 @@ export function homeRoutes(deps: AppDeps): Router {
     sendHtml(res, 200, homePage(deps, lang, selfOf(req)));
   });
   router.get("/favicon.ico", publicSecurityHeaders, (req, res) => {
-    const { favicon } = brandOf(deps.config);
-    res.setHeader("Cache-Control", "public, max-age=86400");
-    res.setHeader("ETag", favicon.etag);
-    if (req.headers["if-none-match"] === favicon.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type("image/x-icon").send(favicon.body);
+    sendStored(req, res, brandOf(deps.config).favicon, 86400);
   });
   return router;
 }

@@ -2,10 +2,10 @@
 // English by ?lang=en, remembered in a cookie), escaping, one small stylesheet served by us (no
 // third-party scripts or fonts, and a CSP that forbids them), caching and security headers.
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { createHash } from "node:crypto";
 import { readCookie } from "../middleware/authenticate.js";
 import type { AppDeps } from "../types.js";
 import { brandOf, type Brand } from "./brand.js";
+import { sendStored, storedAsset, type StoredAsset } from "./stored-asset.js";
 
 export { brandOf, type Brand };
 
@@ -108,13 +108,12 @@ table.cards caption{display:block}table.cards tr{border:1px solid var(--line);bo
 table.cards td{display:flex;justify-content:space-between;gap:1rem;text-align:right}table.cards td::before{content:attr(data-label);font-weight:600;text-align:left;color:var(--mut)}}
 @media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--alt:#1e2630;--line:#3a3f45;--mut:#bbb;--a:#8ab4f8;--t:#1f2b28}.ok{background:#16301d}.note{background:#3a3000}.err{color:#ff8a80}.skip:focus{background:#121212;color:#eee}}`;
 }
-const cssCache = new Map<string, { css: string; etag: string }>();
-/** The stylesheet of a brand and its ETag (one per colour). */
-export function stylesheet(brand: Brand): { css: string; etag: string } {
+const cssCache = new Map<string, StoredAsset>();
+/** The stylesheet of a brand, with its ETag and gzip variant (one per colour). */
+export function stylesheet(brand: Brand): StoredAsset {
   let hit = cssCache.get(brand.color);
   if (!hit) {
-    const css = publicCss(brand);
-    hit = { css, etag: `"${createHash("sha256").update(css).digest("base64url").slice(0, 16)}"` };
+    hit = storedAsset("css", publicCss(brand));
     cssCache.set(brand.color, hit);
   }
   return hit;
@@ -219,23 +218,8 @@ export const LOGO_PATH = "/publik/logo";
 export function assetRoutes(deps: Pick<AppDeps, "config">): Router {
   brandOf(deps.config); // a missing or oversized PUBLIC_LOGO_FILE stops the start, not the first page
   const router = express.Router();
-  const serve = (req: Request, res: Response, type: string, etag: string, body: string | Buffer) => {
-    res.setHeader("Cache-Control", "public, max-age=86400");
-    res.setHeader("ETag", etag);
-    if (req.headers["if-none-match"] === etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type(type).send(body);
-  };
-  router.get("/aduan.css", (req, res) => {
-    const { css, etag } = stylesheet(brandOf(deps.config));
-    serve(req, res, "css", etag, css);
-  });
-  router.get("/logo", (req, res) => {
-    const { logo } = brandOf(deps.config);
-    serve(req, res, logo.type, logo.etag, logo.body);
-  });
+  router.get("/aduan.css", (req, res) => sendStored(req, res, stylesheet(brandOf(deps.config)), 86400));
+  router.get("/logo", (req, res) => sendStored(req, res, brandOf(deps.config).logo, 86400));
   return router;
 }
 

@@ -3,7 +3,6 @@
 // (from the leaflet package) and /lapor's small map-pick script. Nothing here is fetched from
 // anywhere at run time.
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -11,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { provinceBasemap } from "../../lib/basemap.js";
 import type { AppDeps } from "../types.js";
 import { PUBLIC_CSP } from "./layout.js";
+import { sendStored, storedAsset, type StoredAsset } from "./stored-asset.js";
 
 export const MAP_ASSETS = "/publik/peta";
 
@@ -18,21 +18,13 @@ const require = createRequire(import.meta.url);
 const LEAFLET_DIST = dirname(require.resolve("leaflet/dist/leaflet.js"));
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-interface Asset {
-  type: string;
-  body: Buffer | string;
-  etag: string;
-}
-const etagOf = (body: Buffer | string) => `"${createHash("sha256").update(body).digest("base64url").slice(0, 16)}"`;
-const files = new Map<string, Asset>();
-function fileAsset(path: string, type: string): Asset {
+const files = new Map<string, StoredAsset>();
+function fileAsset(path: string, type: string): StoredAsset {
   let a = files.get(path);
-  if (!a) {
-    const body = readFileSync(path);
-    files.set(path, (a = { type, body, etag: etagOf(body) }));
-  }
+  if (!a) files.set(path, (a = storedAsset(type, readFileSync(path))));
   return a;
 }
+let basemap: StoredAsset | undefined;
 
 /**
  * The public pages' CSP with script for a page that offers the map (/lapor): our own scripts, our
@@ -51,22 +43,17 @@ export function mapPageHeaders(deps: Pick<AppDeps, "config">) {
 
 export function mapAssetRoutes(deps: Pick<AppDeps, "config">): Router {
   const router = express.Router();
-  const serve = (req: Request, res: Response, a: Asset, maxAge = 86400) => {
-    res.setHeader("Cache-Control", `public, max-age=${maxAge}`);
-    res.setHeader("ETag", a.etag);
-    if (req.headers["if-none-match"] === a.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type(a.type).send(a.body);
-  };
+  const serve = (req: Request, res: Response, a: StoredAsset, maxAge = 86400) => sendStored(req, res, a, maxAge);
   router.get("/provinsi.json", (req, res) => {
-    const { body, etag } = provinceBasemap();
-    serve(req, res, { type: "json", body, etag });
+    if (!basemap) {
+      const { body, etag } = provinceBasemap();
+      basemap = storedAsset("json", body, etag);
+    }
+    serve(req, res, basemap);
   });
   const tiles = deps.config.mapTiles;
   const configBody = JSON.stringify({ tileUrl: tiles?.url ?? null, attribution: tiles?.attribution ?? null, basemap: `${MAP_ASSETS}/provinsi.json` });
-  const config: Asset = { type: "json", body: configBody, etag: etagOf(configBody) };
+  const config = storedAsset("json", configBody);
   router.get("/config.json", (req, res) => serve(req, res, config, 300));
   router.get("/leaflet.js", (req, res) => serve(req, res, fileAsset(join(LEAFLET_DIST, "leaflet.js"), "js")));
   router.get("/leaflet.css", (req, res) => serve(req, res, fileAsset(join(LEAFLET_DIST, "leaflet.css"), "css")));

@@ -7,6 +7,7 @@ import { monthSchema } from "./performance-page.js";
 import { langOf, peekLang } from "./layout.js";
 import { reportQuery } from "./reports-pages.js";
 import { listQuery } from "./open311.js";
+import { gzipVariantOf, wantsGzip, type GzipVariant } from "./gzip.js";
 
 export interface MicroCacheOptions {
   /** How long an entry is fresh; 0 turns the cache off. */
@@ -37,6 +38,9 @@ interface Cached {
   /** The body as sent, encoded once, and its ETag (express's own etag function, computed once). */
   body: Buffer;
   etag: string | undefined;
+  /** The body gzipped, made when the entry is first served again to a client that accepts gzip. */
+  gz: GzipVariant | undefined;
+  gzPending: boolean;
   bytes: number;
   /** One request is rendering a fresh copy; the others get this one meanwhile (no stampede). */
   refreshing: boolean;
@@ -59,6 +63,7 @@ export interface MicroCacheStats {
 export function cacheKeyOf(req: Request, knownParams: Record<string, readonly string[]>): string | null {
   // Prefixed, not resolved: "//host/path" must stay a path, not become another host.
   const url = new URL(`http://x${req.originalUrl.startsWith("/") ? "" : "/"}${req.originalUrl}`);
+  if (url.search === "") return `${peekLang(req)} ${url.pathname}`; // no parameters: nothing to check or sort
   let prefix = "";
   for (const p of Object.keys(knownParams)) if ((url.pathname === p || url.pathname.startsWith(`${p}/`)) && p.length > prefix.length) prefix = p;
   const known = new Set([...(knownParams[prefix] ?? []), "lang"]);
@@ -89,6 +94,15 @@ export function microCache(opts: MicroCacheOptions) {
     entries.delete(key);
     stats.bytes -= e.bytes;
   };
+  /** Adds an entry's gzip variant (still cached) to the byte count, then keeps the bound. */
+  const addGzip = (key: string, e: Cached, gz: GzipVariant) => {
+    e.gz = gz;
+    e.gzPending = false;
+    if (entries.get(key) !== e) return;
+    e.bytes += gz.body.length;
+    stats.bytes += gz.body.length;
+    while (entries.size > 1 && stats.bytes > opts.maxBytes) drop(entries.keys().next().value as string);
+  };
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (opts.ttlMs <= 0 || (req.method !== "GET" && req.method !== "HEAD")) return next();
     const key = cacheKeyOf(req, opts.knownParams);
@@ -108,9 +122,24 @@ export function microCache(opts: MicroCacheOptions) {
       res.setHeader("Vary", "Cookie, Accept-Encoding");
       for (const [k, v] of hit.extra) res.setHeader(k, v);
       // The stored bytes and ETag: express neither encodes the body nor hashes it again per hit,
-      // and still answers a matching If-None-Match with 304.
-      if (hit.etag) res.setHeader("ETag", hit.etag);
-      res.status(hit.status).type(hit.type).send(hit.body);
+      // and still answers a matching If-None-Match with 304. Gzipped for a client that accepts
+      // it, compressed once, on the entry's first hit (an answer asked for once is never compressed).
+      let body = hit.body;
+      let etag = hit.etag;
+      if (wantsGzip(req, hit.body.length, hit.etag)) {
+        if (!hit.gz && !hit.gzPending) {
+          hit.gzPending = true;
+          const gz = gzipVariantOf(hit.body, hit.etag, (v) => addGzip(key, hit, v));
+          if (gz) addGzip(key, hit, gz);
+        }
+        if (hit.gz) {
+          body = hit.gz.body;
+          etag = hit.gz.etag;
+          res.setHeader("Content-Encoding", "gzip");
+        }
+      }
+      if (etag) res.setHeader("ETag", etag);
+      res.status(hit.status).type(hit.type).send(body);
       return;
     }
     stats.misses++;
@@ -131,7 +160,7 @@ export function microCache(opts: MicroCacheOptions) {
           while (entries.size > 0 && (entries.size >= opts.maxEntries || stats.bytes + bytes > opts.maxBytes)) drop(entries.keys().next().value as string);
           const disposition = res.getHeader("Content-Disposition");
           const etag = etagFn?.(buf);
-          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body: buf, etag, bytes, refreshing: false });
+          entries.set(key, { at: Date.now(), status: res.statusCode, type: String(res.getHeader("Content-Type") ?? "text/html"), cacheControl: cc, extra: disposition ? [["Content-Disposition", String(disposition)]] : [], body: buf, etag, gz: undefined, gzPending: false, bytes, refreshing: false });
           stats.bytes += bytes;
           // The same ETag on this first answer, and express does not hash the body a second time.
           if (etag && !res.getHeader("ETag")) res.setHeader("ETag", etag);
