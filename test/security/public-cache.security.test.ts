@@ -5,9 +5,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { request, type IncomingHttpHeaders } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
+import { BROWSER_ACCEPT_ENCODING, rawHttp } from "../support/raw-http.js";
 import type { MicroCacheStats } from "../../server/http/public/micro-cache.js";
 
 const MB = 1024 * 1024;
@@ -87,18 +87,8 @@ describe("public micro-cache bounds", () => {
     assert.equal((await stats()).bypassed, bypassed + 1, "an unknown parameter is not cached");
   });
 
-  /** One GET (or HEAD) through node:http with exactly these headers: no decompression, no added Cache-Control. */
-  const raw = (url: string, headers: Record<string, string>, method = "GET") =>
-    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      request(base + url, { method, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-        .on("error", reject)
-        .end();
-    });
-  const BROWSER = { "accept-encoding": "gzip, deflate, br, zstd" };
+  const raw = (url: string, headers: Record<string, string>, method = "GET") => rawHttp(base + url, headers, method);
+  const BROWSER = BROWSER_ACCEPT_ENCODING;
 
   it("a cached answer is the first one byte for byte, with its ETag; a matching If-None-Match gets 304", async () => {
     for (const url of ["/laporan?q=banjir", "/laporan/feed.atom", "/kinerja", "/laporan/ADU-2026-999999"]) {

@@ -7,7 +7,7 @@ import { monthSchema } from "./performance-page.js";
 import { langOf, peekLang } from "./layout.js";
 import { reportQuery } from "./reports-pages.js";
 import { listQuery } from "./open311.js";
-import { gzipVariantOf, wantsGzip, type GzipVariant } from "./gzip.js";
+import { gzipVariantOf, wantsGzip, type GzipVariant } from "../gzip.js";
 
 export interface MicroCacheOptions {
   /** How long an entry is fresh; 0 turns the cache off. */

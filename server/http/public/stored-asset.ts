@@ -3,7 +3,7 @@
 // when its type compresses, a gzip variant made once, sent to clients that accept gzip.
 import type { Request, Response } from "express";
 import { contentEtag } from "../../lib/content-etag.js";
-import { GZIP_MIN_BYTES, gzipNow, wantsGzip, type GzipVariant } from "./gzip.js";
+import { GZIP_MIN_BYTES, gzipNow, wantsGzip, type GzipVariant } from "../gzip.js";
 
 export interface StoredAsset {
   /** A type for express's res.type ("css", "js", "json", "image/svg+xml", …). */

@@ -1,8 +1,9 @@
-// Gzip for public answers that are stored anyway (the micro-cache's entries, the stylesheet): each is
-// compressed once, when it is served a second time, and then sent compressed to every client that
-// accepts gzip. A report list of 16 kB goes out as about 4 kB, which matters on a cheap phone's
-// mobile data. Answers rendered for one request only are sent as they are: compressing them would
-// cost more server time than it saves on the wire (see docs/public.md, "Compression").
+// Gzip for answers that are stored anyway: the public micro-cache's entries and stored files, each
+// compressed once and then sent compressed to every client that accepts gzip, and the console's
+// built files, compressed at build time (scripts/build-console.mjs). A report list of 16 kB goes
+// out as about 4 kB, which matters on a cheap phone's mobile data. Answers rendered for one request
+// only are sent as they are: compressing them would cost more server time than it saves on the
+// wire (docs/public.md, "Compression").
 import { gzip, gzipSync, constants } from "node:zlib";
 import type { Request } from "express";
 
@@ -17,20 +18,29 @@ export interface GzipVariant {
 }
 
 /**
- * Whether this request gets the gzip variant of a stored body whose uncompressed ETag is
- * `identityEtag`: the client accepts gzip (by its Accept-Encoding, q > 0, and gzip at least as
- * welcome as identity), and it is not revalidating the uncompressed copy it already holds (that
- * one is still answered 304, instead of being sent again in full under another ETag).
+ * Whether the client takes gzip: its Accept-Encoding lists gzip (or "*") with q > 0, at least as
+ * welcome as identity.
  */
-export function wantsGzip(req: Request, bytes: number, identityEtag: string | undefined): boolean {
+export function acceptsGzip(req: Request): boolean {
   const ae = req.headers["accept-encoding"];
-  if (bytes < GZIP_MIN_BYTES || !ae) return false;
-  const inm = req.headers["if-none-match"];
-  if (identityEtag && inm && inm.split(",").some((t) => t.trim() === identityEtag)) return false;
+  if (!ae) return false;
   // A browser's list without weights ("gzip, deflate, br, zstd"): every coding listed is as welcome
   // as identity, so gzip is chosen if listed (or "*"). Weights go through express's negotiator.
   if (!ae.includes(";")) return /(?:^|[\s,])(?:gzip|\*)(?:$|[\s,])/i.test(ae);
   return req.acceptsEncodings("gzip", "identity") === "gzip";
+}
+
+/**
+ * Whether this request gets the gzip variant of a stored body whose uncompressed ETag is
+ * `identityEtag`: the client takes gzip, the body is large enough, and the client is not
+ * revalidating the uncompressed copy it already holds (that one is still answered 304, instead of
+ * being sent again in full under another ETag).
+ */
+export function wantsGzip(req: Request, bytes: number, identityEtag: string | undefined): boolean {
+  if (bytes < GZIP_MIN_BYTES) return false;
+  const inm = req.headers["if-none-match"];
+  if (identityEtag && inm && inm.split(",").some((t) => t.trim() === identityEtag)) return false;
+  return acceptsGzip(req);
 }
 
 /** The ETag of a gzip variant: the body's own ETag, told apart from the uncompressed one's. */
