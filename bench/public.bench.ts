@@ -20,6 +20,7 @@ import { saveChannelAccount } from "../server/commands/save-channel-account.js";
 import { backfillPublicReports } from "../server/commands/backfill-public-reports.js";
 import { refreshMonthRollups } from "../server/queries/reports/month-rollups.js";
 import { monthOf, shiftMonth } from "../server/queries/reports/period.js";
+import { BROWSER_ACCEPT_ENCODING } from "../test/support/raw-http.js";
 import { machineLoad } from "./support/cpu.js";
 import { openBenchDatabase, type BenchEngine } from "./support/databases.js";
 import { seedProgressBar } from "./support/progress.js";
@@ -75,8 +76,8 @@ interface LoadResult {
 }
 
 /** `concurrency` loops of GET for `seconds`; `path(i)` names the i-th request. */
-/** What Chromium sends: the public pages are for browsers, so the load asks as one does (gzip where the server offers it). */
-const BROWSER_HEADERS = { "accept-encoding": "gzip, deflate, br, zstd" };
+/** The public pages are for browsers: the load asks as Chromium does (gzip where the server offers it). */
+const BROWSER_HEADERS = BROWSER_ACCEPT_ENCODING;
 
 async function load(port: number, seconds: number, concurrency: number, path: (i: number) => string, headers: Record<string, string> = BROWSER_HEADERS): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });

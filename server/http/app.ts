@@ -43,13 +43,13 @@ import { mapAssetRoutes } from "./public/map-assets.js";
 import { mapRoutes } from "./routes/map.routes.js";
 import { microCache, PUBLIC_CACHE_PARAMS } from "./public/micro-cache.js";
 import { GZIP_MIN_BYTES } from "./gzip.js";
-
-/** The API's answers worth compressing per request: JSON and CSV exports. */
-const API_COMPRESSIBLE = /^(application\/json|text\/csv)\b/;
 import { homeRoutes } from "./public/home.js";
 import { demoRoutes } from "./demo/warga.js";
 import { dataSubjectRoutes } from "./routes/data-subject.routes.js";
 import { reportRoutes } from "./routes/reports.routes.js";
+
+/** The API's answers worth compressing per request: JSON and CSV exports. */
+const API_COMPRESSIBLE = /^(application\/json|text\/csv)\b/;
 
 /** The express app without listen(): main.ts serves it, tests drive it with supertest. */
 export function createApp(deps: AppDeps) {
@@ -101,9 +101,10 @@ export function createApp(deps: AppDeps) {
   app.locals.live = live;
 
   const api = express.Router();
-  // JSON and CSV answers gzipped for clients that take it (an OPD head's inbox on a phone's mobile
-  // data: a page of 25 tickets is about ten times smaller). Not the live streams (text/event-stream
-  // must never be buffered), nor files (recordings are played by byte range, images are compressed).
+  // JSON and CSV answers compressed (brotli or gzip) for clients that take it (an OPD head's
+  // inbox on a phone's mobile data: a page of 25 tickets is about seven times smaller). Not the
+  // live streams (text/event-stream must never be buffered), nor files (recordings are played by
+  // byte range, images are compressed already).
   api.use(compression({ threshold: GZIP_MIN_BYTES, filter: (req, res) => API_COMPRESSIBLE.test(String(res.getHeader("Content-Type") ?? "")) && compression.filter(req, res) }));
   api.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
